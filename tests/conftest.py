@@ -1,0 +1,12 @@
+"""Shared fixtures: no test ever touches a developer's own data."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_data(tmp_path, monkeypatch):
+    """Point restutor's database and lesson path at a scratch folder."""
+    monkeypatch.setenv("RESTUTOR_DB", str(tmp_path / "restutor.db"))
+    monkeypatch.delenv("RESTUTOR_LESSONS", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    return tmp_path

@@ -1,0 +1,153 @@
+"""The headless command line: output, bad input, and no UI import."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tutor.cli import main
+from tutor.sim import SimParams, simulate
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_sim_json_is_the_engine_result(capsys):
+    code, out, err = run(
+        capsys,
+        "sim",
+        "--json",
+        "--depth",
+        "7",
+        "--width",
+        "24",
+        "--plain",
+        "--activation",
+        "relu",
+        "--norm",
+        "pre",
+        "--sigma-w",
+        "1.4",
+        "--alpha",
+        "0.3",
+        "--inputs",
+        "5",
+        "--networks",
+        "2",
+        "--seed",
+        "4",
+    )
+    assert code == 0 and err == ""
+    expected = SimParams(
+        depth=7,
+        width=24,
+        alpha=0.3,
+        activation="relu",
+        sigma_w=1.4,
+        norm="pre",
+        residual=False,
+        inputs=5,
+        networks=2,
+        seed=4,
+    )
+    assert json.loads(out) == json.loads(json.dumps(simulate(expected).to_dict()))
+
+
+def test_sim_json_defaults_are_the_lab_defaults(capsys):
+    code, out, _ = run(capsys, "sim", "--json")
+    assert code == 0
+    assert json.loads(out)["params"] == SimParams().to_dict()
+
+
+def test_sim_plot_shows_both_panels_theory_and_a_summary(capsys):
+    code, out, _ = run(capsys, "sim", "--depth", "20")
+    assert code == 0
+    assert "forward ‖h_l‖ across depth" in out and "gradient ‖∂ℒ/∂h_l‖ across depth" in out
+    assert "mean-field theory" in out and "residual rms" in out
+    assert "layer 20" in out
+    assert "\x1b[" not in out  # NO_COLOR is set by the fixtures: plain text
+
+
+def test_sim_plot_says_where_theory_is_not_offered_and_where_it_diverged(capsys):
+    code, out, _ = run(
+        capsys,
+        "sim",
+        "--plain",
+        "--activation",
+        "linear",
+        "--sigma-w",
+        "30",
+        "--depth",
+        "60",
+        "--width",
+        "16",
+    )
+    assert code == 0
+    assert "not offered here" in out
+    assert "diverged" in out and "overflowed at layer" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["sim", "--depth", "0"], "depth must be from 1"),
+        (["sim", "--depth", "-5"], "depth must be from 1"),
+        (["sim", "--depth", "1000000"], "depth must be from 1 to 10,000"),
+        (["sim", "--width", "0"], "width must be from 1"),
+        (["sim", "--alpha", "nan"], "alpha must be a finite number"),
+        (["sim", "--activation", "gelu"], "invalid choice: 'gelu'"),
+        (["sim", "--depth", "ten"], "invalid int value: 'ten'"),
+        (["sim", "--width", "4096", "--depth", "10000", "--networks", "100"], "of memory"),
+        (["sim", "--bogus"], "unrecognized arguments: --bogus"),
+        (["nonsense-command"], "invalid choice: 'nonsense-command'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(capsys, argv, words):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert words in err
+    assert err.count("\n") == 1 and err.startswith("restutor: ")
+
+
+def test_python_m_tutor_is_the_same_command_and_never_tracebacks():
+    ok = subprocess.run(
+        [sys.executable, "-m", "tutor", "sim", "--json", "--depth", "3"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0
+    assert len(json.loads(ok.stdout)["forward"]["mean"]) == 4
+    bad = subprocess.run(
+        [sys.executable, "-m", "tutor", "sim", "--depth", "-5"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip() == "restutor: depth must be from 1 to 10,000 (got -5)"
+
+
+def test_global_options_are_accepted_before_and_after_the_command(capsys, tmp_path):
+    db = str(tmp_path / "x.db")
+    assert run(capsys, "--db", db, "sim", "--json", "--depth", "2")[0] == 0
+    after = ["sim", "--db", db, "--lessons", str(tmp_path), "--json", "--depth", "2"]
+    assert run(capsys, *after)[0] == 0
+
+
+def test_headless_commands_never_import_textual():
+    code = (
+        "import sys; from tutor.cli import main; "
+        "main(['sim', '--json', '--depth', '2']); main(['sim', '--depth', '2']); "
+        "import tutor.sim, tutor.plot, tutor.paths; "
+        "ui = ('textual', 'textual_plotext'); "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ui); "
+        "print('UI-IMPORTS', bad, file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "UI-IMPORTS []" in proc.stderr

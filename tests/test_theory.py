@@ -1,0 +1,106 @@
+"""Every theory curve restutor draws lands within 10% of a large ensemble's RMS."""
+
+import dataclasses
+import itertools
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from tutor.sim import ACTIVATIONS, NORMS, SimParams, Simulator
+from tutor.sim.theory import gaussian_moments, mean_field, theory_curves
+
+TOLERANCE = 0.10
+KINDS = list(itertools.product((True, False), ACTIVATIONS, NORMS))
+#: (sigma_w, alpha, depth, width): the lab defaults, weak and strong weights,
+#: a strong branch, and a plain stack at the deepest depth theory is offered for.
+POINTS = [
+    (1.0, 0.2, 40, 128),
+    (0.5, 0.5, 32, 64),
+    (2.0, 0.2, 32, 64),
+    (1.5, 0.5, 20, 64),
+    (1.0, 0.1, 44, 128),
+]
+
+
+def large_ensemble_rms(params, seeds=3):
+    """RMS of both norms over ``seeds`` independent ensembles pooled together."""
+    forward = np.zeros(params.depth + 1)
+    backward = np.zeros(params.depth + 1)
+    for seed in range(seeds):
+        result = Simulator().run(dataclasses.replace(params, seed=1000 + seed))
+        forward += result.forward.rms**2
+        backward += result.backward.rms**2
+    return np.sqrt(forward / seeds), np.sqrt(backward / seeds)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("residual", "activation", "norm"), KINDS)
+def test_every_offered_curve_is_within_ten_percent(residual, activation, norm):
+    checked = 0
+    for sigma_w, alpha, depth, width in POINTS:
+        params = SimParams(
+            depth=depth,
+            width=width,
+            alpha=alpha,
+            activation=activation,
+            sigma_w=sigma_w,
+            norm=norm,
+            residual=residual,
+            inputs=16,
+            networks=64,
+        )
+        theory_forward, theory_backward = theory_curves(params)
+        if theory_forward is None and theory_backward is None:
+            continue
+        forward, backward = large_ensemble_rms(params)
+        for theory, measured in ((theory_forward, forward), (theory_backward, backward)):
+            if theory is not None:
+                assert_allclose(theory, measured, rtol=TOLERANCE, err_msg=str(params))
+                checked += 1
+    assert checked >= 2  # the forward curve at least is offered at the defaults
+
+
+def test_the_lab_defaults_get_both_curves():
+    forward, backward = theory_curves(SimParams())
+    assert forward is not None and backward is not None
+    assert len(forward) == len(backward) == 41
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"width": 32}, (False, False)),
+        ({"residual": False, "depth": 45}, (False, False)),
+        ({"norm": "post", "alpha": 0.6}, (True, False)),
+        ({"residual": False, "norm": "pre", "sigma_w": 2.0}, (True, False)),
+        ({"activation": "relu"}, (True, False)),
+        ({"activation": "relu", "norm": "pre"}, (True, True)),
+        ({"activation": "relu", "residual": False, "norm": "post"}, (True, False)),
+        ({"alpha": 1.0, "sigma_w": 1.5}, (True, False)),
+    ],
+)
+def test_curves_are_withheld_where_they_are_not_accurate(change, expected):
+    forward, backward = theory_curves(dataclasses.replace(SimParams(), **change))
+    assert (forward is not None, backward is not None) == expected
+
+
+def test_gaussian_moments_match_closed_forms():
+    # linear: E[u²] = v, E[u⁴] = 3v²; ReLU: half of each, plus its mean √(v/2π).
+    assert gaussian_moments("linear", 2.0) == (0.0, 2.0, 1.0, 12.0)
+    mean, second, slope, fourth = gaussian_moments("relu", 2.0)
+    assert_allclose([mean, second, slope, fourth], [np.sqrt(1 / np.pi), 1.0, 0.5, 6.0])
+    # tanh against a dense Monte Carlo estimate
+    u = np.random.default_rng(0).standard_normal(2_000_000) * np.sqrt(1.5)
+    _, second, slope, _ = gaussian_moments("tanh", 1.5)
+    assert_allclose(second, np.mean(np.tanh(u) ** 2), rtol=3e-3)
+    assert_allclose(slope, np.mean((1 - np.tanh(u) ** 2) ** 2), rtol=3e-3)
+
+
+def test_linear_residual_theory_is_the_exact_product():
+    params = SimParams(activation="linear", depth=10, alpha=0.5, sigma_w=1.2)
+    forward, backward = mean_field(params)
+    factor = 1 + 0.25 * 1.44
+    layers = np.arange(11)
+    assert_allclose(forward, np.sqrt(128 * factor**layers))
+    assert_allclose(backward, np.sqrt(128 * factor ** (10 - layers)))

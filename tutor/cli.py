@@ -1,0 +1,273 @@
+"""The ``restutor`` command line: headless commands that never import the UI.
+
+Every error a learner can cause ends as one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from tutor import paths
+
+EXIT_BAD_INPUT = 2
+
+#: Runs estimated to take longer than this get a progress bar on a terminal.
+PROGRESS_AFTER_SECONDS = 1.0
+
+
+class UsageError(Exception):
+    """Bad input from the command line: reported as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line naming the problem, not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help=f"the SQLite file for notes and progress (env {paths.DB_ENV})",
+    )
+    common.add_argument(
+        "--lessons",
+        metavar="DIR",
+        action="append",
+        default=argparse.SUPPRESS,
+        help=f"a lesson folder searched before the built-ins; repeatable (env {paths.LESSONS_ENV})",
+    )
+    return common
+
+
+def _add_sim_options(parser: argparse.ArgumentParser) -> None:
+    from tutor.sim import ACTIVATIONS, NORMS, SimParams
+
+    defaults = SimParams()
+    add = parser.add_argument
+    add(
+        "--depth",
+        type=int,
+        default=defaults.depth,
+        metavar="N",
+        help="layers L (default %(default)s)",
+    )
+    add(
+        "--width",
+        type=int,
+        default=defaults.width,
+        metavar="D",
+        help="units per layer d (default %(default)s)",
+    )
+    add(
+        "--alpha",
+        type=float,
+        default=defaults.alpha,
+        metavar="A",
+        help="residual branch scale α (default %(default)s)",
+    )
+    add(
+        "--activation",
+        choices=ACTIVATIONS,
+        default=defaults.activation,
+        help="the branch nonlinearity φ (default %(default)s)",
+    )
+    add(
+        "--sigma-w",
+        type=float,
+        default=defaults.sigma_w,
+        metavar="S",
+        help="weight scale: W entries ~ N(0, S²/d) (default %(default)s)",
+    )
+    add(
+        "--norm",
+        choices=NORMS,
+        default=defaults.norm,
+        help="RMS normalization: none, pre (on the branch input) or post (after the sum)",
+    )
+    add("--plain", action="store_true", help="no skip connection: h_l = F_l(h_{l-1})")
+    add(
+        "--inputs",
+        type=int,
+        default=defaults.inputs,
+        metavar="K",
+        help="input vectors per network (default %(default)s)",
+    )
+    add(
+        "--networks",
+        type=int,
+        default=defaults.networks,
+        metavar="M",
+        help="independent networks in the ensemble (default %(default)s)",
+    )
+    add(
+        "--seed",
+        type=int,
+        default=defaults.seed,
+        metavar="S",
+        help="random seed (default %(default)s)",
+    )
+    add("--json", action="store_true", help="print the result as one JSON object")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
+    parser = _Parser(
+        prog="restutor",
+        description="A terminal tutor for residual (skip) connections, y = x + F(x).",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sim = commands.add_parser(
+        "sim",
+        parents=[common],
+        help="simulate forward and gradient norms across depth, plain vs residual",
+        description="One run of the simulator: forward norms ‖h_l‖ and gradient norms "
+        "‖∂ℒ/∂h_l‖ across depth over an ensemble, with the mean-field theory beside them.",
+    )
+    _add_sim_options(sim)
+    sim.set_defaults(handler=_run_sim)
+    return parser
+
+
+def _color_wanted(stream: object) -> bool:
+    return "NO_COLOR" not in os.environ and getattr(stream, "isatty", lambda: False)()
+
+
+def _run_sim(args: argparse.Namespace) -> int:
+    from tutor.sim import SimParamError, SimParams, simulate
+    from tutor.sim.params import estimated_seconds
+
+    try:
+        params = SimParams(
+            depth=args.depth,
+            width=args.width,
+            alpha=args.alpha,
+            activation=args.activation,
+            sigma_w=args.sigma_w,
+            norm=args.norm,
+            residual=not args.plain,
+            inputs=args.inputs,
+            networks=args.networks,
+            seed=args.seed,
+        )
+        with _progress_bar(
+            sys.stderr.isatty() and estimated_seconds(params) > PROGRESS_AFTER_SECONDS
+        ) as progress:
+            result = simulate(params, progress)
+    except SimParamError as error:
+        raise UsageError(str(error)) from None
+    except MemoryError:
+        raise UsageError(
+            "not enough memory for this run; lower depth, width, networks or inputs"
+        ) from None
+
+    if args.json:
+        print(json.dumps(result.to_dict(), allow_nan=False))
+        return 0
+    _print_sim(result)
+    return 0
+
+
+def _progress_bar(enabled: bool):
+    """A context giving a ``progress(done, total)`` callback: a Rich bar, or nothing."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def bar():
+        if not enabled:
+            yield None
+            return
+        from rich.progress import Progress
+
+        with Progress(transient=True) as progress:
+            task = progress.add_task("simulating", total=None)
+
+            def update(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            yield update
+
+    return bar()
+
+
+def _print_sim(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from tutor.plot import render_sim
+
+    color = _color_wanted(sys.stdout)
+    console = Console(no_color=not color, highlight=False, soft_wrap=True)
+    size = shutil.get_terminal_size((100, 40))
+    p = result.params
+    kind = "residual" if p.residual else "plain"
+    console.print(
+        f"[bold]{kind}[/] stack: depth {p.depth}, width {p.width}, "
+        + (f"α {p.alpha:g}, " if p.residual else "")
+        + f"{p.activation}, σ_w {p.sigma_w:g}, norm {p.norm}; "
+        f"{p.networks} networks × {p.inputs} inputs, seed {p.seed}"
+    )
+    print(
+        render_sim(
+            result, width=min(size.columns, 120), height=max(size.lines - 12, 24), color=color
+        )
+    )
+
+    table = Table(title=None, box=None, pad_edge=False)
+    for column in ("", "layer 0", f"layer {p.depth}", "ratio", "theory (rms)"):
+        table.add_column(column, justify="right" if column else "left")
+    for name, stats, theory in (
+        ("forward ‖h_l‖ rms", result.forward, result.theory_forward),
+        ("gradient ‖g_l‖ rms", result.backward, result.theory_backward),
+    ):
+        first, last = stats.rms[0], stats.rms[-1]
+        ratio = last / first if first > 0 else float("nan")
+        table.add_row(
+            name,
+            _fmt(first),
+            _fmt(last),
+            _fmt(ratio),
+            "not offered here" if theory is None else f"{_fmt(theory[0])} → {_fmt(theory[-1])}",
+        )
+    console.print(table)
+    if result.diverged_at is not None:
+        console.print(f"[bold red]diverged[/]: values overflowed at layer {result.diverged_at}")
+
+
+def _fmt(value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):
+        return "—"
+    return f"{value:.4g}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``restutor`` console script and ``python -m tutor``."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return 0
+        return handler(args)
+    except UsageError as error:
+        print(f"restutor: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("restutor: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `restutor sim | head`): nothing more to say.
+        sys.stderr.close()
+        return 0

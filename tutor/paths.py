@@ -1,0 +1,44 @@
+"""Every path restutor reads or writes, decided in one place.
+
+Command-line options win over environment variables, which win over the
+platform's defaults; nothing here touches the disk until asked to.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "restutor"
+DB_ENV = "RESTUTOR_DB"
+LESSONS_ENV = "RESTUTOR_LESSONS"
+
+
+def data_dir() -> Path:
+    """The platform's user data folder for restutor (not created here)."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def db_path(option: str | None = None) -> Path:
+    """The SQLite file: ``--db``, else ``$RESTUTOR_DB``, else the data folder's ``restutor.db``."""
+    chosen = option or os.environ.get(DB_ENV)
+    return Path(chosen).expanduser() if chosen else data_dir() / "restutor.db"
+
+
+def builtin_lessons_dir() -> Path:
+    """The lessons that ship with restutor (inside the package when installed from a wheel)."""
+    packaged = Path(__file__).resolve().parent / "lessons_data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "lessons"
+
+
+def lesson_dirs(options: list[str] | None = None) -> list[Path]:
+    """Lesson folders in search order: ``--lessons``, ``$RESTUTOR_LESSONS``, then the built-ins."""
+    dirs = [Path(p).expanduser() for p in options or []]
+    env = os.environ.get(LESSONS_ENV, "")
+    dirs += [Path(p).expanduser() for p in env.split(os.pathsep) if p]
+    dirs.append(builtin_lessons_dir())
+    return dirs
