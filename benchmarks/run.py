@@ -179,6 +179,9 @@ def main() -> None:
         over_floor <= 1.25,
     )
     for name, ms in cached.items():
+        if name.startswith("depth"):  # informational: 1.5× the layers, 20 of them drawn
+            table.add_row(f"cached recompute: {name}", f"{ms:.1f} ms", "", "—", "")
+            continue
         row(f"cached recompute: {name}", ms / 1e3, "", "≤ 16 ms", ms <= 16)
     row("whole `restutor sim --json` process", process, "", "< 500 ms", process < 0.5)
     console.print(table)

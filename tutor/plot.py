@@ -75,9 +75,7 @@ def draw_norm_panel(fig: Any, result: SimResult, which: Which, color: bool = Tru
         xs, ys = _line(layers, values)
         if xs:
             fig.plot(xs, ys, **style)
-    drawn = _finite_positive(
-        np.concatenate([v for v, _ in series if v is not None])
-    )
+    drawn = _finite_positive(np.concatenate([v for v, _ in series if v is not None]))
     if drawn.size:
         log = wants_log_scale(result, which)
         if log:

@@ -126,11 +126,11 @@ class Simulator:
         to_draw = params.depth - self._reusable_layers(params)
         total = to_draw + 2 * params.depth
         weights, inputs, upstream = self.arrays(params, lambda done: report(done, total))
-        states, grads = propagate(
+        passes = propagate(
             params, weights, inputs, upstream, lambda done: report(to_draw + done, total)
         )
         with np.errstate(all="ignore"):
-            return _summarize(params, _norms(states), _norms(grads))
+            return _summarize(params, passes.forward_norms, passes.backward_norms)
 
     def arrays(
         self, params: SimParams, on_drawn: Callable[[int], None] | None = None
@@ -180,33 +180,66 @@ class Simulator:
         self._io_key = key
 
 
+@dataclass(frozen=True, slots=True)
+class Passes:
+    """What one forward and backward pass leaves: per-layer norms, the output and ``g_0``."""
+
+    forward_norms: np.ndarray  # ‖h_l‖, shaped (L+1, M·K), float64
+    backward_norms: np.ndarray  # ‖g_l‖, shaped (L+1, M·K), float64
+    output: np.ndarray  # h_L, (M, K, d)
+    input_grad: np.ndarray  # g_0 = ∂ℒ/∂h_0, (M, K, d)
+
+
 def propagate(
     params: SimParams,
     weights: Sequence[np.ndarray],
     inputs: np.ndarray,
     upstream: np.ndarray,
     on_layer: Callable[[int], None] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Both passes over the ensemble: ``h_0..h_L`` and ``g_0..g_L``, each ``(L+1, M, K, d)``.
+) -> Passes:
+    """Both passes over the whole ensemble at once.
 
     ``weights[l-1]`` is layer ``l``'s standard-normal ``Z_l`` shaped ``(M, d, d)``
     (``W_l = σ_w/√d · Z_lᵀ``), ``inputs`` is ``h_0`` and ``upstream`` is ``g_L``,
     both ``(M, K, d)``; the dtype of ``inputs`` is the working precision.
-    Overflow is not an error here: it shows up as non-finite values.
+    The forward pass works on rows (``h Z``), the backward pass on columns
+    (``Z gᵀ``), so both products run as plain, untransposed GEMMs.
+    Overflow is not an error here: it shows up as non-finite norms.
     """
     tick = on_layer or (lambda done: None)
     with np.errstate(all="ignore"):
-        states, derivs, post_rms = _forward(params, weights, inputs, tick)
-        grads = _backward(
-            params,
-            weights,
-            states,
-            derivs,
-            post_rms,
-            upstream,
-            lambda done: tick(params.depth + done),
-        )
-    return states, grads
+        passes = _passes(params, weights, inputs, upstream, tick, inputs.dtype)
+        if not (
+            np.isfinite(passes.forward_norms).all() and np.isfinite(passes.backward_norms).all()
+        ):
+            # A float32 square overflows long before its value does: redo the sums
+            # in float64 so that a norm is non-finite exactly when a value is.
+            passes = _passes(params, weights, inputs, upstream, lambda done: None, np.float64)
+    return passes
+
+
+def _passes(params, weights, inputs, upstream, tick, norm_dtype) -> Passes:
+    forward = _forward(params, weights, inputs, tick, norm_dtype)
+    backward_norms, input_grad = _backward(
+        params, weights, forward, upstream, lambda done: tick(params.depth + done), norm_dtype
+    )
+    return Passes(
+        np.sqrt(forward.squares, dtype=np.float64),
+        np.sqrt(backward_norms, dtype=np.float64),
+        forward.output,
+        input_grad,
+    )
+
+
+@dataclass(slots=True)
+class _Forward:
+    """What the backward pass needs, all in column layout ``(…, M, d, K)``."""
+
+    squares: np.ndarray  # ‖h_l‖², (L+1, M·K)
+    output: np.ndarray
+    states_t: np.ndarray | None  # h_0..h_L, kept only when a norm needs them on the way back
+    slopes_t: np.ndarray | None  # φ'(u_l), (L, M, d, K); None for linear
+    rms_t: np.ndarray | None  # the norm's RMS values, (L, M, 1, K): of h_{l-1} (pre) or z_l (post)
 
 
 def _forward(
@@ -214,86 +247,96 @@ def _forward(
     weights: Sequence[np.ndarray],
     inputs: np.ndarray,
     on_layer: Callable[[int], None],
-) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """``h_0..h_L``, the branch derivatives ``φ'(u_l)`` and the post-norm RMS values."""
-    depth, alpha = params.depth, params.alpha
-    dtype = inputs.dtype
+    norm_dtype: type[np.floating],
+) -> _Forward:
+    depth, alpha, dtype = params.depth, params.alpha, inputs.dtype
     scale = dtype.type(params.sigma_w / math.sqrt(params.width))
-    states = np.empty((depth + 1, *inputs.shape), dtype)
-    states[0] = inputs
-    derivs = None if params.activation == "linear" else np.empty((depth, *inputs.shape), dtype)
-    post_rms = np.empty((depth, *inputs.shape[:-1], 1), dtype) if params.norm == "post" else None
+    m, k, d = inputs.shape
+    normed = params.norm != "none"
+    squares = np.empty((depth + 1, m, k), norm_dtype)
+    states_t = np.empty((depth + 1, m, d, k), dtype) if normed else None
+    slopes_t = np.empty((depth, m, d, k), dtype) if params.activation != "linear" else None
+    rms_t = np.empty((depth, m, 1, k), dtype) if normed else None
+    h = inputs
+    np.einsum("mki,mki->mk", h, h, out=squares[0], dtype=norm_dtype)
     for layer in range(depth):
-        h, u = states[layer], states[layer + 1]
-        branch_in = h / _rms(h) if params.norm == "pre" else h
-        np.matmul(branch_in, weights[layer], out=u)
+        if states_t is not None:
+            np.copyto(states_t[layer], h.transpose(0, 2, 1))
+        if params.norm == "pre":
+            rms = _rms(h)
+            rms_t[layer] = rms.transpose(0, 2, 1)
+            u = np.matmul(h / rms, weights[layer])
+        else:
+            u = np.matmul(h, weights[layer])
         u *= scale
-        if derivs is not None and params.activation == "tanh":
-            np.tanh(u, out=u)
-            np.multiply(u, u, out=derivs[layer])
-            np.subtract(1, derivs[layer], out=derivs[layer])
-        elif derivs is not None:  # relu
-            np.greater(u, 0, out=derivs[layer])
-            np.maximum(u, 0, out=u)
+        if slopes_t is not None:
+            slope = slopes_t[layer]
+            if params.activation == "tanh":
+                np.tanh(u, out=u)
+                np.multiply(u.transpose(0, 2, 1), u.transpose(0, 2, 1), out=slope)
+                np.subtract(1, slope, out=slope)
+            else:
+                np.greater(u.transpose(0, 2, 1), 0, out=slope)
+                np.maximum(u, 0, out=u)
         if params.residual:
             u *= alpha
             u += h
-        if post_rms is not None:
-            post_rms[layer] = _rms(u)
-            u /= post_rms[layer]
+        if params.norm == "post":
+            rms = _rms(u)
+            rms_t[layer] = rms.transpose(0, 2, 1)
+            u /= rms
+        h = u
+        np.einsum("mki,mki->mk", h, h, out=squares[layer + 1], dtype=norm_dtype)
         on_layer(layer + 1)
-    return states, derivs, post_rms
+    if states_t is not None:
+        np.copyto(states_t[depth], h.transpose(0, 2, 1))
+    return _Forward(squares.reshape(depth + 1, -1), h, states_t, slopes_t, rms_t)
 
 
 def _backward(
     params: SimParams,
     weights: Sequence[np.ndarray],
-    states: np.ndarray,
-    derivs: np.ndarray | None,
-    post_rms: np.ndarray | None,
+    forward: _Forward,
     upstream: np.ndarray,
     on_layer: Callable[[int], None],
-) -> np.ndarray:
-    """``g_0..g_L`` for the loss ``g_L · h_L``, with the exact Jacobians."""
-    depth = params.depth
-    dtype = states.dtype
+    norm_dtype: type[np.floating],
+) -> tuple[np.ndarray, np.ndarray]:
+    """‖g_l‖² for the loss ``g_L · h_L`` with the exact Jacobians, and ``g_0`` itself."""
+    depth, dtype = params.depth, upstream.dtype
     scale = dtype.type(params.sigma_w / math.sqrt(params.width))
     gain = dtype.type(params.alpha if params.residual else 1.0)
-    grads = np.empty_like(states)
-    grads[depth] = upstream
+    states_t, slopes_t, rms_t = forward.states_t, forward.slopes_t, forward.rms_t
+    m, k, _ = upstream.shape
+    squares = np.empty((depth + 1, m, k), norm_dtype)
+    g = np.ascontiguousarray(upstream.transpose(0, 2, 1))  # columns: (M, d, K)
+    np.einsum("mik,mik->mk", g, g, out=squares[depth], dtype=norm_dtype)
     for layer in range(depth, 0, -1):
-        g = grads[layer]
-        if post_rms is not None:
-            g = _through_rms_norm(g, states[layer], post_rms[layer - 1])
-        branch = g * gain if derivs is None else derivs[layer - 1] * g
-        if derivs is not None and params.residual:
+        if params.norm == "post":
+            g = _through_rms_norm(g, states_t[layer], rms_t[layer - 1])
+        branch = g * gain if slopes_t is None else slopes_t[layer - 1] * g
+        if slopes_t is not None and params.residual:
             branch *= gain
-        down = np.matmul(branch, weights[layer - 1].transpose(0, 2, 1))
+        down = np.matmul(weights[layer - 1], branch)
         down *= scale
         if params.norm == "pre":
-            h = states[layer - 1]
-            rms = _rms(h)
-            down = _through_rms_norm(down, h / rms, rms)
+            rms = rms_t[layer - 1]
+            down = _through_rms_norm(down, states_t[layer - 1] / rms, rms)
         if params.residual:
             down += g
-        grads[layer - 1] = down
+        g = down
+        np.einsum("mik,mik->mk", g, g, out=squares[layer - 1], dtype=norm_dtype)
         on_layer(depth - layer + 1)
-    return grads
+    return squares.reshape(depth + 1, -1), g.transpose(0, 2, 1)
 
 
-def _rms(x: np.ndarray) -> np.ndarray:
-    return np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + RMS_EPS)
+def _rms(rows: np.ndarray) -> np.ndarray:
+    """RMS of each row vector, shaped to broadcast back over the row."""
+    return np.sqrt(np.mean(rows * rows, axis=-1, keepdims=True) + RMS_EPS)
 
 
 def _through_rms_norm(grad: np.ndarray, normed: np.ndarray, rms: np.ndarray) -> np.ndarray:
-    """Pull ``grad`` back through ``x ↦ x / rms(x)``, given the output and the rms."""
-    return (grad - normed * np.mean(normed * grad, axis=-1, keepdims=True)) / rms
-
-
-def _norms(stack: np.ndarray) -> np.ndarray:
-    """L2 norms over the last axis, shaped ``(layers, samples)``; float64, so never overflows."""
-    squares = np.einsum("...i,...i->...", stack, stack, dtype=np.float64)
-    return np.sqrt(squares).reshape(stack.shape[0], -1)
+    """Pull column-layout ``grad`` back through ``x ↦ x / rms(x)``, given output and rms."""
+    return (grad - normed * np.mean(normed * grad, axis=1, keepdims=True)) / rms
 
 
 def _summarize(params: SimParams, forward: np.ndarray, backward: np.ndarray) -> SimResult:

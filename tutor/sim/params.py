@@ -36,6 +36,10 @@ FLOAT_LIMITS: dict[str, tuple[float, float]] = {
 DEFAULT_ITEMSIZE = 4
 
 
+#: Runs needing less than this are not checked against the free memory (no syscall).
+SMALL_RUN_BYTES = 256 * 2**20
+
+
 class SimParamError(ValueError):
     """A parameter (or the memory it implies) the simulator cannot run with.
 
@@ -128,6 +132,8 @@ def check_memory(params: SimParams, itemsize: int = DEFAULT_ITEMSIZE, held: int 
     ``held`` is what the caller already holds and will reuse (cached weights).
     """
     need = bytes_needed(params, itemsize) - held
+    if need < SMALL_RUN_BYTES:
+        return
     have = available_memory()
     if have is not None and need > 0.8 * have:
         raise SimParamError(

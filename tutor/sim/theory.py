@@ -40,6 +40,7 @@ On the Edge of Chaos", NeurIPS.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -185,13 +186,19 @@ def mean_field(params: SimParams) -> tuple[np.ndarray, np.ndarray]:
         return np.sqrt(d * q), np.sqrt(d * p)
 
 
+@lru_cache(maxsize=128)
 def theory_curves(params: SimParams) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """The curves worth drawing: each the mean-field RMS, or None where it is not accurate."""
+    """The curves worth drawing: each the mean-field RMS, or None where it is not accurate.
+
+    Cached (the lab flips between a few states), so the arrays are read-only.
+    """
     forward_ok, backward_ok = theory_support(params)
     if not (forward_ok or backward_ok):
         return None, None
     with np.errstate(all="ignore"):
         forward, backward = mean_field(params)
+    forward.setflags(write=False)
+    backward.setflags(write=False)
     return (
         forward if forward_ok and np.isfinite(forward).all() else None,
         backward if backward_ok and np.isfinite(backward).all() else None,
