@@ -13,7 +13,8 @@ from tutor.sim.theory import gaussian_moments, mean_field, theory_curves
 TOLERANCE = 0.10
 KINDS = list(itertools.product((True, False), ACTIVATIONS, NORMS))
 #: (sigma_w, alpha, depth, width): the lab defaults, weak and strong weights,
-#: a strong branch, and a plain stack at the deepest depth theory is offered for.
+#: a strong branch, a plain stack at the deepest depth theory is offered for,
+#: and the deepest stack of all.
 POINTS = [
     (1.0, 0.2, 40, 128),
     (0.5, 0.5, 32, 64),
@@ -71,6 +72,8 @@ def test_the_lab_defaults_get_both_curves():
     ("change", "expected"),
     [
         ({"width": 32}, (False, False)),
+        ({"depth": 257}, (False, False)),
+        ({"norm": "post", "depth": 129}, (True, False)),
         ({"residual": False, "depth": 45}, (False, False)),
         ({"norm": "post", "alpha": 0.6}, (True, False)),
         ({"residual": False, "norm": "pre", "sigma_w": 2.0}, (True, False)),

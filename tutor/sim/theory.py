@@ -53,6 +53,11 @@ _WEIGHTS = _WEIGHTS / math.sqrt(2 * math.pi)
 #: breaks the recursion, and even a large ensemble's RMS is too noisy to check.
 MIN_THEORY_WIDTH = 64
 
+#: The deepest stack a curve is offered for: the sweep measures up to here, and
+#: beyond it small per-layer drifts add up (a residual tanh stack's gradient
+#: curve is 3× off at depth 2,000).
+MAX_THEORY_DEPTH = 256
+
 #: In a plain stack the norms are products of per-layer factors, so their spread
 #: grows like ``depth / width`` (log-normally) and finite-width corrections
 #: compound; past this ratio the curves are not offered for plain stacks.
@@ -65,7 +70,9 @@ MAX_PLAIN_DEPTH_PER_WIDTH = 0.35
 MAX_TANH_BRANCH_BUDGET = 12.0
 
 #: Past this branch strength ``α·σ_w`` a post-norm residual stack's gradient
-#: drifts from the recursion (measured: 0.75 → about 10% off at layer 0).
+#: drifts from the recursion (measured: 0.75 → about 10% off at layer 0); the
+#: drift also grows with ``depth / width`` (18% off at depth 256, width 64), so
+#: the curve stops at ``depth = width``.
 MAX_POST_NORM_BRANCH = 0.5
 
 #: Plain normalized tanh stacks: past this ``σ_w`` (deep in the chaotic phase)
@@ -117,13 +124,15 @@ def theory_support(params: SimParams) -> tuple[bool, bool]:
     Strong branches and chaotic plain normalized stacks break gradient
     independence too: see the limits above, each measured.
     """
-    if params.width < MIN_THEORY_WIDTH:
+    if params.width < MIN_THEORY_WIDTH or params.depth > MAX_THEORY_DEPTH:
         return False, False
     if not params.residual and params.depth > MAX_PLAIN_DEPTH_PER_WIDTH * params.width:
         return False, False
     if params.residual:
         branch = params.alpha * params.sigma_w
-        backward = params.norm != "post" or branch <= MAX_POST_NORM_BRANCH
+        backward = params.norm != "post" or (
+            branch <= MAX_POST_NORM_BRANCH and params.depth <= params.width
+        )
         if params.activation == "tanh":
             backward &= params.depth * branch**4 <= MAX_TANH_BRANCH_BUDGET
         if params.activation == "relu":
