@@ -151,3 +151,15 @@ def test_headless_commands_never_import_textual():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "UI-IMPORTS []" in proc.stderr
+
+
+def test_the_progress_bar_never_writes_to_stdout(capsys):
+    # stdout may be a pipe carrying --json while stderr is the terminal.
+    from tutor.cli import _progress_bar
+
+    with _progress_bar(True) as progress:
+        progress(3, 10)
+        progress(10, 10)
+    assert capsys.readouterr().out == ""
+    with _progress_bar(False) as progress:
+        assert progress is None

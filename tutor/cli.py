@@ -10,10 +10,14 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Sequence
-from typing import NoReturn
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, NoReturn
 
 from tutor import paths
+
+if TYPE_CHECKING:
+    from tutor.sim import Progress
 
 EXIT_BAD_INPUT = 2
 
@@ -179,26 +183,18 @@ def _run_sim(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress_bar(enabled: bool):
-    """A context giving a ``progress(done, total)`` callback: a Rich bar, or nothing."""
-    from contextlib import contextmanager
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Progress | None]:
+    """A ``progress(done, total)`` callback drawing a Rich bar on stderr, or None."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress as Bar
 
-    @contextmanager
-    def bar():
-        if not enabled:
-            yield None
-            return
-        from rich.progress import Progress
-
-        with Progress(transient=True) as progress:
-            task = progress.add_task("simulating", total=None)
-
-            def update(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-
-            yield update
-
-    return bar()
+    with Bar(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("simulating", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def _print_sim(result) -> None:

@@ -1,11 +1,11 @@
 """The vectorized simulator: every network and input of the ensemble at once.
 
-States are row vectors stacked as ``(networks, inputs, width)``, so each layer
-is one batched matrix product over the ensemble, forward and backward. The
-standard-normal weights are kept unscaled (``W_l = σ_w/√d · Z_l``, stored as
-``Z_lᵀ``); the scale is applied to the much smaller pre-activations, so a new
-``σ_w``, like a new alpha, activation, skip toggle or norm placement, reuses
-the cached draws.
+Each layer is one batched matrix product over ``(networks, inputs, width)``
+per pass: the forward pass keeps states as rows (``h Z``), the backward pass
+keeps gradients as columns (``Z gᵀ``), so neither product needs a transpose.
+The standard-normal draws ``Z_l`` are kept unscaled (``W_l = σ_w/√d · Z_lᵀ``);
+the scale is applied to the much smaller pre-activations, so a new ``σ_w``,
+like a new alpha, activation, skip toggle or norm placement, reuses them.
 """
 
 from __future__ import annotations
@@ -218,7 +218,14 @@ def propagate(
     return passes
 
 
-def _passes(params, weights, inputs, upstream, tick, norm_dtype) -> Passes:
+def _passes(
+    params: SimParams,
+    weights: Sequence[np.ndarray],
+    inputs: np.ndarray,
+    upstream: np.ndarray,
+    tick: Callable[[int], None],
+    norm_dtype: type[np.floating],
+) -> Passes:
     forward = _forward(params, weights, inputs, tick, norm_dtype)
     backward_norms, input_grad = _backward(
         params, weights, forward, upstream, lambda done: tick(params.depth + done), norm_dtype
@@ -304,7 +311,7 @@ def _backward(
     """‖g_l‖² for the loss ``g_L · h_L`` with the exact Jacobians, and ``g_0`` itself."""
     depth, dtype = params.depth, upstream.dtype
     scale = dtype.type(params.sigma_w / math.sqrt(params.width))
-    gain = dtype.type(params.alpha if params.residual else 1.0)
+    alpha = dtype.type(params.alpha)
     states_t, slopes_t, rms_t = forward.states_t, forward.slopes_t, forward.rms_t
     m, k, _ = upstream.shape
     squares = np.empty((depth + 1, m, k), norm_dtype)
@@ -313,9 +320,12 @@ def _backward(
     for layer in range(depth, 0, -1):
         if params.norm == "post":
             g = _through_rms_norm(g, states_t[layer], rms_t[layer - 1])
-        branch = g * gain if slopes_t is None else slopes_t[layer - 1] * g
-        if slopes_t is not None and params.residual:
-            branch *= gain
+        if slopes_t is None:  # linear: φ' = 1
+            branch = g * alpha if params.residual else g
+        else:
+            branch = slopes_t[layer - 1] * g
+            if params.residual:
+                branch *= alpha
         down = np.matmul(weights[layer - 1], branch)
         down *= scale
         if params.norm == "pre":
