@@ -1,0 +1,1 @@
+"""Lessons: the format (pydantic), loading with line-precise problems, and the concept graph."""

@@ -1,0 +1,314 @@
+"""The lesson format: pydantic models whose field docs are the format's documentation.
+
+``lessons/schema.json`` is generated from ``Lesson`` (``restutor schema``), so an
+editor with the YAML language server completes and checks lesson files.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+#: The longest text any single field may hold (a whole section is far shorter).
+MAX_TEXT = 100_000
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80),
+    Field(description="A stable id: lowercase letters, digits and dashes."),
+]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
+Markdown = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT),
+    Field(description="Markdown, rendered in the terminal."),
+]
+Difficulty = Literal["easy", "medium", "hard"]
+
+class Strict(BaseModel):
+    """Every model forbids unknown keys, so a typo in a lesson is an error, not silence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KeyEquation(Strict):
+    """The equation shown at the top of the lesson at all times."""
+
+    latex: Text = Field(description="LaTeX source, e.g. 'y = x + \\mathcal{F}(x)'.")
+    text: Text = Field(description="Plain-text/Unicode rendering for the terminal.")
+
+
+class Mistake(Strict):
+    """A common mistake and how to fix it."""
+
+    mistake: Text
+    fix: Text
+
+
+class MathStep(Strict):
+    """One step of a derivation."""
+
+    id: Id | None = Field(None, description="Set it to let claims cite this step as a witness.")
+    equation: Text = Field(description="The step's equation, in plain text/Unicode.")
+    latex: Text | None = Field(None, description="The same equation in LaTeX.")
+    why: Markdown = Field(description="Why this step follows.")
+
+
+class CodeWitness(Strict):
+    """Runnable Python whose printed output must equal ``expected_output`` (tests run it)."""
+
+    id: Id
+    title: Text
+    code: Text = Field(description="A complete Python program (NumPy is available).")
+    expected_output: str = Field(description="Exactly what the program prints.")
+
+
+class LabState(Strict):
+    """A simulator state worth trying: any ``SimParams`` field not given keeps its default."""
+
+    id: Id
+    title: Text
+    params: dict[str, int | float | str | bool] = Field(
+        description="SimParams fields: depth, width, alpha, activation, sigma_w, norm, "
+        "residual, inputs, networks, seed."
+    )
+    notice: Markdown = Field(description="What to look for when this state runs.")
+
+    @model_validator(mode="after")
+    def _known_params(self) -> LabState:
+        from tutor.sim.params import SimParamError, SimParams
+
+        unknown = sorted(set(self.params) - set(SimParams.__dataclass_fields__))
+        if unknown:
+            raise ValueError(f"unknown lab parameter(s): {', '.join(unknown)}")
+        try:
+            SimParams(**self.params)  # type: ignore[arg-type]
+        except SimParamError as error:
+            raise ValueError(str(error)) from None
+        return self
+
+
+class Section(Strict):
+    """One stage of the lesson, in Markdown."""
+
+    body: Markdown
+
+
+class MathSection(Section):
+    steps: list[MathStep] = Field(default_factory=list, description="The derivation, in order.")
+
+
+class CodeSection(Section):
+    witnesses: list[CodeWitness] = Field(default_factory=list)
+
+
+class DemoSection(Section):
+    lab_states: list[LabState] = Field(default_factory=list)
+    opens: Id | None = Field(None, description="The lab state the lab opens in (`l`).")
+
+
+class Sections(Strict):
+    intuition: Section = Field(description="Picture first: ASCII diagrams in fenced blocks.")
+    math: MathSection
+    code: CodeSection
+    demo: DemoSection
+
+
+class ExampleStep(Strict):
+    """A step of a worked example; ``compute`` (arithmetic) must evaluate to ``result``."""
+
+    say: Markdown
+    compute: str | None = Field(
+        None,
+        description="An arithmetic expression (numbers, + - * / **, parentheses, "
+        "sqrt/exp/log/tanh) that the tests evaluate.",
+        max_length=2000,
+    )
+    result: float | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> ExampleStep:
+        if (self.compute is None) != (self.result is None):
+            raise ValueError("give both 'compute' and 'result', or neither")
+        return self
+
+
+class WorkedExample(Strict):
+    id: Id
+    title: Text
+    given: Markdown
+    steps: list[ExampleStep] = Field(min_length=1)
+    answer: Markdown
+    insight: Markdown
+
+
+class Term(Strict):
+    """A glossary entry."""
+
+    term: Text
+    aliases: list[Text] = Field(default_factory=list)
+    definition: Markdown
+    related: list[Text] = Field(default_factory=list, description="Other terms, by name.")
+
+
+class Concept(Strict):
+    """A concept the lesson covers, and where."""
+
+    concept: Text
+    covered_in: list[
+        Literal["intuition", "math", "code", "demo", "worked_examples", "practice", "terms"]
+    ] = Field(min_length=1)
+
+
+class Source(Strict):
+    """A paper or other reference."""
+
+    id: Id
+    authors: Text
+    year: int = Field(ge=1800, le=2100)
+    title: Text
+    venue: Text
+    url: Text | None = None
+
+
+class Witness(Strict):
+    """What makes a claim checkable: a math step, a code witness or a lab state (by id)."""
+
+    kind: Literal["equation", "code", "lab"]
+    ref: Id
+
+
+class Claim(Strict):
+    id: Id
+    statement: Markdown
+    sources: list[Id] = Field(default_factory=list, description="Ids into this lesson's sources.")
+    witness: Witness | None = None
+
+
+class WrongAnswer(Strict):
+    answer: Text
+    why: Markdown
+
+
+class PracticeBase(Strict):
+    id: Id = Field(description="Stable: review history follows it across wording changes.")
+    difficulty: Difficulty
+    prompt: Markdown
+    nudges: list[Markdown] = Field(min_length=3, max_length=3)
+    answer: Markdown
+    reasoning: Markdown
+    wrong_answer: WrongAnswer = Field(description="The common wrong answer and why it is wrong.")
+    rubric: list[Text] = Field(min_length=1, description="Self-check: what a good answer does.")
+
+
+class ChoiceItem(PracticeBase):
+    kind: Literal["choice"]
+    choices: list[Text] = Field(min_length=2)
+    correct: int = Field(ge=0, description="Index into choices.")
+
+    @model_validator(mode="after")
+    def _correct_in_range(self) -> ChoiceItem:
+        if self.correct >= len(self.choices):
+            raise ValueError(f"correct is {self.correct} but there are {len(self.choices)} choices")
+        return self
+
+
+class NumberItem(PracticeBase):
+    kind: Literal["number"]
+    value: float
+    tolerance: float = Field(ge=0, description="Absolute tolerance.")
+
+
+class KeyIdea(Strict):
+    idea: Text
+    keywords: list[Text] = Field(min_length=1, description="Words that show the idea is there.")
+
+
+class TextItem(PracticeBase):
+    kind: Literal["text"]
+    key_ideas: list[KeyIdea] = Field(min_length=1)
+
+
+Measure = Literal["forward_growth", "gradient_ratio", "diverged_at"]
+
+
+class PredictSimItem(PracticeBase):
+    """Predict what the simulator will show for ``lab`` before it runs.
+
+    ``forward_growth`` is ``rms‖h_L‖ / rms‖h_0‖``; ``gradient_ratio`` is
+    ``rms‖g_0‖ / rms‖g_L‖``; ``diverged_at`` the first overflowing layer (or
+    none). The answer is either a choice among ``choices`` (each a range of the
+    measure) or a number with a relative tolerance; the tests run the engine.
+    """
+
+    kind: Literal["predict-sim"]
+    lab: LabState
+    measure: Measure
+    choices: list[Text] = Field(default_factory=list)
+    bounds: list[tuple[float, float]] = Field(
+        default_factory=list, description="For each choice, the [low, high) range of the measure."
+    )
+    correct: int | None = Field(None, ge=0)
+    value: float | None = None
+    rel_tolerance: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_answer_form(self) -> PredictSimItem:
+        as_choice = bool(self.choices)
+        if as_choice:
+            if len(self.bounds) != len(self.choices) or self.correct is None:
+                raise ValueError("a choice prediction needs one bound per choice and 'correct'")
+            if self.correct >= len(self.choices):
+                raise ValueError(f"correct is {self.correct} but there are {len(self.choices)} choices")
+        elif self.value is None or self.rel_tolerance is None:
+            raise ValueError("give 'choices' with 'bounds' and 'correct', or 'value' and 'rel_tolerance'")
+        return self
+
+
+PracticeItem = Annotated[
+    ChoiceItem | NumberItem | TextItem | PredictSimItem, Field(discriminator="kind")
+]
+
+
+class Interview(Strict):
+    question: Text
+    answer: Markdown
+    avoid: Markdown = Field(description="The wrong answer to avoid, and why.")
+
+
+class Bridge(Strict):
+    next: Id = Field(description="The lesson to take next.")
+    why: Markdown
+
+
+class Lesson(Strict):
+    """One lesson file."""
+
+    id: Id
+    title: Text
+    aliases: list[Text] = Field(default_factory=list)
+    one_line: Text
+    key_equation: KeyEquation
+    phase: int = Field(ge=0, le=20)
+    order: int = Field(ge=0, le=1000)
+    difficulty: Literal["beginner", "intermediate", "advanced"]
+    prerequisites: list[Id] = Field(default_factory=list)
+    unlocks: list[Id] = Field(default_factory=list)
+    why_it_matters: Markdown
+    what_tutorials_skip: list[Markdown] = Field(default_factory=list)
+    takeaways: list[Text] = Field(min_length=1)
+    common_mistakes: list[Mistake] = Field(default_factory=list)
+    sections: Sections
+    worked_examples: list[WorkedExample] = Field(default_factory=list)
+    terms: list[Term] = Field(default_factory=list)
+    inventory: list[Concept] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    practice: list[PracticeItem] = Field(default_factory=list)
+    interview: list[Interview] = Field(default_factory=list)
+    apply_now: Markdown | None = Field(None, description="A five-minute exercise.")
+    bridge: Bridge | None = None
+
+    def lab_state(self, state_id: str) -> LabState | None:
+        return next((s for s in self.sections.demo.lab_states if s.id == state_id), None)
