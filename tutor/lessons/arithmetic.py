@@ -18,8 +18,7 @@ _BINARY = {
     ast.Pow: operator.pow,
 }
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
-_FUNCTIONS = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "tanh": math.tanh,
-              "abs": abs}
+_FUNCTIONS = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "tanh": math.tanh, "abs": abs}
 _MAX_EXPONENT = 1000
 
 
@@ -59,5 +58,7 @@ def _eval(node: ast.AST) -> float:
         and not node.keywords
     ):
         return _FUNCTIONS[node.func.id](_eval(node.args[0]))
-    raise BadArithmetic(f"only numbers, + - * / **, parentheses and "
-                           f"{', '.join(_FUNCTIONS)} are allowed (found {ast.unparse(node)!r})")
+    raise BadArithmetic(
+        f"only numbers, + - * / **, parentheses and "
+        f"{', '.join(_FUNCTIONS)} are allowed (found {ast.unparse(node)!r})"
+    )

@@ -26,6 +26,7 @@ Markdown = Annotated[
 ]
 Difficulty = Literal["easy", "medium", "hard"]
 
+
 class Strict(BaseModel):
     """Every model forbids unknown keys, so a typo in a lesson is an error, not silence."""
 
@@ -260,9 +261,13 @@ class PredictSimItem(PracticeBase):
             if len(self.bounds) != len(self.choices) or self.correct is None:
                 raise ValueError("a choice prediction needs one bound per choice and 'correct'")
             if self.correct >= len(self.choices):
-                raise ValueError(f"correct is {self.correct} but there are {len(self.choices)} choices")
+                raise ValueError(
+                    f"correct is {self.correct} but there are {len(self.choices)} choices"
+                )
         elif self.value is None or self.rel_tolerance is None:
-            raise ValueError("give 'choices' with 'bounds' and 'correct', or 'value' and 'rel_tolerance'")
+            raise ValueError(
+                "give 'choices' with 'bounds' and 'correct', or 'value' and 'rel_tolerance'"
+            )
         return self
 
 
