@@ -8,7 +8,6 @@ A test fails when the committed file is stale.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from tutor.lessons.model import Lesson
 
