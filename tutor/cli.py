@@ -12,6 +12,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tutor import paths
@@ -141,7 +142,94 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_sim_options(sim)
     sim.set_defaults(handler=_run_sim)
+
+    validate = commands.add_parser(
+        "validate",
+        parents=[common],
+        help="check lesson files: one line per problem, path:line: message",
+        description="Lint lesson files or folders (default: every lesson on the lesson path). "
+        "Exit 0 when there is no error, 1 otherwise; warnings do not fail.",
+    )
+    validate.add_argument("paths", nargs="*", metavar="PATH", type=Path)
+    validate.set_defaults(handler=_run_validate)
+
+    glossary = commands.add_parser(
+        "glossary",
+        parents=[common],
+        help="the terms of all lessons, or one term's entry",
+        description="Print the glossary of every lesson on the lesson path, or the entry for "
+        "TERM (aliases match; close misspellings are suggested).",
+    )
+    glossary.add_argument("term", nargs="?", metavar="TERM")
+    glossary.set_defaults(handler=_run_glossary)
     return parser
+
+
+def _lesson_dirs(args: argparse.Namespace) -> list[Path]:
+    return paths.lesson_dirs(getattr(args, "lessons", None))
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from tutor.lessons.catalog import lesson_files, load_catalog
+
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    targets = lesson_files(args.paths) if args.paths else None
+    catalog = load_catalog([*(targets or []), *_lesson_dirs(args)])
+    problems = catalog.problems_in(targets) if targets is not None else sorted(catalog.problems)
+    for problem in problems:
+        print(problem)
+    errors = sum(p.severity == "error" for p in problems)
+    checked = len(targets) if targets is not None else len(catalog.files)
+    print(
+        f"{checked} lesson file(s) checked: {errors} error(s), {len(problems) - errors} warning(s)",
+        file=sys.stderr,
+    )
+    return 1 if errors else 0
+
+
+def _run_glossary(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.markdown import Markdown
+    from rich.table import Table
+
+    from tutor.lessons.catalog import load_catalog
+    from tutor.lessons.glossary import entries, lookup, suggestions
+
+    all_entries = entries(load_catalog(_lesson_dirs(args)).lessons)
+    console = Console(no_color=not _color_wanted(sys.stdout), highlight=False)
+    if args.term is None:
+        if not all_entries:
+            raise UsageError("no lessons found on the lesson path")
+        table = Table(box=None, pad_edge=False, show_header=True)
+        table.add_column("term", style="bold")
+        table.add_column("also called")
+        table.add_column("lesson")
+        table.add_column("definition", ratio=1)
+        for entry in all_entries:
+            first_sentence = entry.term.definition.strip().split("\n")[0]
+            table.add_row(
+                entry.term.term, ", ".join(entry.term.aliases), entry.lesson.id, first_sentence
+            )
+        console.print(table)
+        return 0
+    found = lookup(all_entries, args.term)
+    if not found:
+        close = suggestions(all_entries, args.term)
+        hint = f"; did you mean: {', '.join(close)}?" if close else ""
+        print(f"restutor: no glossary term '{args.term}'{hint}", file=sys.stderr)
+        return 1
+    for entry in found:
+        term = entry.term
+        console.print(f"[bold]{term.term}[/]  ({entry.lesson.title})")
+        if term.aliases:
+            console.print(f"also called: {', '.join(term.aliases)}")
+        console.print(Markdown(term.definition))
+        if term.related:
+            console.print(f"related: {', '.join(term.related)}")
+        console.print()
+    return 0
 
 
 def _color_wanted(stream: object) -> bool:

@@ -1,0 +1,168 @@
+"""Reading lesson files: every problem at its line, whatever the file holds."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.lesson_factory import write_lesson, yaml_bomb
+from tutor.lessons.loader import read_lesson
+
+
+def problems(path):
+    return [str(p) for p in read_lesson(path).problems]
+
+
+def test_a_minimal_lesson_is_clean(tmp_path):
+    file = read_lesson(write_lesson(tmp_path))
+    assert file.problems == []
+    assert file.lesson.id == "demo-lesson"
+
+
+def test_a_wrong_type_is_reported_at_its_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        write_lesson(tmp_path).read_text().replace("phase: 1", "phase: first"), encoding="utf-8"
+    )
+    lines = path.read_text().splitlines()
+    expected = next(i for i, line in enumerate(lines, 1) if line.startswith("phase:"))
+    [message] = problems(path)
+    assert message.startswith(f"{path}:{expected}: phase:")
+    assert "integer" in message
+
+
+def test_nested_errors_point_at_the_nested_key(tmp_path):
+    path = write_lesson(tmp_path)
+    text = path.read_text().replace("tolerance: 0.01", "tolerance: -1")
+    path.write_text(text)
+    lines = text.splitlines()
+    expected = next(i for i, line in enumerate(lines, 1) if "tolerance: -1" in line)
+    [message] = problems(path)
+    assert message.startswith(f"{path}:{expected}: practice.1.number.tolerance:")
+
+
+def test_unknown_and_missing_keys_are_named(tmp_path):
+    data_path = write_lesson(tmp_path, colour="blue")
+    text = data_path.read_text().replace("one_line: A lesson for tests.\n", "")
+    data_path.write_text(text)
+    messages = problems(data_path)
+    assert any("unknown key 'colour'" in m for m in messages)
+    assert any("'one_line' is required" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"id: [unclosed\n", "expected"),
+        (b"\x00\x01\x02binary", "binary file"),
+        (b"id: caf\xe9\n", "not UTF-8"),
+        (b"", "the file is empty"),
+        (b"- a\n- b\n", "must be a mapping"),
+        (b"id: !!python/object:os.system {}\n", "unsupported YAML tag"),
+        (yaml_bomb(), "YAML bomb"),
+    ],
+)
+def test_hostile_files_give_one_clear_problem(tmp_path, content, words):
+    path = tmp_path / "hostile.yaml"
+    path.write_bytes(content)
+    messages = problems(path)
+    assert len(messages) == 1 and words in messages[0]
+    assert messages[0].startswith(f"{path}:")
+
+
+def test_a_ten_megabyte_file_is_refused_without_parsing(tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_text("id: " + "x" * 10_000_000)
+    [message] = problems(path)
+    assert "10.0 MB" in message and "limited to 2 MB" in message
+
+
+def test_a_long_string_is_reported_at_its_key(tmp_path):
+    path = write_lesson(tmp_path, why_it_matters="y" * 150_000)
+    [message] = problems(path)
+    assert "why_it_matters: text is too long (150,000 characters" in message
+
+
+def test_references_inside_a_lesson_are_checked(tmp_path):
+    path = write_lesson(
+        tmp_path,
+        claims=[
+            {
+                "id": "c1",
+                "statement": "s",
+                "sources": ["nobody2020"],
+                "witness": {"kind": "code", "ref": "missing-witness"},
+            },
+            {"id": "c2", "statement": "s"},
+        ],
+    )
+    messages = problems(path)
+    assert any("cites unknown source 'nobody2020'" in m for m in messages)
+    assert any("no code witness with id 'missing-witness'" in m for m in messages)
+    assert any("warning: claim 'c2' has no source" in m for m in messages)
+
+
+def test_worked_example_numbers_are_recomputed(tmp_path):
+    path = write_lesson(
+        tmp_path,
+        worked_examples=[
+            {
+                "id": "wrong",
+                "title": "t",
+                "given": "g",
+                "answer": "a",
+                "insight": "i",
+                "steps": [
+                    {"say": "add", "compute": "4 + 1", "result": 6},
+                    {"say": "nope", "compute": "__import__('os')", "result": 1},
+                ],
+            }
+        ],
+    )
+    messages = problems(path)
+    assert any("wrong: 4 + 1 is 5, not 6" in m for m in messages)
+    assert any("only numbers" in m for m in messages)
+
+
+def test_lab_states_are_checked_against_the_simulator(tmp_path):
+    path = write_lesson(tmp_path)
+    path.write_text(path.read_text().replace("params: {}", "params: {depth: 0, colour: 1}"))
+    messages = problems(path)
+    assert any("unknown lab parameter(s): colour" in m for m in messages)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
+def test_the_loader_never_raises(tmp_path, content):
+    path = tmp_path / "fuzz.yaml"
+    path.write_bytes(content)
+    file = read_lesson(path)
+    assert file.lesson is None
+    assert [p for p in file.problems if p.severity == "error"]
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(["id", "title", "phase", "sections", "practice", "x"]),
+                children,
+                max_size=4,
+            )
+        ),
+        max_leaves=20,
+    )
+)
+def test_any_yaml_structure_gives_problems_not_exceptions(tmp_path, data):
+    import yaml
+
+    path = tmp_path / "fuzz.yaml"
+    path.write_text(yaml.safe_dump(data))
+    file = read_lesson(path)
+    assert file.lesson is None and file.problems
