@@ -2,12 +2,15 @@
 
     python benchmarks/run.py
 
-Compares the engine with (1) the reference page's loop written fresh, one vector
+Engine: compares it with (1) the reference page's loop written fresh, one vector
 at a time with the same weights and inputs, checked to give the same arrays;
 (2) the floor: the same number of weights drawn with NumPy's fastest generator and
 the same products as batched GEMMs; and reports the cached recompute at the lab
 defaults and the whole ``restutor sim --json`` process. Timings are the median of
 several repeats; nothing here is asserted by the test suite.
+
+Lessons: validating 100 lesson files (copies of the built-ins under new ids),
+in-process and as a whole ``restutor validate`` process.
 """
 
 from __future__ import annotations
@@ -126,8 +129,45 @@ def whole_process_seconds() -> float:
     return timed(lambda: subprocess.run(cmd, check=True, capture_output=True), 5)
 
 
+def lessons_benchmark(console: Console) -> None:
+    import re
+    import tempfile
+    from pathlib import Path
+
+    from tutor.lessons.catalog import load_catalog
+    from tutor.paths import builtin_lessons_dir
+
+    sources = sorted(builtin_lessons_dir().glob("*.yaml"))
+    with tempfile.TemporaryDirectory() as folder:
+        for n in range(100):
+            source = sources[n % len(sources)]
+            text = re.sub(r"^id: (\S+)", rf"id: \1-copy-{n}", source.read_text(), flags=re.M)
+            (Path(folder) / f"copy-{n}.yaml").write_text(text)
+        in_process = timed(lambda: load_catalog([Path(folder), builtin_lessons_dir()]), 5)
+        cmd = [sys.executable, "-m", "tutor", "validate", folder]
+        process = timed(lambda: subprocess.run(cmd, capture_output=True, check=False), 3)
+        size = sum(p.stat().st_size for p in Path(folder).glob("*.yaml"))
+    table = Table(title="lessons: validating 100 lesson files")
+    for column in ("what", "time", "bar", "met"):
+        table.add_column(column, justify="left" if column == "what" else "right")
+    for what, seconds in (
+        ("in-process load + checks", in_process),
+        ("whole `restutor validate DIR` process", process),
+    ):
+        table.add_row(
+            what, f"{seconds * 1e3:.0f} ms", "< 1000 ms", "yes" if seconds < 1 else "[red]NO[/]"
+        )
+    console.print(table)
+    console.print(f"{size / 1e6:.1f} MB of YAML in the 100 files")
+
+
 def main() -> None:
     console = Console()
+    engine_benchmark(console)
+    lessons_benchmark(console)
+
+
+def engine_benchmark(console: Console) -> None:
     p = DEFAULTS
     console.print(f"[bold]restutor engine benchmark[/] at the lab defaults: {p}")
 
