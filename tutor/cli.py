@@ -192,7 +192,8 @@ def _run_validate(args: argparse.Namespace) -> int:
 def _run_glossary(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.markdown import Markdown
-    from rich.table import Table
+    from rich.markup import escape
+    from rich.padding import Padding
 
     from tutor.lessons.catalog import load_catalog
     from tutor.lessons.glossary import entries, lookup, suggestions
@@ -202,17 +203,12 @@ def _run_glossary(args: argparse.Namespace) -> int:
     if args.term is None:
         if not all_entries:
             raise UsageError("no lessons found on the lesson path")
-        table = Table(box=None, pad_edge=False, show_header=True)
-        table.add_column("term", style="bold")
-        table.add_column("also called")
-        table.add_column("lesson")
-        table.add_column("definition", ratio=1)
         for entry in all_entries:
-            first_sentence = entry.term.definition.strip().split("\n")[0]
-            table.add_row(
-                entry.term.term, ", ".join(entry.term.aliases), entry.lesson.id, first_sentence
-            )
-        console.print(table)
+            text = " ".join(entry.term.definition.split())
+            first_sentence = text.split(". ")[0].rstrip(".") + "."
+            aliases = f" [dim]({', '.join(entry.term.aliases)})[/]" if entry.term.aliases else ""
+            console.print(f"[bold]{escape(entry.term.term)}[/]{aliases}  [dim]{entry.lesson.id}[/]")
+            console.print(Padding(first_sentence, (0, 0, 1, 4)), markup=False)
         return 0
     found = lookup(all_entries, args.term)
     if not found:
@@ -309,22 +305,23 @@ def _print_sim(result) -> None:
     )
 
     table = Table(title=None, box=None, pad_edge=False)
-    for column in ("", "layer 0", f"layer {p.depth}", "ratio", "theory (rms)"):
-        table.add_column(column, justify="right" if column else "left")
+    for column in ("rms", "layer 0", f"layer {p.depth}", "theory"):
+        table.add_column(column, justify="left" if column == "rms" else "right")
     for name, stats, theory in (
-        ("forward ‖h_l‖ rms", result.forward, result.theory_forward),
-        ("gradient ‖g_l‖ rms", result.backward, result.theory_backward),
+        ("forward ‖h_l‖", result.forward, result.theory_forward),
+        ("gradient ‖g_l‖", result.backward, result.theory_backward),
     ):
-        first, last = stats.rms[0], stats.rms[-1]
-        ratio = last / first if first > 0 else float("nan")
         table.add_row(
             name,
-            _fmt(first),
-            _fmt(last),
-            _fmt(ratio),
+            _fmt(stats.rms[0]),
+            _fmt(stats.rms[-1]),
             "not offered here" if theory is None else f"{_fmt(theory[0])} → {_fmt(theory[-1])}",
         )
     console.print(table)
+    console.print(
+        f"growth ‖h_L‖/‖h_0‖ = {_fmt(result.forward_growth)}    "
+        f"gradient ratio ‖g_0‖/‖g_L‖ = {_fmt(result.gradient_ratio)}"
+    )
     if result.diverged_at is not None:
         console.print(f"[bold red]diverged[/]: values overflowed at layer {result.diverged_at}")
 

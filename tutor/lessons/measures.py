@@ -14,9 +14,9 @@ def measure(result: SimResult, name: str) -> float | None:
     """``forward_growth`` = rms‖h_L‖/rms‖h_0‖, ``gradient_ratio`` = rms‖g_0‖/rms‖g_L‖,
     ``diverged_at`` = the first overflowing layer (None if none)."""
     if name == "forward_growth":
-        return float(result.forward.rms[-1] / result.forward.rms[0])
+        return result.forward_growth
     if name == "gradient_ratio":
-        return float(result.backward.rms[0] / result.backward.rms[-1])
+        return result.gradient_ratio
     if name == "diverged_at":
         return None if result.diverged_at is None else float(result.diverged_at)
     raise ValueError(f"unknown measure {name!r}")

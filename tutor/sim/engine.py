@@ -84,6 +84,16 @@ class SimResult:
     def layers(self) -> np.ndarray:
         return np.arange(self.params.depth + 1)
 
+    @property
+    def forward_growth(self) -> float:
+        """``rms‖h_L‖ / rms‖h_0‖``: how much the signal grew through the stack (NaN if diverged)."""
+        return float(self.forward.rms[-1] / self.forward.rms[0])
+
+    @property
+    def gradient_ratio(self) -> float:
+        """``rms‖g_0‖ / rms‖g_L‖``: the gradient at the input relative to the output."""
+        return float(self.backward.rms[0] / self.backward.rms[-1])
+
     def to_dict(self) -> dict[str, object]:
         """Exactly the object ``restutor sim --json`` prints."""
         return {

@@ -1,0 +1,162 @@
+"""The built-in lessons teach only what is true: every number and output is checked here."""
+
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from tutor.lessons.arithmetic import evaluate
+from tutor.lessons.catalog import edges, load_catalog
+from tutor.lessons.measures import measure, run_lab_state
+from tutor.paths import builtin_lessons_dir
+
+CATALOG = load_catalog([builtin_lessons_dir()])
+LESSONS = CATALOG.lessons
+MAIN = CATALOG.get("residual-connections")
+WITNESSES = [(lesson.id, w) for lesson in LESSONS for w in lesson.sections.code.witnesses]
+PREDICTIONS = [
+    (lesson.id, item)
+    for lesson in LESSONS
+    for item in lesson.practice
+    if item.kind == "predict-sim"
+]
+CANONICAL = {
+    "Deep Residual Learning for Image Recognition",
+    "Identity Mappings in Deep Residual Networks",
+    "Residual Networks Behave Like Ensembles of Relatively Shallow Networks",
+}
+
+
+def test_the_built_in_lessons_are_clean():
+    assert [str(p) for p in CATALOG.problems] == []
+    assert len(CATALOG.files) == len(LESSONS) >= 7
+
+
+@pytest.mark.parametrize(
+    ("lesson_id", "witness"), WITNESSES, ids=[f"{lid}:{w.id}" for lid, w in WITNESSES]
+)
+def test_every_code_witness_prints_its_expected_output(lesson_id, witness):
+    proc = subprocess.run(
+        [sys.executable, "-c", witness.code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == witness.expected_output
+
+
+def test_every_worked_example_step_recomputes():
+    checked = 0
+    for lesson in LESSONS:
+        for example in lesson.worked_examples:
+            for step in example.steps:
+                if step.compute is not None:
+                    assert evaluate(step.compute) == pytest.approx(step.result, rel=1e-6), (
+                        lesson.id,
+                        example.id,
+                        step.compute,
+                    )
+                    checked += 1
+    assert checked >= 20
+
+
+@pytest.mark.parametrize(
+    ("lesson_id", "item"), PREDICTIONS, ids=[f"{lid}:{item.id}" for lid, item in PREDICTIONS]
+)
+def test_every_predict_sim_answer_is_what_the_engine_shows(lesson_id, item):
+    value = measure(run_lab_state(item.lab.params), item.measure)
+    if item.choices:
+        low, high = item.bounds[item.correct]
+        assert value is not None and low <= value < high, (value, item.bounds)
+    else:
+        assert value == pytest.approx(item.value, rel=item.rel_tolerance)
+
+
+def test_the_graph_is_connected_and_leads_through_the_main_lesson():
+    ids = {lesson.id for lesson in LESSONS}
+    links = edges(LESSONS)
+    neighbours = {i: set() for i in ids}
+    for a, b in links:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    seen, todo = set(), ["residual-connections"]
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(neighbours[node])
+    assert seen == ids
+    roots = {lesson.id for lesson in LESSONS if not lesson.prerequisites}
+    forward = {a: {b for x, b in links if x == a} for a in ids}
+    reach, todo = set(), list(roots)
+    while todo:
+        node = todo.pop()
+        if node not in reach:
+            reach.add(node)
+            todo.extend(forward[node])
+    assert reach == ids and "transformers" in ids
+
+
+def test_prerequisites_and_unlocks_agree():
+    for lesson in LESSONS:
+        for other in lesson.unlocks:
+            assert lesson.id in CATALOG.get(other).prerequisites, (lesson.id, other)
+        for other in lesson.prerequisites:
+            assert lesson.id in CATALOG.get(other).unlocks, (other, lesson.id)
+
+
+def test_practice_ids_are_unique_across_lessons():
+    counts = Counter(item.id for lesson in LESSONS for item in lesson.practice)
+    assert [i for i, n in counts.items() if n > 1] == []
+
+
+def test_the_main_lesson_is_complete():
+    assert MAIN is not None
+    kinds = Counter(item.kind for item in MAIN.practice)
+    levels = Counter(item.difficulty for item in MAIN.practice)
+    assert len(MAIN.practice) >= 15
+    assert set(kinds) == {"choice", "number", "text", "predict-sim"} and kinds["predict-sim"] >= 3
+    assert set(levels) == {"easy", "medium", "hard"}
+    assert len(MAIN.worked_examples) >= 4
+    assert len(MAIN.interview) >= 6
+    assert len(MAIN.inventory) >= 13
+    assert len(MAIN.sections.code.witnesses) >= 3
+    assert len(MAIN.sections.demo.lab_states) >= 4 and MAIN.sections.demo.opens
+    assert MAIN.takeaways and MAIN.common_mistakes and MAIN.what_tutorials_skip
+    assert CANONICAL <= {source.title for source in MAIN.sources}
+    assert all(claim.sources and claim.witness for claim in MAIN.claims)
+    assert "```" in MAIN.sections.intuition.body  # ASCII pictures in fenced blocks
+    math = " ".join(step.equation for step in MAIN.sections.math.steps)
+    assert "I + " in math and "∏" in math
+
+
+@pytest.mark.parametrize(
+    "lesson",
+    [lesson for lesson in LESSONS if lesson.id != "residual-connections"],
+    ids=lambda lesson: lesson.id,
+)
+def test_every_other_lesson_is_short_but_real(lesson):
+    assert len(lesson.practice) >= 4
+    assert len({item.kind for item in lesson.practice}) >= 2
+    assert lesson.sections.math.steps and lesson.worked_examples and lesson.terms
+    assert lesson.sources and lesson.claims and lesson.interview
+
+
+def test_related_glossary_terms_exist_somewhere():
+    names = {
+        name.casefold()
+        for lesson in LESSONS
+        for term in lesson.terms
+        for name in (term.term, *term.aliases)
+    }
+    missing = {
+        (lesson.id, term.term, related)
+        for lesson in LESSONS
+        for term in lesson.terms
+        for related in term.related
+        if related.casefold() not in names
+    }
+    assert missing == set()
