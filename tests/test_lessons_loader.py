@@ -59,6 +59,9 @@ def test_unknown_and_missing_keys_are_named(tmp_path):
         (b"- a\n- b\n", "must be a mapping"),
         (b"id: !!python/object:os.system {}\n", "unsupported YAML tag"),
         (yaml_bomb(), "YAML bomb"),
+        (b"a: &a [*a]\n", "nests too deeply"),
+        (b"? [1, 2]\n: x\n", "a mapping key must be a plain value"),
+        (b"a: !!set {x}\n", "unsupported YAML tag"),
     ],
 )
 def test_hostile_files_give_one_clear_problem(tmp_path, content, words):
