@@ -1,6 +1,14 @@
 """Shared fixtures: no test ever touches a developer's own data."""
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time, so a red run always reproduces.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -169,3 +169,20 @@ def test_any_yaml_structure_gives_problems_not_exceptions(tmp_path, data):
     path.write_text(yaml.safe_dump(data))
     file = read_lesson(path)
     assert file.lesson is None and file.problems
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_damaged_valid_lesson_gives_problems_not_exceptions(tmp_path, data):
+    good = write_lesson(tmp_path).read_bytes()
+    start = data.draw(st.integers(0, len(good)))
+    end = data.draw(st.integers(start, len(good)))
+    patch = data.draw(st.text(max_size=12)).encode()
+    path = tmp_path / "damaged.yaml"
+    path.write_bytes(good[:start] + patch + good[end:])
+    file = read_lesson(path)
+    assert all(str(problem).startswith(f"{path}:") for problem in file.problems)
+    if file.lesson is None:
+        assert any(p.severity == "error" for p in file.problems)
