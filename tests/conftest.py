@@ -16,5 +16,6 @@ def isolated_data(tmp_path, monkeypatch):
     """Point restutor's database and lesson path at a scratch folder."""
     monkeypatch.setenv("RESTUTOR_DB", str(tmp_path / "restutor.db"))
     monkeypatch.delenv("RESTUTOR_LESSONS", raising=False)
+    monkeypatch.setenv("RESTUTOR_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("NO_COLOR", "1")
     return tmp_path

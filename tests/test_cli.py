@@ -103,7 +103,7 @@ def test_sim_plot_says_where_theory_is_not_offered_and_where_it_diverged(capsys)
         (["sim", "--depth", "ten"], "invalid int value: 'ten'"),
         (["sim", "--width", "4096", "--depth", "10000", "--networks", "100"], "of memory"),
         (["sim", "--bogus"], "unrecognized arguments: --bogus"),
-        (["nonsense-command"], "invalid choice: 'nonsense-command'"),
+        (["nonsense-command"], "no lesson 'nonsense-command'"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, words):
@@ -144,7 +144,9 @@ def test_headless_commands_never_import_textual():
     code = (
         "import sys; from tutor.cli import main; "
         "main(['sim', '--json', '--depth', '2']); main(['sim', '--depth', '2']); "
-        "import tutor.sim, tutor.plot, tutor.paths; "
+        "main(['validate']); main(['glossary']); main(['glossary', 'skip connection']); "
+        "import tutor.sim, tutor.plot, tutor.paths, tutor.store, tutor.lessons.catalog; "
+        "import tutor.lessons.markdown, tutor.lessons.measures; "
         "ui = ('textual', 'textual_plotext'); "
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ui); "
         "print('UI-IMPORTS', bad, file=sys.stderr)"
@@ -163,3 +165,26 @@ def test_the_progress_bar_never_writes_to_stdout(capsys):
     assert capsys.readouterr().out == ""
     with _progress_bar(False) as progress:
         assert progress is None
+
+
+def test_an_unknown_lesson_id_names_the_nearest_before_any_screen(capsys):
+    code, out, err = run(capsys, "residual-conections")
+    assert code == 2 and out == ""
+    assert "no lesson 'residual-conections'; did you mean: residual-connections" in err
+
+
+def test_an_unknown_lesson_id_far_from_any_lists_them_all(capsys):
+    code, _, err = run(capsys, "zzzz")
+    assert code == 2 and "lessons: chain-rule-jacobians" in err
+
+
+def test_the_tutor_without_a_terminal_says_what_works_headless(capsys):
+    code, _, err = run(capsys)  # pytest's stdout is not a terminal
+    assert code == 2 and "needs a terminal" in err
+    code, _, err = run(capsys, "--db", "x.db", "residual-connections")
+    assert code == 2 and "needs a terminal" in err
+
+
+def test_a_lesson_id_cannot_come_with_a_command(capsys):
+    code, _, err = run(capsys, "residual-connections", "sim")
+    assert code == 2 and "unexpected argument 'residual-connections'" in err

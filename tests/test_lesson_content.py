@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 
 from tutor.lessons.arithmetic import evaluate
-from tutor.lessons.catalog import edges, load_catalog
+from tutor.lessons.catalog import load_catalog
+from tutor.lessons.graph import edges
 from tutor.lessons.measures import measure, run_lab_state
 from tutor.paths import builtin_lessons_dir
 

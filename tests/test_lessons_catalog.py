@@ -1,7 +1,8 @@
 """The lesson path, duplicate ids and the concept graph."""
 
 from tests.lesson_factory import write_lesson
-from tutor.lessons.catalog import find_cycle, load_catalog
+from tutor.lessons.catalog import load_catalog
+from tutor.lessons.graph import find_cycle
 
 
 def _messages(catalog):

@@ -119,7 +119,7 @@ def test_every_package_is_listed_for_the_wheel():
 
 
 @pytest.mark.slow
-def test_the_wheel_ships_the_lessons(tmp_path):
+def test_the_wheel_ships_the_lessons_and_styles(tmp_path):
     subprocess.run(
         [
             sys.executable,
@@ -141,3 +141,5 @@ def test_the_wheel_ships_the_lessons(tmp_path):
     assert "tutor/lessons_data/schema.json" in names
     for path in (ROOT / "lessons").glob("*.yaml"):
         assert f"tutor/lessons_data/{path.name}" in names
+    for path in (ROOT / "tutor").rglob("*.tcss"):
+        assert path.relative_to(ROOT).as_posix() in names

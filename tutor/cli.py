@@ -170,7 +170,8 @@ def _lesson_dirs(args: argparse.Namespace) -> list[Path]:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from tutor.lessons.catalog import lesson_files, load_catalog
+    from tutor.lessons.catalog import load_catalog
+    from tutor.lessons.index import lesson_files
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
@@ -332,15 +333,60 @@ def _fmt(value: float) -> str:
     return f"{value:.4g}"
 
 
+def _split_lesson_id(
+    parser: argparse.ArgumentParser, argv: list[str]
+) -> tuple[list[str], str | None]:
+    """``restutor [global options] LESSON_ID``: take the lesson id out before argparse sees it."""
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    takes_value = {"--db", "--lessons"}
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token in takes_value:
+            index += 2
+            continue
+        if token.startswith("-"):
+            index += 1
+            continue
+        if token in commands.choices:
+            return argv, None
+        return argv[:index] + argv[index + 1 :], token
+    return argv, None
+
+
+def _run_tui(args: argparse.Namespace, lesson_id: str | None) -> int:
+    from tutor.lessons.index import read_index
+
+    summaries = read_index(_lesson_dirs(args), cache=paths.cache_dir() / "lesson-index.json")
+    ids = sorted(s.id for s in summaries)
+    if not summaries:
+        raise UsageError("no lessons found on the lesson path (see 'restutor validate')")
+    if lesson_id is not None and lesson_id not in ids:
+        import difflib
+
+        close = difflib.get_close_matches(lesson_id, ids, n=3, cutoff=0.4)
+        hint = f"; did you mean: {', '.join(close)}?" if close else ""
+        known = "" if close else f"; lessons: {', '.join(ids)}"
+        raise UsageError(f"no lesson '{lesson_id}'{hint}{known}")
+    if not sys.stdout.isatty():
+        raise UsageError("the tutor needs a terminal; headless commands: sim, validate, glossary")
+    from tutor.ui.app import RestutorApp
+
+    RestutorApp(summaries, paths.db_path(getattr(args, "db", None)), lesson_id).run()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``restutor`` console script and ``python -m tutor``."""
     parser = build_parser()
     try:
+        argv, lesson_id = _split_lesson_id(parser, list(sys.argv[1:] if argv is None else argv))
         args = parser.parse_args(argv)
         handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
         if handler is None:
-            parser.print_help()
-            return 0
+            return _run_tui(args, lesson_id)
+        if lesson_id is not None:
+            raise UsageError(f"unexpected argument '{lesson_id}'")
         return handler(args)
     except UsageError as error:
         print(f"restutor: {error}", file=sys.stderr)

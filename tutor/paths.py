@@ -12,6 +12,7 @@ from pathlib import Path
 APP_NAME = "restutor"
 DB_ENV = "RESTUTOR_DB"
 LESSONS_ENV = "RESTUTOR_LESSONS"
+CACHE_ENV = "RESTUTOR_CACHE_DIR"
 
 
 def data_dir() -> Path:
@@ -19,6 +20,16 @@ def data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Where restutor keeps what it can always rebuild (``$RESTUTOR_CACHE_DIR`` overrides)."""
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
 
 
 def db_path(option: str | None = None) -> Path:

@@ -7,11 +7,13 @@ render exactly the same picture.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
-from tutor.sim import SimResult
+from tutor.sim import SimParams, SimResult
 
 Which = Literal["forward", "backward"]
 
@@ -43,41 +45,87 @@ def _ticks(low: float, high: float, log: bool, count: int = 5) -> list[float]:
     return np.linspace(low, high, count).tolist()
 
 
-def wants_log_scale(result: SimResult, which: Which) -> bool:
-    """Log scale when the panel's values span more than ``LOG_SCALE_SPREAD``."""
-    stats = getattr(result, which)
-    theory = result.theory_forward if which == "forward" else result.theory_backward
-    pools = [stats.p10, stats.p90] + ([theory] if theory is not None else [])
-    values = _finite_positive(np.concatenate(pools))
-    return values.size > 0 and values.max() / values.min() > LOG_SCALE_SPREAD
+@dataclass(frozen=True, slots=True)
+class Ink:
+    """How one kind of curve is drawn, and how a legend drawn elsewhere shows it."""
+
+    color: str  # plotext's colour name
+    ansi: int  # that colour's ANSI number, so a Rich legend can match it
+    marker: str  # plotext's marker when drawing in colour
+    plain_marker: str  # the marker without colour, where the marker alone tells curves apart
+    glyph: str  # what a legend shows
 
 
-def draw_norm_panel(fig: Any, result: SimResult, which: Which, color: bool = True) -> None:
-    """Draw one panel: the ensemble's RMS, its p10–p90 band, and the theory where offered.
+INKS: dict[str, Ink] = {
+    "band": Ink("blue", 4, "dot", "dot", "•"),
+    "theory": Ink("orange", 3, "x", "x", "x"),
+    "rms": Ink("cyan", 6, "braille", "braille", "⠒"),
+    "counterpart": Ink("gray", 8, "braille", "·", "⠒"),
+    "cursor": Ink("magenta", 5, "", "", "│"),
+}
 
-    The band goes first and the RMS last, so the curve a learner reads sits on top.
-    A curve with no finite point (all of it past a divergence) is left out.
+
+def variant_name(params: SimParams) -> str:
+    """``residual`` or ``plain``: how legends and readouts name a run."""
+    return "residual" if params.residual else "plain"
+
+
+def _panel_series(
+    result: SimResult, which: Which, counterpart: SimResult | None
+) -> list[tuple[np.ndarray, str, str]]:
+    """The curves of one panel as ``(values, ink, label)``, drawn in this order.
+
+    The band goes first and the RMS last, so the curve a learner reads sits on top;
+    the counterpart (the other variant, dimmer) goes under everything of the run.
     """
     stats = getattr(result, which)
     theory = result.theory_forward if which == "forward" else result.theory_backward
-    layers = result.layers
-    kind = "residual" if result.params.residual else "plain"
-    band, theory_color, main = ("blue", "orange", "cyan") if color else ("default",) * 3
-    series = [
-        (stats.p10, {"label": "p10–p90", "marker": "dot", "color": band}),
-        (stats.p90, {"marker": "dot", "color": band}),
-        (theory, {"label": "mean-field theory", "marker": "x", "color": theory_color}),
-        (stats.rms, {"label": f"{kind} rms", "marker": "braille", "color": main}),
-    ]
-    for values, style in series:
-        if values is None:
+    series = []
+    if counterpart is not None:
+        other = getattr(counterpart, which).rms
+        series.append((other, "counterpart", f"{variant_name(counterpart.params)} rms"))
+    series += [(stats.p10, "band", "p10–p90"), (stats.p90, "band", "")]
+    if theory is not None:
+        series.append((theory, "theory", "mean-field theory"))
+    series.append((stats.rms, "rms", f"{variant_name(result.params)} rms"))
+    return series
+
+
+def draw_norm_panel(
+    fig: Any,
+    result: SimResult,
+    which: Which,
+    color: bool = True,
+    *,
+    counterpart: SimResult | None = None,
+    cursor: int | None = None,
+    legend: bool = True,
+) -> None:
+    """Draw one panel: the ensemble's RMS, its p10–p90 band, and the theory where offered.
+
+    ``counterpart`` (the same parameters with the skip connection toggled, so the
+    same depth) is overlaid as a dimmer RMS curve; ``cursor`` marks a layer with a
+    vertical line. The y axis turns logarithmic once everything drawn spans more
+    than ``LOG_SCALE_SPREAD``. A curve with no finite point is left out.
+    """
+    series = _panel_series(result, which, counterpart)
+    if cursor is not None:
+        fig.vline(cursor, INKS["cursor"].color if color else "default")
+    for values, ink_name, label in series:
+        xs, ys = _line(result.layers, values)
+        if not xs:
             continue
-        xs, ys = _line(layers, values)
-        if xs:
-            fig.plot(xs, ys, **style)
-    drawn = _finite_positive(np.concatenate([v for v, _ in series if v is not None]))
+        ink = INKS[ink_name]
+        fig.plot(
+            xs,
+            ys,
+            marker=ink.marker if color else ink.plain_marker,
+            color=ink.color if color else "default",
+            label=label if legend and label else None,
+        )
+    drawn = _finite_positive(np.concatenate([values for values, _, _ in series]))
     if drawn.size:
-        log = wants_log_scale(result, which)
+        log = drawn.max() / drawn.min() > LOG_SCALE_SPREAD
         if log:
             fig.yscale("log")
         ticks = _ticks(drawn.min(), drawn.max(), log)
@@ -88,6 +136,11 @@ def draw_norm_panel(fig: Any, result: SimResult, which: Which, color: bool = Tru
     fig.title(title)
     fig.xlabel("layer l")
     fig.xlim(0, result.params.depth)
+
+
+def format_value(value: float) -> str:
+    """A norm or ratio for a readout: 4 significant digits, a dash where it overflowed."""
+    return f"{value:.4g}" if math.isfinite(value) else "—"
 
 
 def render_sim(result: SimResult, width: int, height: int, color: bool) -> str:

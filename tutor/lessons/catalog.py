@@ -12,23 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tutor.lessons.graph import edges, find_cycle
+from tutor.lessons.index import lesson_files
 from tutor.lessons.loader import LessonFile, Problem, read_lesson
 from tutor.lessons.model import Lesson
-
-LESSON_SUFFIXES = (".yaml", ".yml")
-
-
-def lesson_files(paths: Iterable[Path]) -> list[Path]:
-    """Lesson files named by ``paths`` (files as given, folders' ``*.yaml``/``*.yml`` sorted)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(p for p in path.iterdir() if p.suffix in LESSON_SUFFIXES and p.is_file())
-            )
-        else:
-            found.append(path)
-    return found
 
 
 @dataclass
@@ -76,7 +63,7 @@ def load_catalog(paths: Sequence[Path]) -> Catalog:
 def _load_catalog(paths: Sequence[Path]) -> Catalog:
     catalog = Catalog()
     seen: set[Path] = set()
-    for path in lesson_files(p for p in paths if p.exists()):
+    for path in lesson_files(paths):
         if path.resolve() in seen:
             continue
         seen.add(path.resolve())
@@ -99,15 +86,6 @@ def _load_catalog(paths: Sequence[Path]) -> Catalog:
         catalog.by_id[file.lesson.id] = file
     catalog.problems.extend(graph_problems(catalog))
     return catalog
-
-
-def edges(lessons: Iterable[Lesson]) -> set[tuple[str, str]]:
-    """Prerequisite edges ``before → after``, from both ends' declarations."""
-    found = set()
-    for lesson in lessons:
-        found.update((before, lesson.id) for before in lesson.prerequisites)
-        found.update((lesson.id, after) for after in lesson.unlocks)
-    return found
 
 
 def graph_problems(catalog: Catalog) -> list[Problem]:
@@ -151,29 +129,6 @@ def graph_problems(catalog: Catalog) -> list[Problem]:
             )
         )
     return problems
-
-
-def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
-    """One cycle of ``graph`` as a list of nodes, or None if it is acyclic."""
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in sorted(graph[node]):
-            if state.get(nxt) == 1:
-                return stack[stack.index(nxt) :]
-            if nxt not in state and (found := visit(nxt)):
-                return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in sorted(graph):
-        if node not in state and (found := visit(node)):
-            return found
-    return None
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import asdict, dataclass
+import shlex
+from dataclasses import asdict, dataclass, fields
 from typing import Literal
 
 Activation = Literal["tanh", "relu", "linear"]
@@ -101,6 +102,28 @@ class SimParams:
     def samples(self) -> int:
         """How many (network, input) pairs the ensemble holds."""
         return self.networks * self.inputs
+
+
+def sim_command(params: SimParams) -> str:
+    """The ``restutor sim`` command line that reruns ``params``, naming only what differs.
+
+    Floats are written with ``repr`` (the shortest text that reads back as the
+    same float), so the command parses back to exactly these parameters; each
+    value is joined to its option with ``=`` so that argparse never mistakes a
+    negative one (``-1e-05``) for an option.
+    """
+    defaults = SimParams()
+    words = ["restutor", "sim"]
+    for field in fields(SimParams):
+        value = getattr(params, field.name)
+        if value == getattr(defaults, field.name):
+            continue
+        if field.name == "residual":
+            words.append("--plain")  # the only non-default value: the skip is off
+        else:
+            text = repr(value) if isinstance(value, float) else str(value)
+            words.append(f"--{field.name.replace('_', '-')}={text}")
+    return shlex.join(words)
 
 
 def bytes_needed(params: SimParams, itemsize: int = DEFAULT_ITEMSIZE) -> int:

@@ -1,0 +1,96 @@
+"""`restutor` to its first painted screen, against a bare Textual hello-world, in a real pty.
+
+    python benchmarks/startup.py
+
+Each command is started in a pseudo-terminal (100×30) and timed until a piece of
+its first screen's text appears in what it writes; the median of several runs is
+printed with the ratio. Nothing here is asserted by the test suite.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+HELLO = """
+from textual.app import App
+from textual.widgets import Static
+
+class Hello(App):
+    def compose(self):
+        yield Static("hello from textual")
+
+Hello().run()
+"""
+RUNS = 5
+
+
+def time_to_text(command: list[str], needle: bytes, env: dict[str, str]) -> float:
+    """Seconds from start until ``needle`` shows up in the program's terminal output."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        while needle not in seen:
+            if time.perf_counter() - start > 20:
+                raise TimeoutError(f"{needle!r} never appeared")
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                seen += os.read(master, 65536)
+        return time.perf_counter() - start
+    finally:
+        proc.kill()
+        proc.wait()
+        os.close(master)
+
+
+def main() -> None:
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
+    with tempfile.TemporaryDirectory() as folder:
+        env["RESTUTOR_DB"] = str(Path(folder) / "bench.db")
+        hello = Path(folder) / "hello.py"
+        hello.write_text(HELLO)
+        cases = {
+            "bare Textual hello-world": ([sys.executable, str(hello)], b"hello from textual"),
+            "restutor (the map)": ([sys.executable, "-m", "tutor"], b"level 1"),
+            "restutor residual-connections": (
+                [sys.executable, "-m", "tutor", "residual-connections"],
+                b"Intuition",
+            ),
+        }
+        times = {
+            name: statistics.median(time_to_text(cmd, needle, env) for _ in range(RUNS))
+            for name, (cmd, needle) in cases.items()
+        }
+    base = times["bare Textual hello-world"]
+    print(f"first painted screen, median of {RUNS} runs in a 100×30 pty:")
+    for name, seconds in times.items():
+        ratio = seconds / base
+        bars = (
+            ""
+            if name.startswith("bare")
+            else (
+                f"   bars: < 1 s {'yes' if seconds < 1 else 'NO'}, "
+                f"≤ 1.5× hello {'yes' if ratio <= 1.5 else 'NO'}"
+            )
+        )
+        print(f"  {name:32} {seconds * 1e3:6.0f} ms  {ratio:4.2f}× hello{bars}")
+
+
+if __name__ == "__main__":
+    main()

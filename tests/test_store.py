@@ -1,0 +1,37 @@
+"""The store: migrations, progress, and clear errors."""
+
+import sqlite3
+
+import pytest
+
+from tutor.store import MIGRATIONS, Store, StoreError
+
+
+def test_a_new_database_is_migrated_to_the_latest_version(tmp_path):
+    store = Store(tmp_path / "deep" / "folder" / "restutor.db")
+    assert store.version == len(MIGRATIONS)
+    journal = store._db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert journal == "wal"
+
+
+def test_progress_is_kept_across_reopening(tmp_path):
+    path = tmp_path / "restutor.db"
+    store = Store(path)
+    store.mark_seen("residual-connections", "math")
+    store.mark_seen("residual-connections", "math")
+    store.mark_seen("residual-connections", "code")
+    store.close()
+    assert Store(path).seen_sections() == {"residual-connections": {"math", "code"}}
+
+
+def test_a_database_from_version_0_is_migrated(tmp_path):
+    path = tmp_path / "old.db"
+    sqlite3.connect(path).close()
+    assert Store(path).version == len(MIGRATIONS)
+
+
+def test_an_unusable_path_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="cannot open the database"):
+        Store(blocker / "restutor.db")

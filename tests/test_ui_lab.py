@@ -1,0 +1,462 @@
+"""The lab screen: every footer key, the worker's results, the copied command, a snapshot."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import shlex
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from rich.console import Console
+from textual.app import App
+from textual.notifications import Notify
+from textual.widget import Widget
+
+import tutor.sim.params as sim_params
+from tests.strategies import small_params
+from tests.ui_app import make_app
+from tutor.cli import build_parser
+from tutor.plot import draw_norm_panel
+from tutor.sim import SimParams, Simulator, simulate
+from tutor.sim.params import sim_command
+from tutor.ui.lab_run import run_both, skip_toggled
+from tutor.ui.screens.lab import LabScreen
+from tutor.ui.widgets.lab_controls import DEPTHS, KNOBS, LabControls, along, cycle
+from tutor.ui.widgets.lab_readout import LabReadout
+from tutor.ui.widgets.norm_plot import NormPlot
+
+APP_CSS = Path(__file__).parents[1] / "tutor" / "ui" / "app.tcss"
+SIZE = (120, 40)
+KNOB_ROWS = {knob.field: row for row, knob in enumerate(KNOBS)}
+
+
+class LabApp(App[None]):
+    """The smallest app that shows the lab, with the real app's styles."""
+
+    CSS_PATH = APP_CSS
+
+    def __init__(self, params: SimParams | None = None, title: str | None = None) -> None:
+        super().__init__()
+        self.lab = LabScreen(params or SimParams(), title)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.lab)
+
+
+async def settle(pilot) -> None:
+    """Wait for the simulation worker, then for its message and the repaint it causes."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def text_of(widget: Widget) -> str:
+    """What a widget shows, as plain text."""
+    console = Console(file=io.StringIO(), width=widget.size.width or 80, no_color=True, record=True)
+    console.print(widget.render())
+    return console.export_text()
+
+
+async def select(pilot, field: str) -> None:
+    """Move the parameter selection to ``field`` with the arrow keys."""
+    screen = pilot.app.lab
+    while screen.selected != KNOB_ROWS[field]:
+        await pilot.press("down")
+
+
+def parse_command(command: str) -> SimParams:
+    """Read a ``restutor sim`` command back through the real CLI parser."""
+    words = shlex.split(command)
+    assert words[:2] == ["restutor", "sim"]
+    args = build_parser().parse_args(words[1:])
+    return SimParams(
+        depth=args.depth,
+        width=args.width,
+        alpha=args.alpha,
+        activation=args.activation,
+        sigma_w=args.sigma_w,
+        norm=args.norm,
+        residual=not args.plain,
+        inputs=args.inputs,
+        networks=args.networks,
+        seed=args.seed,
+    )
+
+
+# -- the pure parts -------------------------------------------------------------
+
+
+def test_ladders_step_from_any_value_and_stop_at_their_ends():
+    assert along(DEPTHS, 40, 1) == 48
+    assert along(DEPTHS, 40, -1) == 32
+    assert along(DEPTHS, 50, 1) == 64  # a lesson's off-ladder depth joins the ladder
+    assert along(DEPTHS, 50, -1) == 48
+    assert along(DEPTHS, 1000, 1) == 1000
+    assert along(DEPTHS, 2000, 1) == 2000  # never "up" to a smaller value
+    assert along(DEPTHS, 1, -1) == 1
+    assert cycle(("tanh", "relu", "linear"), "linear", 1) == "tanh"
+    assert cycle(("tanh", "relu", "linear"), "tanh", -1) == "linear"
+
+
+def test_float_knobs_land_exactly_on_their_grid():
+    params = SimParams(alpha=0.2, sigma_w=1.0)
+    alpha, sigma = KNOBS[KNOB_ROWS["alpha"]], KNOBS[KNOB_ROWS["sigma_w"]]
+    for _ in range(3):
+        params = sigma.turn(alpha.turn(params, 1), 1)
+    assert (params.alpha, params.sigma_w) == (0.35, 1.3)
+    assert alpha.turn(SimParams(alpha=2.0), 1).alpha == 2.0
+    assert sigma.turn(SimParams(sigma_w=0.0), -1).sigma_w == 0.0
+
+
+def test_run_both_is_the_run_and_its_skip_toggled_twin():
+    params = SimParams(depth=6, width=16, inputs=4, networks=2)
+    run = run_both(Simulator(), params)
+    assert run.params == params
+    assert run.counterpart.params == skip_toggled(params)
+    alone = simulate(skip_toggled(params))
+    assert run.counterpart.forward.rms.tolist() == alone.forward.rms.tolist()
+
+
+def test_a_panel_overlays_the_counterpart_and_scales_to_both():
+    from plotext._figure import _figure_class
+
+    run = run_both(Simulator(), SimParams(depth=40, activation="relu"))
+    fig = _figure_class()
+    fig.plotsize(100, 30)
+    draw_norm_panel(fig, run.current, "forward", counterpart=run.counterpart, cursor=12)
+    text = fig.build()
+    assert "residual rms" in text and "plain rms" in text
+    # The plain ReLU stack halves its norm each layer: only a log axis shows both curves.
+    assert fig.monitor.yscale[0] == "log"
+
+
+def test_sim_command_names_only_what_differs():
+    assert sim_command(SimParams()) == "restutor sim"
+    assert sim_command(SimParams(alpha=0.35, residual=False)) == "restutor sim --alpha=0.35 --plain"
+
+
+@given(small_params)
+def test_sim_command_parses_back_to_the_same_params(params):
+    assert parse_command(sim_command(params)) == params
+
+
+# -- opening ----------------------------------------------------------------------
+
+
+async def test_opening_params_are_shown_and_run():
+    params = SimParams(
+        depth=24,
+        width=64,
+        alpha=0.5,
+        activation="relu",
+        sigma_w=1.4,
+        norm="pre",
+        residual=False,
+        seed=7,
+    )
+    app = LabApp(params, title="Residual connections: demo")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = text_of(app.lab.query_one(LabControls))
+        for shown in ("24", "64", "0.5", "relu", "1.4", "pre", "off", "7"):
+            assert shown in panel
+        assert app.lab.run.params == params
+        assert app.lab.run.counterpart.params.residual is True
+        assert "Residual connections: demo" in app.lab.sub_title
+        readout = text_of(app.lab.query_one(LabReadout))
+        assert "plain" in readout and "residual" in readout and "layer 0 of 24" in readout
+
+
+async def test_the_app_opens_the_lab_and_escape_returns(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        below = app.screen
+        app.open_lab(SimParams(depth=12), "from a test")
+        await settle(pilot)
+        assert isinstance(app.screen, LabScreen)
+        assert app.screen.run.params.depth == 12
+        await pilot.press("escape")
+        assert app.screen is below
+
+
+async def test_plots_draw_the_current_run():
+    app = LabApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for plot in app.lab.query(NormPlot):
+            assert plot.run is app.lab.run
+            assert "across depth" in text_of(plot)
+
+
+# -- every key in the footer ---------------------------------------------------------
+
+#: The keys the footer shows, each exercised by a test below.
+TESTED_FOOTER_KEYS = {
+    "up",
+    "down",
+    "left",
+    "right",
+    "t",
+    "r",
+    "c",
+    "0",
+    "space",
+    "comma",
+    "full_stop",
+    "1",
+    "2",
+    "3",
+    "escape",
+}
+
+
+def test_every_footer_key_is_tested():
+    shown = {
+        key for binding in LabScreen.BINDINGS if binding.show for key in binding.key.split(",")
+    }
+    assert shown == TESTED_FOOTER_KEYS
+
+
+async def test_up_and_down_select_a_parameter_and_wrap():
+    app = LabApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "down")
+        assert app.lab.selected == 2
+        assert "▸ alpha" in text_of(app.lab.query_one(LabControls))
+        await pilot.press("up", "up", "up")
+        assert app.lab.selected == len(KNOBS) - 1
+        await pilot.press("j", "k", "k")
+        assert app.lab.selected == len(KNOBS) - 2
+
+
+@pytest.mark.parametrize(
+    ("field", "key", "expected"),
+    [
+        ("depth", "right", 48),
+        ("depth", "left", 32),
+        ("width", "right", 192),
+        ("width", "left", 96),
+        ("alpha", "right", 0.25),
+        ("alpha", "left", 0.15),
+        ("activation", "right", "relu"),
+        ("activation", "left", "linear"),
+        ("sigma_w", "right", 1.1),
+        ("sigma_w", "left", 0.9),
+        ("norm", "right", "pre"),
+        ("norm", "left", "post"),
+        ("residual", "right", False),
+        ("seed", "right", 1),
+        ("seed", "left", 0),
+        ("alpha", "plus", 0.25),
+        ("alpha", "minus", 0.15),
+    ],
+)
+async def test_left_and_right_change_the_selected_parameter(field, key, expected):
+    app = LabApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, field)
+        await pilot.press(key)
+        assert getattr(app.lab.params, field) == expected
+        await settle(pilot)
+        assert getattr(app.lab.run.params, field) == expected  # the plots follow
+        shown = KNOBS[KNOB_ROWS[field]].show(expected)
+        assert f"◂ {shown} ▸" in text_of(app.lab.query_one(LabControls))
+
+
+async def test_t_toggles_the_skip_connection_and_swaps_the_emphasis():
+    app = LabApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.lab.run.current.params.residual is False
+        assert app.lab.run.counterpart.params.residual is True
+        assert "plain rms" in text_of(app.lab.query_one("PlotLegend"))
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.lab.run.current.params.residual is True
+
+
+async def test_r_reseeds():
+    app = LabApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = app.lab.run.current.forward.rms
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.lab.run.params.seed == 1
+        assert app.lab.run.current.forward.rms.tolist() != before.tolist()
+
+
+async def test_c_copies_a_command_that_reruns_the_lab():
+    seen = []
+    app = LabApp()
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await settle(pilot)
+        await select(pilot, "alpha")
+        await pilot.press("right", "t", "c")
+        assert app.clipboard == "restutor sim --alpha=0.25 --plain"
+        assert parse_command(app.clipboard) == app.lab.params
+        notes = [m.notification.message for m in seen if isinstance(m, Notify)]
+        assert app.clipboard in notes
+
+
+async def test_0_goes_back_to_the_opening_state():
+    opening = SimParams(depth=24, alpha=0.5)
+    app = LabApp(opening)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right", "t", "r", "full_stop", "0")
+        await settle(pilot)
+        assert app.lab.params == opening
+        assert app.lab.run.params == opening
+        assert app.lab.cursor == 0
+
+
+async def test_comma_and_full_stop_step_the_layer_cursor():
+    app = LabApp(SimParams(depth=4))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("full_stop", "full_stop")
+        assert app.lab.cursor == 2
+        assert all(plot.cursor == 2 for plot in app.lab.query(NormPlot))
+        readout = text_of(app.lab.query_one(LabReadout))
+        assert "layer 2 of 4" in readout
+        rms = app.lab.run.current.forward.rms[2]
+        assert f"{rms:.4g}" in readout
+        await pilot.press("comma", "comma", "comma")
+        assert app.lab.cursor == 0
+        await pilot.press(*["full_stop"] * 6)
+        assert app.lab.cursor == 4
+
+
+async def test_space_plays_and_pauses_the_cursor():
+    app = LabApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        assert app.lab.playing
+        await pilot.pause(0.35)
+        played = app.lab.cursor
+        assert played >= 1
+        await pilot.press("space")
+        assert not app.lab.playing
+        await pilot.pause(0.25)
+        assert app.lab.cursor == played
+        assert "paused" in text_of(app.lab.query_one(LabReadout))
+
+
+async def test_play_stops_at_the_last_layer_and_restarts_from_the_first():
+    app = LabApp(SimParams(depth=3))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await pilot.pause(0.6)
+        assert app.lab.cursor == 3 and not app.lab.playing
+        await pilot.press("space")
+        assert app.lab.playing and app.lab.cursor < 3
+
+
+@pytest.mark.parametrize(
+    ("key", "speed", "layers_per_tick"), [("1", 0.25, 1), ("2", 1.0, 1), ("3", 4.0, 4)]
+)
+async def test_1_2_3_set_the_speed(key, speed, layers_per_tick):
+    app = LabApp(SimParams(depth=200))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(key, "space")
+        assert app.lab.speed == speed
+        await pilot.pause(0.9)  # two ticks even at ¼×, where one comes every 0.4 s
+        await pilot.press("space")
+        assert app.lab.cursor >= layers_per_tick
+        assert app.lab.cursor % layers_per_tick == 0
+        assert f"at {speed:g}×" in text_of(app.lab.query_one(LabReadout))
+
+
+async def test_escape_goes_back_to_the_screen_below():
+    app = LabApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape")
+        assert not isinstance(app.screen, LabScreen)
+
+
+# -- the worker ------------------------------------------------------------------------
+
+
+async def test_a_burst_of_keys_collapses_to_the_last_params():
+    seen = []
+    app = LabApp()
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await settle(pilot)
+        await select(pilot, "depth")
+        await pilot.press(*["right"] * 8)
+        await settle(pilot)
+        assert app.lab.params.depth == 256
+        assert app.lab.run.params == app.lab.params
+        finished = [m for m in seen if isinstance(m, LabScreen.SimFinished)]
+        assert finished[-1].run.params == app.lab.params
+
+
+async def test_a_stale_result_is_ignored():
+    app = LabApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = app.lab.run
+        stale = run_both(Simulator(), dataclasses.replace(app.lab.params, alpha=1.0))
+        app.lab.post_message(LabScreen.SimFinished(stale))
+        await pilot.pause()
+        assert app.lab.run is shown
+
+
+async def test_a_run_that_cannot_fit_is_refused_with_a_message(monkeypatch):
+    seen = []
+    app = LabApp()
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await settle(pilot)
+        shown = app.lab.run
+        monkeypatch.setattr(sim_params, "SMALL_RUN_BYTES", 0)
+        monkeypatch.setattr(sim_params, "available_memory", lambda: 1000)
+        await select(pilot, "alpha")
+        await pilot.press("right")
+        await settle(pilot)
+        notes = [m.notification for m in seen if isinstance(m, Notify)]
+        assert any(n.severity == "error" and "memory" in n.message for n in notes)
+        assert app.lab.params == shown.params  # the panel agrees with the plots again
+        assert app.lab.run is shown
+
+
+async def test_a_run_too_slow_for_the_lab_is_refused_before_it_starts():
+    seen = []
+    app = LabApp(SimParams(depth=1000, width=512))
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await select(pilot, "width")
+        app.lab.workers.cancel_group(app.lab, "sim")
+        await pilot.press("right")
+        assert app.lab.params.width == 512
+        notes = [m.notification for m in seen if isinstance(m, Notify)]
+        assert any("Too slow" in (n.title or "") for n in notes)
+
+
+async def test_small_terminals_do_not_crash():
+    app = LabApp()
+    async with app.run_test(size=(60, 16)) as pilot:
+        await settle(pilot)
+        await pilot.press("right", "t", "space")
+        await pilot.resize_terminal(30, 10)
+        await pilot.pause(0.2)
+        await pilot.resize_terminal(60, 16)
+        await settle(pilot)
+        assert app.lab.run.params == app.lab.params
+
+
+# -- snapshot ---------------------------------------------------------------------------
+
+
+def test_snapshot_lab_defaults(snap_compare):
+    async def first_run_drawn(pilot):
+        await settle(pilot)
+
+    assert snap_compare(LabApp(), terminal_size=SIZE, run_before=first_run_drawn)

@@ -1,0 +1,176 @@
+"""Pilot tests of the map and the lesson screen: every key in their footers."""
+
+import pytest
+
+from tests.ui_app import make_app
+from tutor.ui.screens.help import HelpScreen
+from tutor.ui.screens.lesson import LessonScreen
+from tutor.ui.screens.map import MapScreen
+from tutor.ui.widgets.lesson_map import LessonMap
+from tutor.ui.widgets.witness_view import WitnessView
+from tutor.ui.widgets.worked_example_view import WorkedExampleView
+
+SIZE = (110, 36)
+
+
+async def test_the_map_lists_every_lesson_and_moves_with_arrows_and_hjkl(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, MapScreen)
+        lesson_map = app.screen.query_one(LessonMap)
+        rendered = str(lesson_map.render())
+        for lesson in app.summaries:
+            assert lesson.title in rendered
+        assert lesson_map.selected.id == "chain-rule-jacobians"
+        await pilot.press("j", "down")
+        assert lesson_map.selected.id == "residual-connections"
+        await pilot.press("j", "l")
+        assert lesson_map.selected.id == "pre-norm-vs-post-norm"
+        await pilot.press("right", "h", "left")
+        assert lesson_map.selected.id == "residual-stream"
+        await pilot.press("k", "up")
+        assert lesson_map.selected.id == "vanishing-exploding-gradients"
+
+
+async def test_enter_opens_the_lesson_and_escape_returns(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        assert app.screen.lesson.id == "residual-connections"
+        assert "y = x + F(x)" in str(app.screen.query_one("#key-equation").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, MapScreen)
+
+
+async def test_sections_are_saved_as_progress_and_shown_on_the_map(tmp_path):
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "right_square_bracket")
+        await pilot.pause()
+        assert app.screen.section == "demo"
+        await pilot.press("left_square_bracket")
+        assert app.screen.section == "code"
+        await pilot.press("escape")
+        await pilot.pause()
+        app.screen.query_one(LessonMap).select("residual-connections")
+        assert "67%" in str(app.screen.query_one(LessonMap).render())
+    reopened = make_app(tmp_path / "db")
+    async with reopened.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert reopened.seen_sections()["residual-connections"] == {
+            "intuition",
+            "math",
+            "code",
+            "demo",
+        }
+
+
+async def test_a_worked_example_steps_one_at_a_time(tmp_path):
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.show_section("worked_examples")
+        await pilot.pause()
+        view = app.screen.query(WorkedExampleView).first()
+        view.focus()
+        assert view.shown == 0
+        await pilot.press("space")
+        assert view.shown == 1
+        await pilot.press("space", "space", "space", "space", "space", "space")
+        assert view.shown == view.total
+        await pilot.press("b")
+        assert view.shown == view.total - 1
+
+
+async def test_a_code_witness_runs_and_is_compared(tmp_path):
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.show_section("code")
+        await pilot.pause()
+        view = app.screen.query(WitnessView).first()
+        view.focus()
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view.outcome is not None and view.outcome.returncode == 0
+        assert "matches the expected output" in str(view.query_one("#actual").render())
+
+
+async def test_the_glossary_explains_the_focused_term(tmp_path):
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.show_section("glossary")
+        await pilot.pause()
+        glossary = app.screen.query_one("#glossary")
+        options = glossary.query_one("OptionList")
+        options.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        shown = glossary.query_one("Markdown").source
+        assert glossary.terms[1].term in shown
+
+
+@pytest.mark.parametrize("section", ["intuition", "math", "practice", "claims", "demo"])
+async def test_every_text_section_renders(tmp_path, section):
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.show_section(section)
+        await pilot.pause()
+        assert app.screen.query("#section > *")
+
+
+async def test_help_lists_the_keys_of_the_screen_underneath(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one("Markdown").source
+        assert "Open lesson" in text and "Quit" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MapScreen)
+
+
+async def test_theme_toggles(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        before = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != before
+
+
+async def test_a_tiny_terminal_shows_how_big_it_must_be(tmp_path):
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=(30, 10)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("too-small")
+        assert app.screen.query_one("#too-small").display
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not app.screen.has_class("too-small")
+
+
+async def test_an_unwritable_database_is_a_warning_not_a_crash(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    app = make_app(blocker / "restutor.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        assert app.store is None
+
+
+async def test_the_command_palette_lists_every_screen(tmp_path):
+    from tutor.ui.app import ScreenCommands
+
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE):
+        names = [name for name, _, _ in ScreenCommands(app.screen)._entries()]
+    assert "Open the map" in names and "Open the lab" in names
+    assert sum(name.startswith("Open lesson: ") for name in names) == len(app.summaries)

@@ -1,0 +1,182 @@
+"""Reading a YAML lesson file safely and fast, with every problem at its line.
+
+Kept free of pydantic so the map can paint from a light index of the lesson
+files before the full models are even imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+#: Lesson files bigger than this are refused before parsing.
+MAX_FILE_BYTES = 2_000_000
+#: A document that would expand past this many nodes (through aliases: a YAML bomb)
+#: is refused; the largest built-in lesson has about 2,600.
+MAX_EXPANDED_NODES = 200_000
+#: libyaml's parser when PyYAML has it (ten times faster), else the pure-Python one;
+#: both are the *safe* loaders: no Python object is ever constructed from a tag.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Severity = Literal["error", "warning"]
+Loc = tuple[int | str, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a lesson file, printed as ``path:line: message``."""
+
+    path: Path
+    line: int
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+@dataclass
+class ParsedFile:
+    """A file's data (None if unreadable), its YAML nodes and the problems found so far."""
+
+    path: Path
+    data: object = None
+    root: yaml.Node | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, loc: Loc, message: str, severity: Severity = "error") -> Problem:
+        return Problem(self.path, line_of(self.root, loc), message, severity)
+
+
+def parse_file(path: Path) -> ParsedFile:
+    """Read and parse ``path``; whatever it holds, problems are collected, never raised."""
+    result = ParsedFile(path)
+    result.data = _parse(path, result)
+    return result
+
+
+def line_of(root: yaml.Node | None, loc: Loc) -> int:
+    """The 1-based line of the deepest node ``loc`` reaches (the key's line for a mapping)."""
+    if root is None:
+        return 1
+    node, line = root, root.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == part:
+                    node, line = value, key.start_mark.line + 1
+                    break
+            # A part that is not a key (a union's tag, a missing field): stay here.
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+    return line
+
+
+def _parse(path: Path, result: ParsedFile) -> object | None:
+    def fail(line: int, message: str) -> None:
+        result.problems.append(Problem(path, line, message))
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            fail(
+                1,
+                f"the file is {size / 1e6:.1f} MB; lesson files are limited to "
+                f"{MAX_FILE_BYTES / 1e6:.0f} MB",
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as error:
+        fail(1, f"cannot read the file: {error.strerror or error}")
+        return None
+    if b"\x00" in raw:
+        fail(1, "this is a binary file, not YAML text")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        fail(line, f"not UTF-8 text (byte 0x{raw[error.start]:02x})")
+        return None
+
+    try:
+        loader = _SafeLoader(text)
+    except yaml.reader.ReaderError as error:
+        fail(text[: error.position].count("\n") + 1, f"not YAML text: {error.reason}")
+        return None
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            fail(1, "the file is empty")
+            return None
+        result.root = root
+        return _Builder(loader).build(root)
+    except _TooBig:
+        fail(1, f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (a YAML bomb?)")
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = (error.problem or error.context or "invalid YAML").strip()
+        if "python/" in problem or "could not determine a constructor" in problem:
+            problem = f"unsupported YAML tag: {problem}"
+        fail(mark.line + 1 if mark else 1, problem)
+    except yaml.reader.ReaderError as error:
+        fail(text[: error.position].count("\n") + 1, f"not YAML text: {error.reason}")
+    except yaml.YAMLError as error:
+        fail(1, f"invalid YAML: {error}")
+    except RecursionError:
+        fail(1, "the YAML nests too deeply")
+    finally:
+        loader.dispose()
+    return None
+
+
+class _TooBig(Exception):
+    pass
+
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "seq", "map"))
+
+
+class _Builder:
+    """Python values from composed nodes, several times faster than PyYAML's constructor.
+
+    Strings, lists and dicts are built directly; any other scalar goes through the
+    safe constructor (so ints, floats, bools and nulls mean what they mean to every
+    other YAML tool, and unknown tags are refused with their line). Every visit
+    counts, so aliases that would expand past ``MAX_EXPANDED_NODES`` stop early.
+    """
+
+    def __init__(self, loader: yaml.SafeLoader) -> None:
+        self.loader = loader
+        self.visits = 0
+
+    def build(self, node: yaml.Node) -> object:
+        self.visits += 1
+        if self.visits > MAX_EXPANDED_NODES:
+            raise _TooBig
+        if isinstance(node, yaml.ScalarNode):
+            return node.value if node.tag == _STR else self.loader.construct_object(node)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+            return [self.build(child) for child in node.value]
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            mapping = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node)
+                if not isinstance(key, str | int | float | bool | None):
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a mapping key must be a plain value", key_node.start_mark
+                    )
+                mapping[key] = self.build(value_node)
+            return mapping
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"could not determine a constructor for the tag {node.tag!r}",
+            node.start_mark,
+        )

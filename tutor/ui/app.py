@@ -1,0 +1,188 @@
+"""The restutor app: the map, lessons and the lab on top of the pure core."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
+
+from tutor.lessons.index import LessonSummary
+from tutor.ui.messages import OpenLesson
+
+if TYPE_CHECKING:
+    from tutor.lessons.model import Lesson
+    from tutor.sim import SimParams
+    from tutor.store import Store
+
+
+class ScreenCommands(Provider):
+    """Command-palette entries for every screen: the map, each lesson, the lab."""
+
+    def _entries(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        assert isinstance(app, RestutorApp)
+        entries: list[tuple[str, object, str]] = [
+            ("Open the map", app.open_map, "all lessons and how they connect"),
+            ("Open the lab", app.open_lab, "forward and gradient norms across depth"),
+        ]
+        for lesson in app.summaries:
+            entries.append(
+                (
+                    f"Open lesson: {lesson.title}",
+                    partial(app.open_lesson, lesson.id),
+                    lesson.one_line,
+                )
+            )
+        return entries
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._entries():
+            yield Hit(1.0, name, callback, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._entries():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]
+
+
+class RestutorApp(App[None]):
+    """Starts on the map (or straight in a lesson); the store opens after the first paint."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "restutor"
+    SUB_TITLE = "residual connections, y = x + F(x)"
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", "Theme"),
+    ]
+
+    def __init__(
+        self, summaries: list[LessonSummary], db_path: Path, start_lesson: str | None = None
+    ) -> None:
+        super().__init__()
+        self.summaries = summaries
+        self._lessons: dict[str, Lesson | None] = {}  # full lessons, loaded on demand
+        self.db_path = db_path
+        self.start_lesson = start_lesson
+        self.store: Store | None = None
+        self._unsaved: list[tuple[str, str]] = []  # progress from before the store opened
+
+    def on_mount(self) -> None:
+        from tutor.ui.screens.map import MapScreen
+
+        self.push_screen(MapScreen())
+        if self.start_lesson:
+            self.open_lesson(self.start_lesson)
+        self.call_after_refresh(self._open_store)
+        self.call_after_refresh(self._load_lessons)
+
+    def _open_store(self) -> None:
+        from tutor.store import Store, StoreError
+
+        try:
+            self.store = Store(self.db_path)
+        except StoreError as error:
+            self.notify(f"{error}; progress will not be saved", severity="warning", timeout=8)
+            return
+        for lesson_id, section in self._unsaved:
+            self.store.mark_seen(lesson_id, section)
+        self._unsaved.clear()
+        from tutor.ui.screens.map import MapScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MapScreen):
+                screen.refresh_progress()
+
+    # -- lessons ------------------------------------------------------------------
+
+    def summary(self, lesson_id: str) -> LessonSummary | None:
+        return next((s for s in self.summaries if s.id == lesson_id), None)
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        """The full lesson (parsed and validated on first use), or None if it is invalid."""
+        if lesson_id not in self._lessons:
+            summary = self.summary(lesson_id)
+            if summary is None:
+                return None
+            from tutor.lessons.loader import read_lesson
+
+            self._lessons[lesson_id] = read_lesson(summary.path).lesson
+        return self._lessons[lesson_id]
+
+    @work(thread=True, group="lessons", exit_on_error=False)
+    def _load_lessons(self) -> None:
+        """Parse and validate every lesson after the first paint, so opening one is instant."""
+        for summary in self.summaries:
+            self.lesson(summary.id)
+
+    # -- progress ---------------------------------------------------------------
+
+    def seen_sections(self) -> dict[str, set[str]]:
+        return self.store.seen_sections() if self.store else {}
+
+    def mark_seen(self, lesson_id: str, section: str) -> None:
+        if self.store:
+            self.store.mark_seen(lesson_id, section)
+        else:
+            self._unsaved.append((lesson_id, section))
+
+    # -- navigation ---------------------------------------------------------------
+
+    def open_map(self) -> None:
+        from tutor.ui.screens.map import MapScreen
+
+        above_map = next(
+            (
+                len(self.screen_stack) - 1 - i
+                for i, s in enumerate(self.screen_stack)
+                if isinstance(s, MapScreen)
+            ),
+            0,
+        )
+        for _ in range(above_map):
+            self.pop_screen()
+
+    def open_lesson(self, lesson_id: str, section: str | None = None) -> None:
+        from tutor.ui.screens.lesson import LessonScreen
+
+        lesson = self.lesson(lesson_id)
+        if lesson is None:
+            self.notify(
+                f"lesson '{lesson_id}' cannot be opened: run 'restutor validate' to see why",
+                severity="error",
+            )
+            return
+        self.push_screen(LessonScreen(lesson, section))
+
+    def open_lab(self, params: SimParams | None = None, title: str | None = None) -> None:
+        from tutor.sim import SimParams
+        from tutor.ui.screens.lab import LabScreen
+
+        self.push_screen(LabScreen(params or SimParams(), title))
+
+    @on(OpenLesson)
+    def _open_lesson_message(self, message: OpenLesson) -> None:
+        self.open_lesson(message.lesson_id, message.section)
+
+    # -- actions ------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tutor.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def on_unmount(self) -> None:
+        if self.store:
+            self.store.close()

@@ -1,0 +1,121 @@
+"""A lesson: the outline on the left, the section on the right, the key equation always in view."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Markdown, OptionList
+from textual.widgets.option_list import Option
+
+from tutor.lessons import markdown as md
+from tutor.lessons.model import Lesson
+from tutor.ui.screens.base import BaseScreen
+from tutor.ui.widgets.glossary_view import GlossaryView
+from tutor.ui.widgets.key_equation import KeyEquation
+from tutor.ui.widgets.witness_view import WitnessView
+from tutor.ui.widgets.worked_example_view import WorkedExampleView
+
+SECTION_KEYS = [key for key, _ in md.SECTIONS]
+
+
+class LessonScreen(BaseScreen):
+    CSS_PATH = "lesson.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Map"),
+        Binding("l", "open_lab", "Lab"),
+        Binding("left_square_bracket", "step_section(-1)", "Prev section", key_display="["),
+        Binding("right_square_bracket", "step_section(1)", "Next section", key_display="]"),
+    ]
+
+    def __init__(self, lesson: Lesson, section: str | None = None) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.section = section if section in SECTION_KEYS else SECTION_KEYS[0]
+        self.LOCATION = f"{lesson.title}"
+
+    def compose_content(self) -> ComposeResult:
+        yield KeyEquation(self.lesson)
+        with Horizontal():
+            yield OptionList(*(Option(label, id=key) for key, label in md.SECTIONS), id="outline")
+            yield VerticalScroll(id="section")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        outline = self.query_one("#outline", OptionList)
+        outline.highlighted = SECTION_KEYS.index(self.section)
+        outline.focus()
+        self.show_section(self.section)
+
+    @on(OptionList.OptionHighlighted, "#outline")
+    def _outline_moved(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id and event.option.id != self.section:
+            self.show_section(event.option.id)
+
+    @on(OptionList.OptionSelected, "#outline")
+    def _outline_chosen(self, event: OptionList.OptionSelected) -> None:
+        focusable = self.query_one("#section").query("WitnessView, WorkedExampleView, OptionList")
+        (focusable.first() if focusable else self.query_one("#section")).focus()
+
+    def show_section(self, key: str) -> None:
+        self.section = key
+        self.sub_title = f"{self.lesson.title} › {dict(md.SECTIONS)[key]}"
+        container = self.query_one("#section", VerticalScroll)
+        container.remove_children()
+        container.mount_all(self._section_widgets(key))
+        container.scroll_home(animate=False)
+        self.app.mark_seen(self.lesson.id, key)  # type: ignore[attr-defined]
+
+    def _section_widgets(self, key: str) -> list[Widget]:
+        lesson = self.lesson
+        if key == "code":
+            return [
+                Markdown(md.code_intro(lesson)),
+                *(WitnessView(w) for w in lesson.sections.code.witnesses),
+            ]
+        if key == "demo":
+            states = lesson.sections.demo.lab_states
+            return [
+                Markdown(md.demo_intro(lesson)),
+                OptionList(
+                    *(Option(md.lab_state_line(s), id=s.id) for s in states), id="lab-states"
+                ),
+            ]
+        if key == "worked_examples":
+            if not lesson.worked_examples:
+                return [Markdown("This lesson has no worked examples.")]
+            return [WorkedExampleView(e) for e in lesson.worked_examples]
+        if key == "glossary":
+            return [GlossaryView(list(lesson.terms))]
+        text = {
+            "intuition": md.intuition,
+            "math": md.math,
+            "practice": md.practice,
+            "claims": md.claims,
+        }[key](lesson)
+        return [Markdown(text)]
+
+    @on(OptionList.OptionSelected, "#lab-states")
+    def _open_state(self, event: OptionList.OptionSelected) -> None:
+        state = self.lesson.lab_state(event.option.id or "")
+        if state:
+            self._open_lab_state(state.id)
+
+    def _open_lab_state(self, state_id: str | None) -> None:
+        from tutor.sim import SimParams
+
+        state = self.lesson.lab_state(state_id) if state_id else None
+        params = SimParams(**state.params) if state else SimParams()  # type: ignore[arg-type]
+        self.app.open_lab(params, state.title if state else None)  # type: ignore[attr-defined]
+
+    def action_open_lab(self) -> None:
+        self._open_lab_state(self.lesson.sections.demo.opens)
+
+    def action_step_section(self, step: int) -> None:
+        index = (SECTION_KEYS.index(self.section) + step) % len(SECTION_KEYS)
+        self.query_one("#outline", OptionList).highlighted = index
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,63 @@
+"""The map: every lesson as a small prerequisite graph, with progress and reviews due."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tutor.ui.messages import OpenLesson
+from tutor.ui.screens.base import BaseScreen
+from tutor.ui.widgets.lesson_map import SECTIONS_PER_LESSON, LessonMap
+
+
+class MapScreen(BaseScreen):
+    LOCATION = "Map"
+    CSS_PATH = "map.tcss"
+    BINDINGS = [
+        Binding("q", "app.quit", "Quit"),
+        Binding("L", "open_lab", "Lab"),
+    ]
+
+    def compose_content(self) -> ComposeResult:
+        app = self.app
+        with VerticalScroll(id="map-scroll"):
+            yield LessonMap(app.summaries, id="lesson-map")  # type: ignore[attr-defined]
+        yield Static(id="map-detail")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(LessonMap).focus()
+        self.refresh_progress()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_progress()
+
+    def refresh_progress(self) -> None:
+        seen = self.app.seen_sections()  # type: ignore[attr-defined]
+        progress = {
+            lesson_id: min(1.0, len(sections) / SECTIONS_PER_LESSON)
+            for lesson_id, sections in seen.items()
+        }
+        self.query_one(LessonMap).set_progress(progress, due={})
+
+    @on(LessonMap.Highlighted)
+    def _show_detail(self, message: LessonMap.Highlighted) -> None:
+        lesson = self.app.summary(message.lesson_id)  # type: ignore[attr-defined]
+        if lesson is None:
+            return
+        detail = Text()
+        detail.append(lesson.title, style="bold")
+        detail.append(f" — {lesson.one_line}\n\n")
+        detail.append(lesson.equation, style="bold")
+        self.query_one("#map-detail", Static).update(detail)
+
+    @on(LessonMap.Opened)
+    def _open(self, message: LessonMap.Opened) -> None:
+        self.post_message(OpenLesson(message.lesson_id))
+
+    def action_open_lab(self) -> None:
+        self.app.open_lab()  # type: ignore[attr-defined]

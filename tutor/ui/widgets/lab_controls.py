@@ -1,0 +1,117 @@
+"""The lab's parameter panel: every parameter, the one selected, and how each one steps.
+
+The panel takes no focus and handles no keys: the lab screen's bindings pick a
+knob and turn it, and the panel shows the result through its reactives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tutor.sim import ACTIVATIONS, NORMS, SimParams
+
+# fmt: off
+#: Depths worth visiting: dense where the curves change fast, sparse up to 1,000.
+DEPTHS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 40, 48, 64, 80, 100, 128, 160, 200, 256,
+          320, 400, 500, 640, 800, 1000)
+# fmt: on
+#: Widths in powers of two and the halfway points between them.
+WIDTHS = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024)
+#: The branch scale α from 0 to 2 in steps of 0.05, and σ_w from 0 to 4 in steps of 0.1.
+ALPHAS = tuple(round(0.05 * i, 2) for i in range(41))
+SIGMAS = tuple(round(0.1 * i, 1) for i in range(41))
+
+
+def along(ladder: Sequence[float], value: float, direction: int) -> float:
+    """The next rung of ``ladder`` past ``value`` (which may sit between rungs).
+
+    Past either end the value stays, so a lesson's depth of 2,000 is never
+    "stepped up" to 1,000.
+    """
+    if direction > 0:
+        return next((rung for rung in ladder if rung > value), value)
+    return next((rung for rung in reversed(ladder) if rung < value), value)
+
+
+def cycle(options: Sequence[str], value: str, direction: int) -> str:
+    """The option after (or before) ``value``, wrapping around."""
+    return options[(options.index(value) + direction) % len(options)]
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One steerable parameter: the field it sets, its label, and how it steps."""
+
+    field: str
+    label: str
+    step: Callable[[Any, int], Any]
+    show: Callable[[Any], str] = str
+
+    def turn(self, params: SimParams, direction: int) -> SimParams:
+        """``params`` with this knob moved one step; raises ``SimParamError`` past a limit."""
+        return replace(params, **{self.field: self.step(getattr(params, self.field), direction)})
+
+
+KNOBS: tuple[Knob, ...] = (
+    Knob("depth", "depth L", lambda v, d: along(DEPTHS, v, d)),
+    Knob("width", "width d", lambda v, d: along(WIDTHS, v, d)),
+    Knob("alpha", "alpha α", lambda v, d: along(ALPHAS, v, d), "{:g}".format),
+    Knob("activation", "activation", lambda v, d: cycle(ACTIVATIONS, v, d)),
+    Knob("sigma_w", "sigma_w", lambda v, d: along(SIGMAS, v, d), "{:g}".format),
+    Knob("norm", "norm", lambda v, d: cycle(NORMS, v, d)),
+    Knob("residual", "skip", lambda v, d: not v, lambda v: "on" if v else "off"),
+    Knob("seed", "seed", lambda v, d: max(0, v + d)),
+)
+
+
+class LabControls(Widget):
+    """The current parameters, one row a knob, the selected one marked."""
+
+    DEFAULT_CSS = """
+    LabControls {
+        height: auto;
+        border: round $primary;
+        border-title-color: $text-primary;
+        padding: 0 1;
+    }
+    LabControls > .lab-controls--selected {
+        background: $primary 40%;
+        text-style: bold;
+    }
+    LabControls > .lab-controls--status {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+    COMPONENT_CLASSES = {"lab-controls--selected", "lab-controls--status"}
+
+    params: reactive[SimParams] = reactive(SimParams)
+    selected: reactive[int] = reactive(0)
+    #: What the simulator is doing, e.g. "computing… 40%"; empty when the plots are current.
+    status: reactive[str] = reactive("")
+
+    def on_mount(self) -> None:
+        self.border_title = "parameters"
+
+    def render(self) -> RenderableType:
+        selected_style = self.get_component_rich_style("lab-controls--selected")
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(ratio=1)
+        table.add_column(justify="right")
+        for index, knob in enumerate(KNOBS):
+            value = knob.show(getattr(self.params, knob.field))
+            if index == self.selected:
+                table.add_row(f"▸ {knob.label}", f"◂ {value} ▸", style=selected_style)
+            else:
+                table.add_row(f"  {knob.label}", f"{value}  ")
+        ensemble = f"{self.params.networks} networks × {self.params.inputs} inputs"
+        status_style = self.get_component_rich_style("lab-controls--status")
+        return Group(table, Text(self.status or ensemble, style=status_style))
