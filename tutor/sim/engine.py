@@ -128,6 +128,7 @@ class Simulator:
         self.dtype = np.dtype(dtype)
         self._weights_key: tuple[int, int, int] | None = None
         self._weights: list[np.ndarray] = []
+        self._transposed: list[np.ndarray] = []  # contiguous Z_lᵀ, for the backward GEMMs
         self._io_key: tuple[int, int, int, int] | None = None
         self._inputs = self._upstream = np.empty(0, self.dtype)
         self._workspace = Workspace()
@@ -145,6 +146,7 @@ class Simulator:
             upstream,
             lambda done: report(to_draw + done, total),
             self._workspace,
+            self._transposed[: params.depth],
         )
         with np.errstate(all="ignore"):
             return _summarize(params, passes.forward_norms, passes.backward_norms)
@@ -157,10 +159,11 @@ class Simulator:
         Drawn only where not already held; the memory check comes first.
         """
         held = self._reusable_layers(params)
-        layer_bytes = params.networks * params.width**2 * self.dtype.itemsize
+        layer_bytes = 2 * params.networks * params.width**2 * self.dtype.itemsize
         check_memory(params, self.dtype.itemsize, held=held * layer_bytes)
         if held == 0:
-            self._weights_key, self._weights = (params.seed, params.width, params.networks), []
+            self._weights_key = (params.seed, params.width, params.networks)
+            self._weights, self._transposed = [], []
         self._draw_layers(params.depth, on_drawn or (lambda done: None))
         self._ensure_io(params)
         return self._weights[: params.depth], self._inputs, self._upstream
@@ -176,13 +179,15 @@ class Simulator:
         seed, width, networks = self._weights_key  # type: ignore[misc]
         first = len(self._weights)
 
-        def draw(layer: int) -> np.ndarray:
+        def draw(layer: int) -> tuple[np.ndarray, np.ndarray]:
             out = np.empty((networks, width, width), self.dtype)
             _generator(seed, _LAYER_STREAM, layer).standard_normal(out=out, dtype=self.dtype)
-            return out
+            return out, np.ascontiguousarray(out.transpose(0, 2, 1))
 
-        for done, weights in enumerate(_draw_pool().map(draw, range(first + 1, depth + 1)), 1):
+        layers = _draw_pool().map(draw, range(first + 1, depth + 1))
+        for done, (weights, transposed) in enumerate(layers, 1):
             self._weights.append(weights)
+            self._transposed.append(transposed)
             on_drawn(done)
 
     def _ensure_io(self, params: SimParams) -> None:
@@ -228,28 +233,40 @@ def propagate(
     upstream: np.ndarray,
     on_layer: Callable[[int], None] | None = None,
     workspace: Workspace | None = None,
+    transposed: Sequence[np.ndarray] | None = None,
 ) -> Passes:
     """Both passes over the whole ensemble at once.
 
     ``weights[l-1]`` is layer ``l``'s standard-normal ``Z_l`` shaped ``(M, d, d)``
     (``W_l = σ_w/√d · Z_lᵀ``), ``inputs`` is ``h_0`` and ``upstream`` is ``g_L``,
-    both ``(M, K, d)``; the dtype of ``inputs`` is the working precision.
-    The forward pass works on rows (``h Z``), the backward pass on columns
-    (``Z gᵀ``), so both products run as plain, untransposed GEMMs.
-    Overflow is not an error here: it shows up as non-finite norms. A
-    ``workspace`` lends its buffers from one call to the next (one caller at a time).
+    both ``(M, K, d)``; the dtype of ``inputs`` is the working precision. States
+    and gradients are rows, so the forward product is ``h Z`` and the backward
+    one ``g Zᵀ``; ``transposed`` holds contiguous ``Z_lᵀ`` (made here if not
+    given) so that both run as plain GEMMs and every elementwise step and every
+    norm runs on contiguous rows. Overflow is not an error here: it shows up as
+    non-finite norms. A ``workspace`` lends its buffers from one call to the
+    next (one caller at a time).
     """
     tick = on_layer or (lambda done: None)
     space = workspace if workspace is not None else Workspace()
+    if transposed is None:
+        transposed = [np.ascontiguousarray(z.transpose(0, 2, 1)) for z in weights]
     with np.errstate(all="ignore"):
-        passes = _passes(params, weights, inputs, upstream, tick, inputs.dtype, space)
+        passes = _passes(params, weights, transposed, inputs, upstream, tick, inputs.dtype, space)
         if not (
             np.isfinite(passes.forward_norms).all() and np.isfinite(passes.backward_norms).all()
         ):
             # A float32 square overflows long before its value does: redo the sums
             # in float64 so that a norm is non-finite exactly when a value is.
             passes = _passes(
-                params, weights, inputs, upstream, lambda done: None, np.float64, space
+                params,
+                weights,
+                transposed,
+                inputs,
+                upstream,
+                lambda done: None,
+                np.float64,
+                space,
             )
     return passes
 
@@ -257,6 +274,7 @@ def propagate(
 def _passes(
     params: SimParams,
     weights: Sequence[np.ndarray],
+    transposed: Sequence[np.ndarray],
     inputs: np.ndarray,
     upstream: np.ndarray,
     tick: Callable[[int], None],
@@ -266,7 +284,7 @@ def _passes(
     forward = _forward(params, weights, inputs, tick, norm_dtype, space)
     backward_norms, input_grad = _backward(
         params,
-        weights,
+        transposed,
         forward,
         upstream,
         lambda done: tick(params.depth + done),
@@ -283,13 +301,13 @@ def _passes(
 
 @dataclass(slots=True)
 class _Forward:
-    """What the backward pass needs, all in column layout ``(…, M, d, K)``."""
+    """What the backward pass needs, as rows ``(…, M, K, d)``."""
 
     squares: np.ndarray  # ‖h_l‖², (L+1, M·K)
     output: np.ndarray
-    normed_t: np.ndarray | None  # what a norm put out: n(h_{l-1}) at l-1 (pre), h_l at l (post)
-    slopes_t: np.ndarray | None  # φ'(u_l), (L, M, d, K); None for linear
-    rms_t: np.ndarray | None  # the norm's RMS values, (L, M, 1, K): of h_{l-1} (pre) or z_l (post)
+    normed: np.ndarray | None  # what a norm put out: n(h_{l-1}) at l-1 (pre), h_l at l (post)
+    slopes: np.ndarray | None  # φ'(u_l), (L, M, K, d); None for linear
+    rms: np.ndarray | None  # the norm's RMS values, (L, M, K, 1): of h_{l-1} (pre) or z_l (post)
 
 
 def _forward(
@@ -303,51 +321,43 @@ def _forward(
     depth, alpha, dtype = params.depth, params.alpha, inputs.dtype
     scale = dtype.type(params.sigma_w / math.sqrt(params.width))
     m, k, d = inputs.shape
-    normed = params.norm != "none"
+    has_norm = params.norm != "none"
     squares = space.get("forward squares", (depth + 1, m, k), norm_dtype)
-    normed_t = space.get("normed", (depth + 1, m, d, k), dtype) if normed else None
-    slopes_t = (
-        space.get("slopes", (depth, m, d, k), dtype) if params.activation != "linear" else None
-    )
-    rms_t = space.get("rms", (depth, m, 1, k), dtype) if normed else None
+    normed = space.get("normed", (depth + 1, m, k, d), dtype) if has_norm else None
+    slopes = space.get("slopes", (depth, m, k, d), dtype) if params.activation != "linear" else None
+    rms_all = space.get("rms", (depth, m, k, 1), dtype) if has_norm else None
     h = inputs
-    np.einsum("mki,mki->mk", h, h, out=squares[0], dtype=norm_dtype)
+    np.vecdot(h, h, out=squares[0], dtype=norm_dtype)
     for layer in range(depth):
         if params.norm == "pre":
-            rms = _rms_from_squares(squares[layer], d, dtype)
-            rms_t[layer] = rms.transpose(0, 2, 1)
-            branch_in = h / rms
-            np.copyto(normed_t[layer], branch_in.transpose(0, 2, 1))
+            rms = rms_all[layer] = _rms_from_squares(squares[layer], d, dtype)
+            branch_in = np.divide(h, rms, out=normed[layer])
             u = np.matmul(branch_in, weights[layer])
         else:
             u = np.matmul(h, weights[layer])
         u *= scale
-        if slopes_t is not None:
-            slope = slopes_t[layer]
-            if params.activation == "tanh":
-                np.tanh(u, out=u)
-                np.multiply(u.transpose(0, 2, 1), u.transpose(0, 2, 1), out=slope)
-                np.subtract(1, slope, out=slope)
-            else:
-                np.greater(u.transpose(0, 2, 1), 0, out=slope)
-                np.maximum(u, 0, out=u)
+        if params.activation == "tanh":
+            np.tanh(u, out=u)
+            np.square(u, out=slopes[layer])
+            np.subtract(1, slopes[layer], out=slopes[layer])
+        elif params.activation == "relu":
+            np.greater(u, 0, out=slopes[layer])
+            np.maximum(u, 0, out=u)
         if params.residual:
             u *= alpha
             u += h
         if params.norm == "post":
-            rms = _rms_from_squares(np.einsum("mki,mki->mk", u, u), d, dtype)
-            rms_t[layer] = rms.transpose(0, 2, 1)
-            u /= rms
-            np.copyto(normed_t[layer + 1], u.transpose(0, 2, 1))
+            rms = rms_all[layer] = _rms_from_squares(np.vecdot(u, u), d, dtype)
+            u = np.divide(u, rms, out=normed[layer + 1])
         h = u
-        np.einsum("mki,mki->mk", h, h, out=squares[layer + 1], dtype=norm_dtype)
+        np.vecdot(h, h, out=squares[layer + 1], dtype=norm_dtype)
         on_layer(layer + 1)
-    return _Forward(squares.reshape(depth + 1, -1), h, normed_t, slopes_t, rms_t)
+    return _Forward(squares.reshape(depth + 1, -1), h.copy(), normed, slopes, rms_all)
 
 
 def _backward(
     params: SimParams,
-    weights: Sequence[np.ndarray],
+    transposed: Sequence[np.ndarray],
     forward: _Forward,
     upstream: np.ndarray,
     on_layer: Callable[[int], None],
@@ -356,32 +366,29 @@ def _backward(
 ) -> tuple[np.ndarray, np.ndarray]:
     """‖g_l‖² for the loss ``g_L · h_L`` with the exact Jacobians, and ``g_0`` itself."""
     depth, dtype = params.depth, upstream.dtype
-    scale = dtype.type(params.sigma_w / math.sqrt(params.width))
-    alpha = dtype.type(params.alpha)
-    normed_t, slopes_t, rms_t = forward.normed_t, forward.slopes_t, forward.rms_t
+    # W = s·Zᵀ and the branch is scaled by α: both scalars meet in one multiply.
+    gain = dtype.type(params.sigma_w / math.sqrt(params.width))
+    if params.residual:
+        gain *= dtype.type(params.alpha)
+    normed, slopes, rms_all = forward.normed, forward.slopes, forward.rms
     m, k, _ = upstream.shape
     squares = space.get("backward squares", (depth + 1, m, k), norm_dtype)
-    g = np.ascontiguousarray(upstream.transpose(0, 2, 1))  # columns: (M, d, K)
-    np.einsum("mik,mik->mk", g, g, out=squares[depth], dtype=norm_dtype)
+    g = upstream
+    np.vecdot(g, g, out=squares[depth], dtype=norm_dtype)
     for layer in range(depth, 0, -1):
         if params.norm == "post":
-            g = _through_rms_norm(g, normed_t[layer], rms_t[layer - 1])
-        if slopes_t is None:  # linear: φ' = 1
-            branch = g * alpha if params.residual else g
-        else:
-            branch = slopes_t[layer - 1] * g
-            if params.residual:
-                branch *= alpha
-        down = np.matmul(weights[layer - 1], branch)
-        down *= scale
+            g = _through_rms_norm(g, normed[layer], rms_all[layer - 1])
+        branch = g if slopes is None else slopes[layer - 1] * g
+        down = np.matmul(branch, transposed[layer - 1])
+        down *= gain
         if params.norm == "pre":
-            down = _through_rms_norm(down, normed_t[layer - 1], rms_t[layer - 1])
+            down = _through_rms_norm(down, normed[layer - 1], rms_all[layer - 1])
         if params.residual:
             down += g
         g = down
-        np.einsum("mik,mik->mk", g, g, out=squares[layer - 1], dtype=norm_dtype)
+        np.vecdot(g, g, out=squares[layer - 1], dtype=norm_dtype)
         on_layer(depth - layer + 1)
-    return squares.reshape(depth + 1, -1), g.transpose(0, 2, 1)
+    return squares.reshape(depth + 1, -1), g
 
 
 def _rms_from_squares(squares: np.ndarray, width: int, dtype: np.dtype) -> np.ndarray:
@@ -391,12 +398,12 @@ def _rms_from_squares(squares: np.ndarray, width: int, dtype: np.dtype) -> np.nd
 
 
 def _through_rms_norm(grad: np.ndarray, normed: np.ndarray, rms: np.ndarray) -> np.ndarray:
-    """Pull column-layout ``grad`` back through ``x ↦ x / rms(x)``, given output and rms.
+    """Pull row ``grad`` back through ``x ↦ x / rms(x)``, given its output and rms.
 
-    ``(g − n (n·g)/d) / rms``, with the dot products as one contraction.
+    ``(g − n (n·g)/d) / rms``.
     """
-    dots = np.einsum("mdk,mdk->mk", normed, grad)[:, None, :]
-    dots /= grad.shape[1]
+    dots = np.vecdot(normed, grad)[:, :, None]
+    dots /= grad.shape[-1]
     out = normed * dots
     np.subtract(grad, out, out=out)
     out /= rms

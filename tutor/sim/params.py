@@ -128,7 +128,7 @@ def sim_command(params: SimParams) -> str:
 
 def bytes_needed(params: SimParams, itemsize: int = DEFAULT_ITEMSIZE) -> int:
     """Peak memory of one run: the weights plus the stored states of both passes."""
-    weights = params.depth * params.networks * params.width**2
+    weights = 2 * params.depth * params.networks * params.width**2  # Z_l and its transpose
     # States h_l and gradients g_l (depth + 1 each) and the branch derivatives (depth).
     states = (3 * params.depth + 2) * params.samples * params.width
     return (weights + states) * itemsize
