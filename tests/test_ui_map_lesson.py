@@ -174,3 +174,60 @@ async def test_the_command_palette_lists_every_screen(tmp_path):
         names = [name for name, _, _ in ScreenCommands(app.screen)._entries()]
     assert "Open the map" in names and "Open the lab" in names
     assert sum(name.startswith("Open lesson: ") for name in names) == len(app.summaries)
+
+
+async def test_map_keys_open_the_lab_and_quit(tmp_path):
+    from tutor.ui.screens.lab import LabScreen
+
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MapScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
+    assert not app.is_running
+
+
+async def test_l_in_a_lesson_opens_the_lab_in_the_demo_state(tmp_path):
+    from tutor.sim import SimParams
+    from tutor.ui.screens.lab import LabScreen
+
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lesson = app.screen.lesson
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen)
+        state = lesson.lab_state(lesson.sections.demo.opens)
+        assert app.screen.params == SimParams(**state.params)
+
+
+async def test_enter_on_a_demo_state_opens_the_lab_in_that_state(tmp_path):
+    from tutor.sim import SimParams
+    from tutor.ui.screens.lab import LabScreen
+
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.show_section("demo")
+        await pilot.pause()
+        states = app.screen.query_one("#lab-states")
+        states.focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen)
+        lesson = app.lesson("residual-connections")
+        chosen = lesson.sections.demo.lab_states[1]
+        assert app.screen.params == SimParams(**chosen.params)
+
+
+async def test_no_color_is_respected(tmp_path):
+    app = make_app(tmp_path / "db")  # the test fixtures set NO_COLOR
+    async with app.run_test(size=SIZE):
+        assert app.no_color
