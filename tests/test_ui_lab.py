@@ -338,14 +338,15 @@ async def test_space_plays_and_pauses_the_cursor():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("space")
-        assert app.lab.playing
-        await pilot.pause(0.35)
-        played = app.lab.cursor
-        assert played >= 1
+        assert app.lab.playing and app.lab._player._active.is_set()
+        app.lab._player.pause()  # from here the ticks are driven by hand: no wall-clock waits
+        app.lab.cursor = 0
+        app.lab._advance()
+        app.lab._advance()
+        assert app.lab.cursor == 2
         await pilot.press("space")
-        assert not app.lab.playing
-        await pilot.pause(0.25)
-        assert app.lab.cursor == played
+        assert not app.lab.playing and not app.lab._player._active.is_set()
+        await pilot.pause()
         assert "paused" in text_of(app.lab.query_one(LabReadout))
 
 
@@ -354,7 +355,8 @@ async def test_play_stops_at_the_last_layer_and_restarts_from_the_first():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("space")
-        await pilot.pause(0.6)
+        for _ in range(5):
+            app.lab._advance()
         assert app.lab.cursor == 3 and not app.lab.playing
         await pilot.press("space")
         assert app.lab.playing and app.lab.cursor < 3
@@ -369,10 +371,14 @@ async def test_1_2_3_set_the_speed(key, speed, layers_per_tick):
         await settle(pilot)
         await pilot.press(key, "space")
         assert app.lab.speed == speed
-        await pilot.pause(0.9)  # two ticks even at ¼×, where one comes every 0.4 s
+        ticks_per_second = min(speed * 10, 10)
+        assert app.lab._player._interval == pytest.approx(1 / ticks_per_second)
+        app.lab._player.pause()  # ticks by hand from here
+        app.lab.cursor = 0
+        app.lab._advance()
+        app.lab._advance()
         await pilot.press("space")
-        assert app.lab.cursor >= layers_per_tick
-        assert app.lab.cursor % layers_per_tick == 0
+        assert app.lab.cursor == 2 * layers_per_tick
         assert f"at {speed:g}×" in text_of(app.lab.query_one(LabReadout))
 
 
@@ -446,7 +452,7 @@ async def test_small_terminals_do_not_crash():
         await settle(pilot)
         await pilot.press("right", "t", "space")
         await pilot.resize_terminal(30, 10)
-        await pilot.pause(0.2)
+        await pilot.pause()
         await pilot.resize_terminal(60, 16)
         await settle(pilot)
         assert app.lab.run.params == app.lab.params
