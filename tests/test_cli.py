@@ -145,6 +145,7 @@ def test_headless_commands_never_import_textual():
         "import sys; from tutor.cli import main; "
         "main(['sim', '--json', '--depth', '2']); main(['sim', '--depth', '2']); "
         "main(['validate']); main(['glossary']); main(['glossary', 'skip connection']); "
+        "main(['review', '--due']); "
         "import tutor.sim, tutor.plot, tutor.paths, tutor.store, tutor.lessons.catalog; "
         "import tutor.lessons.markdown, tutor.lessons.measures; "
         "ui = ('textual', 'textual_plotext'); "
@@ -188,3 +189,24 @@ def test_the_tutor_without_a_terminal_says_what_works_headless(capsys):
 def test_a_lesson_id_cannot_come_with_a_command(capsys):
     code, _, err = run(capsys, "residual-connections", "sim")
     assert code == 2 and "unexpected argument 'residual-connections'" in err
+
+
+def test_review_due_counts_per_lesson(capsys, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from tutor.practice.schedule import Reviewer
+    from tutor.store import Store
+
+    db = tmp_path / "review.db"
+    code, out, _ = run(capsys, "--db", str(db), "review", "--due")
+    assert code == 0 and out.startswith("nothing is due")
+    reviewer = Reviewer(Store(db))
+    earlier = datetime.now(UTC) - timedelta(days=30)
+    reviewer.record("rc-a", "residual-connections", correct=False, nudges_used=0, now=earlier)
+    reviewer.record("rc-b", "residual-connections", correct=True, nudges_used=0, now=earlier)
+    reviewer.store.close()
+    code, out, _ = run(capsys, "--db", str(db), "review", "--due", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["due"] == {"residual-connections": 2} and data["total"] == 2
+    code, out, _ = run(capsys, "--db", str(db), "review", "--due")
+    assert "   2  Residual connections" in out and "due in all" in out

@@ -231,3 +231,26 @@ async def test_no_color_is_respected(tmp_path):
     app = make_app(tmp_path / "db")  # the test fixtures set NO_COLOR
     async with app.run_test(size=SIZE):
         assert app.no_color
+
+
+async def test_the_map_shows_reviews_due(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from tutor.practice.schedule import Reviewer
+    from tutor.store import Store
+
+    db = tmp_path / "db"
+    reviewer = Reviewer(Store(db))
+    reviewer.record(
+        "rc-x",
+        "residual-connections",
+        correct=False,
+        nudges_used=0,
+        now=datetime.now(UTC) - timedelta(days=2),
+    )
+    reviewer.store.close()
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.due_counts() == {"residual-connections": 1}
+        assert "1 due" in str(app.screen.query_one(LessonMap).render())

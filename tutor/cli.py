@@ -162,7 +162,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     glossary.add_argument("term", nargs="?", metavar="TERM")
     glossary.set_defaults(handler=_run_glossary)
+
+    review = commands.add_parser(
+        "review",
+        parents=[common],
+        help="what is due for review, per lesson",
+        description="Practice items come back on a spaced-review schedule (FSRS). "
+        "--due prints how many are due now in each lesson.",
+    )
+    review.add_argument("--due", action="store_true", help="print due counts per lesson")
+    review.add_argument("--json", action="store_true", help="print them as one JSON object")
+    review.set_defaults(handler=_run_review)
     return parser
+
+
+def _run_review(args: argparse.Namespace) -> int:
+    from tutor.lessons.index import read_index
+    from tutor.practice.schedule import Reviewer
+    from tutor.store import Store, StoreError
+
+    try:
+        store = Store(paths.db_path(getattr(args, "db", None)))
+    except StoreError as error:
+        raise UsageError(str(error)) from None
+    reviewer = Reviewer(store)
+    counts = reviewer.due_counts()
+    next_due = store.next_due()
+    store.close()
+    titles = {s.id: s.title for s in read_index(_lesson_dirs(args))}
+    if args.json:
+        print(json.dumps({"due": counts, "total": sum(counts.values()), "next_due": next_due}))
+        return 0
+    if not counts:
+        later = f"; the next is due {next_due}" if next_due else ""
+        print(f"nothing is due for review{later}")
+        return 0
+    for lesson_id, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+        print(f"{count:4d}  {titles.get(lesson_id, lesson_id)}")
+    print(f"{sum(counts.values()):4d}  due in all")
+    return 0
 
 
 def _lesson_dirs(args: argparse.Namespace) -> list[Path]:

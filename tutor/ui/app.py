@@ -128,6 +128,14 @@ class RestutorApp(App[None]):
     def seen_sections(self) -> dict[str, set[str]]:
         return self.store.seen_sections() if self.store else {}
 
+    def due_counts(self) -> dict[str, int]:
+        """Practice items due for review now, per lesson."""
+        if self.store is None:
+            return {}
+        from tutor.practice.schedule import Reviewer
+
+        return Reviewer(self.store).due_counts()
+
     def mark_seen(self, lesson_id: str, section: str) -> None:
         if self.store:
             self.store.mark_seen(lesson_id, section)

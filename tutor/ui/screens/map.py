@@ -42,7 +42,8 @@ class MapScreen(BaseScreen):
             lesson_id: min(1.0, len(sections) / SECTIONS_PER_LESSON)
             for lesson_id, sections in seen.items()
         }
-        self.query_one(LessonMap).set_progress(progress, due={})
+        due = self.app.due_counts()  # type: ignore[attr-defined]
+        self.query_one(LessonMap).set_progress(progress, due=due)
 
     @on(LessonMap.Highlighted)
     def _show_detail(self, message: LessonMap.Highlighted) -> None:

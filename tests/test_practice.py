@@ -1,0 +1,188 @@
+"""Grading the four item kinds, the rating mapping, and scheduling kept in the store."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fsrs import Rating, Scheduler
+
+from tutor.lessons.model import ChoiceItem, NumberItem, PredictSimItem, TextItem
+from tutor.practice.grading import (
+    NotANumber,
+    grade_choice,
+    grade_number,
+    grade_predict_sim,
+    grade_text,
+    mentions,
+    parse_number,
+)
+from tutor.practice.schedule import Reviewer, rating_for
+from tutor.store import Store
+
+COMMON = {
+    "id": "item",
+    "difficulty": "easy",
+    "prompt": "p",
+    "nudges": ["a", "b", "c"],
+    "answer": "a",
+    "reasoning": "r",
+    "wrong_answer": {"answer": "w", "why": "y"},
+    "rubric": ["r"],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("0.2", 0.2),
+        ("1/5", 0.2),
+        ("2e-1", 0.2),
+        (" -3 ", -3.0),
+        ("20%", 0.2),
+        ("0,2", 0.2),
+        ("1,000", 1000.0),
+        ("−0.5", -0.5),
+        (".5", 0.5),
+        ("3.375", 3.375),
+    ],
+)
+def test_numbers_are_read_in_the_forms_people_type(text, value):
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1/0", "nan", "inf", "0.2.3", "1//5", "two"])
+def test_what_is_not_a_number_says_so(text):
+    with pytest.raises(NotANumber, match="not a"):
+        parse_number(text)
+
+
+def test_choice_grading():
+    item = ChoiceItem(kind="choice", choices=["x", "0", "F(x)"], correct=0, **COMMON)
+    assert grade_choice(item, 0).correct
+    wrong = grade_choice(item, 2)
+    assert not wrong.correct and "the answer is: x" in wrong.message
+    with pytest.raises(ValueError, match="out of range"):
+        grade_choice(item, 3)
+
+
+@pytest.mark.parametrize(
+    ("answer", "correct"),
+    [("3.375", True), ("3.38", True), ("27/8", True), ("3.4", False), ("0.125", False)],
+)
+def test_number_grading_uses_the_tolerance(answer, correct):
+    item = NumberItem(kind="number", value=3.375, tolerance=0.01, **COMMON)
+    assert grade_number(item, answer).correct is correct
+
+
+TEXT_ITEM = TextItem(
+    kind="text",
+    key_ideas=[
+        {"idea": "identity path", "keywords": ["identity", "skip path", "shortcut"]},
+        {"idea": "gradient multiplies", "keywords": ["multipl", "product"]},
+    ],
+    **COMMON,
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "covered"),
+    [
+        ("The IDENTITY term keeps a product of factors near one", 2),
+        ("shortcuts carry the signal; the gradient is a product", 2),  # plural
+        ("the identiy path survives; factors multiplie", 2),  # typos
+        ("the skip path helps", 1),
+        ("it just works", 0),
+        ("", 0),
+    ],
+)
+def test_text_grading_finds_key_ideas_despite_case_plurals_and_typos(answer, covered):
+    grade = grade_text(TEXT_ITEM, answer)
+    assert len(grade.covered) == covered
+    assert grade.correct is (covered == 2)
+    assert len(grade.covered) + len(grade.missing) == 2
+
+
+def test_short_words_need_an_exact_match():
+    assert not mentions("the sum is zero", "sun")
+    assert mentions("a skip-path", "skip path")
+
+
+PREDICT = {
+    "kind": "predict-sim",
+    "lab": {"id": "s", "title": "t", "params": {"residual": False}, "notice": "n"},
+    "measure": "gradient_ratio",
+}
+
+
+def test_predict_sim_choices_are_graded_by_the_measured_bucket():
+    item = PredictSimItem(
+        choices=["shrinks", "grows"], bounds=[[0, 1], [1, 1e9]], correct=0, **PREDICT, **COMMON
+    )
+    assert grade_predict_sim(item, 0, 0.12).correct
+    wrong = grade_predict_sim(item, 1, 0.12)
+    assert not wrong.correct and "shrinks" in wrong.message and wrong.measured == 0.12
+
+
+def test_predict_sim_numbers_are_graded_by_relative_tolerance():
+    item = PredictSimItem(value=0.12, rel_tolerance=0.1, **PREDICT, **COMMON)
+    assert grade_predict_sim(item, "0.125", 0.12).correct
+    assert not grade_predict_sim(item, "0.2", 0.12).correct
+
+
+@pytest.mark.parametrize(
+    ("correct", "nudges", "rating"),
+    [
+        (True, 0, Rating.Good),
+        (True, 1, Rating.Hard),
+        (True, 2, Rating.Hard),
+        (True, 3, Rating.Again),
+        (False, 0, Rating.Again),
+        (False, 2, Rating.Again),
+    ],
+)
+def test_grade_and_nudges_map_to_a_rating(correct, nudges, rating):
+    assert rating_for(correct, nudges) == rating
+
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def _reviewer(path):
+    return Reviewer(Store(path), Scheduler(enable_fuzzing=False))
+
+
+def test_missed_items_come_back_sooner_and_survive_a_restart(tmp_path):
+    db = tmp_path / "restutor.db"
+    reviewer = _reviewer(db)
+    right = reviewer.record("rc-easy", "residual-connections", correct=True, nudges_used=0, now=NOW)
+    wrong = reviewer.record(
+        "rc-hard", "residual-connections", correct=False, nudges_used=1, now=NOW
+    )
+    assert wrong.due < right.due
+    reviewer.store.close()
+
+    again = _reviewer(db)  # a new process, the next day
+    tomorrow = NOW + timedelta(days=1)
+    assert again.due(tomorrow)[0] == ("rc-hard", "residual-connections")
+    assert again.due_counts(tomorrow) == {"residual-connections": len(again.due(tomorrow))}
+    assert again.due(NOW - timedelta(days=1)) == []
+
+
+def test_undo_takes_back_the_last_grade(tmp_path):
+    reviewer = _reviewer(tmp_path / "restutor.db")
+    first = reviewer.record("item", "lesson", correct=True, nudges_used=0, now=NOW)
+    reviewer.record("item", "lesson", correct=False, nudges_used=0, now=first.due)
+    assert reviewer.store.undo_last_review() == "item"
+    assert reviewer.due(first.due) == [("item", "lesson")]
+    assert reviewer.store.undo_last_review() == "item"
+    assert reviewer.store.card("item") is None
+    assert reviewer.store.undo_last_review() is None
+
+
+def test_a_reviewed_item_comes_due_again_after_its_interval(tmp_path):
+    # History follows the stable id: nothing in the store depends on the item's wording,
+    # and nothing is deleted when an id disappears from the lesson files.
+    reviewer = _reviewer(tmp_path / "restutor.db")
+    reviewer.record("rc-stable", "residual-connections", True, 0, now=NOW)
+    assert reviewer.store.card("rc-stable") is not None
+    later = NOW + timedelta(days=400)
+    assert ("rc-stable", "residual-connections") in reviewer.due(later)

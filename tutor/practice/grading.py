@@ -1,0 +1,133 @@
+"""Grading a committed prediction against a practice item.
+
+Numbers accept ``0.2``, ``1/5``, ``2e-1`` or ``20%``; text answers are checked
+for the item's key ideas, tolerant of case, plurals and small typos, and then
+the learner's own self-check has the last word; ``predict-sim`` answers are
+compared with what the engine actually produces for the item's lab state.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from tutor.lessons.model import ChoiceItem, NumberItem, PredictSimItem, TextItem
+
+#: Token similarity (difflib ratio) that still counts as the same word: one typo
+#: in a word of six or more letters.
+TYPO_RATIO = 0.85
+
+
+class NotANumber(ValueError):
+    """The learner's answer cannot be read as a number; the message says what was typed."""
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The verdict on one committed answer."""
+
+    correct: bool
+    message: str
+    covered: tuple[str, ...] = field(default=())  # text items: key ideas found
+    missing: tuple[str, ...] = field(default=())  # text items: key ideas not found
+    measured: float | None = None  # predict-sim: what the engine produced
+
+
+def parse_number(text: str) -> float:
+    """``0.2``, ``1/5``, ``2e-1``, ``-3``, ``20%``, ``1,000``, or ``0,2`` → a float."""
+    cleaned = text.strip().replace(" ", "").replace("−", "-").replace("_", "")
+    if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
+        cleaned = cleaned.replace(",", "")
+    elif re.fullmatch(r"-?\d+,\d+", cleaned):
+        cleaned = cleaned.replace(",", ".")
+    percent = cleaned.endswith("%")
+    if percent:
+        cleaned = cleaned[:-1]
+    try:
+        value = float(Fraction(cleaned)) if "/" in cleaned else float(cleaned)
+    except (ValueError, ZeroDivisionError):
+        raise NotANumber(f"'{text.strip()}' is not a number (try 0.2, 1/5 or 2e-1)") from None
+    if not math.isfinite(value):
+        raise NotANumber(f"'{text.strip()}' is not a finite number")
+    return value / 100 if percent else value
+
+
+def grade_choice(item: ChoiceItem, chosen: int) -> Grade:
+    if not 0 <= chosen < len(item.choices):
+        raise ValueError(f"choice {chosen} is out of range (0–{len(item.choices) - 1})")
+    correct = chosen == item.correct
+    return Grade(correct, "right" if correct else f"the answer is: {item.choices[item.correct]}")
+
+
+def grade_number(item: NumberItem, text: str) -> Grade:
+    value = parse_number(text)
+    correct = abs(value - item.value) <= item.tolerance
+    verdict = "right" if correct else f"the answer is {item.value:g} (you said {value:g})"
+    return Grade(correct, verdict)
+
+
+def _words(text: str) -> list[str]:
+    return [_singular(w) for w in re.findall(r"[a-z0-9α-ω]+", text.casefold())]
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) >= 5 and len(b) >= 5 and (a.startswith(b) or b.startswith(a)):
+        return True  # a stem such as "multipl" matches "multiplies"
+    return len(a) >= 6 and difflib.SequenceMatcher(None, a, b).ratio() >= TYPO_RATIO
+
+
+def mentions(answer: str, keyword: str) -> bool:
+    """Does ``answer`` contain ``keyword`` (a word or phrase), allowing case, plurals, typos?"""
+    words = _words(answer)
+    phrase = _words(keyword)
+    if not phrase:
+        return False
+    for start in range(len(words) - len(phrase) + 1):
+        if all(_same_word(w, p) for w, p in zip(words[start:], phrase, strict=False)):
+            return True
+    return False
+
+
+def grade_text(item: TextItem, answer: str) -> Grade:
+    """Which key ideas the answer covers; correct when it covers them all (before self-check)."""
+    covered = tuple(k.idea for k in item.key_ideas if any(mentions(answer, w) for w in k.keywords))
+    missing = tuple(k.idea for k in item.key_ideas if k.idea not in covered)
+    message = f"covers {len(covered)} of {len(item.key_ideas)} key ideas"
+    return Grade(not missing, message, covered, missing)
+
+
+def correct_bucket(item: PredictSimItem, value: float | None) -> int | None:
+    """The choice whose ``[low, high)`` range holds ``value`` (None if none does)."""
+    if value is None:
+        return None
+    return next((i for i, (low, high) in enumerate(item.bounds) if low <= value < high), None)
+
+
+def grade_predict_sim(item: PredictSimItem, answer: int | str, measured: float | None) -> Grade:
+    """Compare the prediction with the engine's ``measured`` value for the item's lab state."""
+    shown = "no overflow" if measured is None else f"{measured:.4g}"
+    if item.choices:
+        assert isinstance(answer, int)
+        bucket = correct_bucket(item, measured)
+        correct = bucket is not None and answer == bucket
+        right = item.choices[bucket] if bucket is not None else shown
+        return Grade(
+            correct, "right" if correct else f"the lab shows {shown}: {right}", measured=measured
+        )
+    value = parse_number(str(answer))
+    assert item.rel_tolerance is not None
+    correct = measured is not None and abs(value - measured) <= item.rel_tolerance * abs(measured)
+    return Grade(correct, f"the lab shows {shown} (you said {value:g})", measured=measured)

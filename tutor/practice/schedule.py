@@ -1,0 +1,75 @@
+"""Spaced review with FSRS: each practice item is a card, each committed answer a review.
+
+The grade and the nudges used map to an FSRS rating; the ``fsrs`` package does
+the scheduling, and the store keeps every card and review log.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from fsrs import Card, Rating, Scheduler
+
+from tutor.store import Store
+
+#: Nudges an item offers; using all of them means the answer was as good as given.
+NUDGES = 3
+
+
+def rating_for(correct: bool, nudges_used: int) -> Rating:
+    """Wrong, or right only after every nudge → Again; right after some nudges → Hard;
+    right on your own → Good."""
+    if not correct or nudges_used >= NUDGES:
+        return Rating.Again
+    return Rating.Hard if nudges_used else Rating.Good
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+class Reviewer:
+    """Records reviews and answers 'what is due' (``now`` is injectable for tests)."""
+
+    def __init__(self, store: Store, scheduler: Scheduler | None = None) -> None:
+        self.store = store
+        self.scheduler = scheduler or Scheduler()
+
+    def record(
+        self,
+        item_id: str,
+        lesson_id: str,
+        correct: bool,
+        nudges_used: int,
+        now: datetime | None = None,
+    ) -> Card:
+        """Schedule the item's next review from this answer, and save it."""
+        moment = now or datetime.now(UTC)
+        stored = self.store.card(item_id)
+        card = Card.from_dict(json.loads(stored)) if stored else Card(due=moment)
+        rating = rating_for(correct, nudges_used)
+        card, log = self.scheduler.review_card(card, rating, review_datetime=moment)
+        self.store.record_review(
+            item_id=item_id,
+            lesson_id=lesson_id,
+            card=json.dumps(card.to_dict()),
+            due=_iso(card.due),
+            rating=int(rating),
+            correct=correct,
+            nudges=nudges_used,
+            reviewed_at=_iso(moment),
+            log=json.dumps(log.to_dict()),
+        )
+        return card
+
+    def due(self, now: datetime | None = None) -> list[tuple[str, str]]:
+        """``(item_id, lesson_id)`` of every item due now, in scheduler order."""
+        moment = _iso(now or datetime.now(UTC))
+        return [(item, lesson) for item, lesson, _ in self.store.due_cards(moment)]
+
+    def due_counts(self, now: datetime | None = None) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for _, lesson_id in self.due(now):
+            counts[lesson_id] = counts.get(lesson_id, 0) + 1
+        return counts
