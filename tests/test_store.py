@@ -35,3 +35,15 @@ def test_an_unusable_path_is_a_clear_error(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(StoreError, match="cannot open the database"):
         Store(blocker / "restutor.db")
+
+
+def test_drafts_are_kept_whole_and_forgotten_when_emptied(tmp_path):
+    path = tmp_path / "restutor.db"
+    store = Store(path)
+    big = "x" * 10_000_000
+    store.save_draft("practice:rc-a", big)
+    store.close()
+    store = Store(path)
+    assert store.draft("practice:rc-a") == big
+    store.save_draft("practice:rc-a", "")
+    assert store.draft("practice:rc-a") == ""

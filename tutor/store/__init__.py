@@ -44,6 +44,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX reviews_item ON reviews (item_id);
     """,
+    """
+    CREATE TABLE drafts (
+        key        TEXT PRIMARY KEY,  -- what the draft belongs to, e.g. 'practice:rc-edit'
+        body       TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -177,6 +184,27 @@ class Store:
         with self._lock:
             row = self._db.execute("SELECT MIN(due) FROM cards").fetchone()
         return row[0] if row else None
+
+    # -- drafts ---------------------------------------------------------------------
+
+    def save_draft(self, key: str, body: str) -> None:
+        """Keep a half-written answer (an empty one is forgotten)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._lock, self._db:
+            if body:
+                self._db.execute(
+                    "INSERT INTO drafts (key, body, updated_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET body = excluded.body,"
+                    " updated_at = excluded.updated_at",
+                    (key, body, now),
+                )
+            else:
+                self._db.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+    def draft(self, key: str) -> str:
+        with self._lock:
+            row = self._db.execute("SELECT body FROM drafts WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else ""
 
     def seen_sections(self) -> dict[str, set[str]]:
         """Every lesson's seen sections."""

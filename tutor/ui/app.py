@@ -16,6 +16,7 @@ from tutor.ui.messages import OpenLesson
 
 if TYPE_CHECKING:
     from tutor.lessons.model import Lesson
+    from tutor.practice.schedule import Reviewer
     from tutor.sim import SimParams
     from tutor.store import Store
 
@@ -128,13 +129,23 @@ class RestutorApp(App[None]):
     def seen_sections(self) -> dict[str, set[str]]:
         return self.store.seen_sections() if self.store else {}
 
-    def due_counts(self) -> dict[str, int]:
-        """Practice items due for review now, per lesson."""
+    def reviewer(self) -> Reviewer | None:
+        """The scheduler over the store (None while the store is closed or failed)."""
         if self.store is None:
-            return {}
+            return None
         from tutor.practice.schedule import Reviewer
 
-        return Reviewer(self.store).due_counts()
+        return Reviewer(self.store)
+
+    def due_counts(self) -> dict[str, int]:
+        """Practice items due for review now, per lesson."""
+        reviewer = self.reviewer()
+        return reviewer.due_counts() if reviewer else {}
+
+    def open_practice(self, lesson: Lesson) -> None:
+        from tutor.ui.screens.practice import PracticeScreen
+
+        self.push_screen(PracticeScreen([lesson], lesson.title))
 
     def mark_seen(self, lesson_id: str, section: str) -> None:
         if self.store:

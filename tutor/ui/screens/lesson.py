@@ -26,6 +26,7 @@ class LessonScreen(BaseScreen):
     BINDINGS = [
         Binding("escape", "back", "Map"),
         Binding("l", "open_lab", "Lab"),
+        Binding("p", "practice", "Practice"),
         Binding("left_square_bracket", "step_section(-1)", "Prev section", key_display="["),
         Binding("right_square_bracket", "step_section(1)", "Next section", key_display="]"),
     ]
@@ -112,6 +113,12 @@ class LessonScreen(BaseScreen):
 
     def action_open_lab(self) -> None:
         self._open_lab_state(self.lesson.sections.demo.opens)
+
+    def action_practice(self) -> None:
+        if not self.lesson.practice:
+            self.notify("this lesson has no practice items")
+            return
+        self.app.open_practice(self.lesson)  # type: ignore[attr-defined]
 
     def action_step_section(self, step: int) -> None:
         index = (SECTION_KEYS.index(self.section) + step) % len(SECTION_KEYS)

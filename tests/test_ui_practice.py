@@ -1,0 +1,143 @@
+"""The practice loop: commit before reveal, nudges, answer, self-check, review recorded."""
+
+from tests.ui_app import make_app
+from tutor.ui.screens.practice import PracticeScreen
+
+SIZE = (110, 36)
+
+
+async def open_practice(app, pilot, lesson_id="residual-connections"):
+    await pilot.pause()
+    app.open_lesson(lesson_id)
+    await pilot.pause()
+    await pilot.press("p")
+    await pilot.pause()
+    assert isinstance(app.screen, PracticeScreen)
+    return app.screen
+
+
+def go_to(screen, kind):
+    """Move the session to the first item of ``kind``."""
+    queue = screen.session.queue
+    screen.session.position = next(i for i, (_, item) in enumerate(queue) if item.kind == kind)
+    screen.show_item()
+    return screen.attempt.item
+
+
+async def test_reveal_keys_do_nothing_before_a_commit_and_say_why(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        go_to(screen, "choice")
+        await pilot.pause()
+        notes = []
+        app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+        await pilot.press("g", "a")
+        assert screen.attempt.nudges_shown == 0 and not screen.attempt.answer_shown
+        assert all("commit a prediction first" in n for n in notes) and len(notes) == 2
+
+
+async def test_a_choice_item_from_commit_to_recorded_review(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "choice")
+        await pilot.pause()
+        for _ in range(item.correct):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.attempt.grade.correct
+        await pilot.press("g")
+        assert screen.attempt.nudges_shown == 1
+        feedback = screen.query_one("#feedback").source
+        assert item.nudges[0].strip()[:30] in feedback
+        await pilot.press("a")
+        await pilot.pause()
+        assert screen.attempt.answer_shown and screen.recorded
+        assert screen.session.done == 1 and screen.session.right == 1
+        assert app.store.card(item.id) is not None
+        await pilot.press("u")
+        assert app.store.card(item.id) is None and screen.session.done == 0
+
+
+async def test_a_number_item_takes_fractions_and_refuses_words(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "number")
+        await pilot.pause()
+        await pilot.press(*"abc", "enter")
+        assert screen.attempt.committed is None  # not a number: nothing committed
+        screen.query_one("#answer").value = f"{item.value}"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.attempt.grade.correct
+
+
+async def test_a_text_item_needs_the_learners_self_check(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "text")
+        await pilot.pause()
+        screen.query_one("#answer").value = " ".join(k.keywords[0] for k in item.key_ideas)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.attempt.grade.correct and not screen.attempt.grade.missing
+        await pilot.press("a")
+        await pilot.pause()
+        assert screen.attempt.needs_self_check and not screen.recorded
+        await pilot.press("right_square_bracket")  # cannot move on before checking yourself
+        assert screen.attempt.item.id == item.id
+        await pilot.press("x")
+        await pilot.pause()
+        assert screen.recorded and screen.session.right == 0
+
+
+async def test_a_predict_sim_item_runs_the_engine_after_the_commit(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "predict-sim")
+        await pilot.pause()
+        await pilot.press("l")  # the lab would give the answer away before a commit
+        assert isinstance(app.screen, PracticeScreen)
+        if item.choices:
+            await pilot.press("enter")
+        else:
+            screen.query_one("#answer").value = "1"
+            await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.attempt.grade is not None and screen.attempt.grade.measured is not None
+        await pilot.press("l")
+        await pilot.pause()
+        from tutor.sim import SimParams
+        from tutor.ui.screens.lab import LabScreen
+
+        assert isinstance(app.screen, LabScreen)
+        assert app.screen.params == SimParams(**item.lab.params)
+
+
+async def test_difficulty_filters_and_drafts(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "number")
+        await pilot.pause()
+        await pilot.press(*"0.12")
+        assert app.store.draft(f"practice:{item.id}") == "0.12"
+        for key in "em":  # a new item takes the focus: filter from the item's body
+            screen.query_one("#practice-body").focus()
+            await pilot.press(key)
+        assert screen.session.difficulties == {"hard"}
+        assert all(i.difficulty == "hard" for _, i in screen.session.queue)
+    again = make_app(tmp_path / "db")
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await open_practice(again, pilot)
+        screen.session.position = next(
+            i for i, (_, it) in enumerate(screen.session.queue) if it.id == item.id
+        )
+        screen.show_item()
+        assert screen.query_one("#answer").value == "0.12"

@@ -1,0 +1,124 @@
+"""One practice session: a queue of items and, per item, the commit-before-reveal states.
+
+Pure logic (no Textual), so the order of the loop is enforced and tested here:
+commit a prediction → then nudges one at a time → then the answer → (text items)
+the learner's self-check → the review is recorded → next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tutor.lessons.model import Lesson, PracticeItem
+from tutor.practice.grading import Grade
+
+DIFFICULTIES = ("easy", "medium", "hard")
+
+
+class NotYet(Exception):
+    """A reveal asked for before the prediction was committed (the message says why)."""
+
+
+@dataclass
+class Attempt:
+    """The learner's progress through one item."""
+
+    item: PracticeItem
+    lesson_id: str
+    committed: str | None = None  # the prediction, as shown back
+    grade: Grade | None = None
+    nudges_shown: int = 0
+    answer_shown: bool = False
+    self_check: bool | None = None  # text items: the learner's own verdict
+
+    @property
+    def needs_self_check(self) -> bool:
+        return self.item.kind == "text" and self.answer_shown and self.self_check is None
+
+    @property
+    def correct(self) -> bool | None:
+        """The final verdict: a text item's self-check, otherwise the grade."""
+        if self.item.kind == "text":
+            return self.self_check
+        return None if self.grade is None else self.grade.correct
+
+    @property
+    def finished(self) -> bool:
+        return self.answer_shown and self.correct is not None
+
+    def commit(self, shown: str, grade: Grade) -> None:
+        if self.committed is not None:
+            raise NotYet("this prediction is already committed")
+        self.committed, self.grade = shown, grade
+
+    def _require_commit(self, what: str) -> None:
+        if self.committed is None:
+            raise NotYet(f"commit a prediction first: {what} comes after you commit")
+
+    def next_nudge(self) -> str:
+        self._require_commit("a nudge")
+        if self.nudges_shown >= len(self.item.nudges):
+            raise NotYet("no nudges left: reveal the answer")
+        self.nudges_shown += 1
+        return self.item.nudges[self.nudges_shown - 1]
+
+    def reveal(self) -> None:
+        self._require_commit("the answer")
+        self.answer_shown = True
+
+    def check_self(self, right: bool) -> None:
+        if not self.answer_shown:
+            raise NotYet("reveal the answer before checking yourself against it")
+        self.self_check = right
+
+
+@dataclass
+class Session:
+    """The items of some lessons, filtered by difficulty, worked through in order."""
+
+    items: list[tuple[str, PracticeItem]]
+    difficulties: set[str] = field(default_factory=lambda: set(DIFFICULTIES))
+    position: int = 0
+    recorded: list[bool] = field(default_factory=list)  # each recorded verdict, in order
+
+    @property
+    def done(self) -> int:
+        return len(self.recorded)
+
+    @property
+    def right(self) -> int:
+        return sum(self.recorded)
+
+    @classmethod
+    def for_lessons(cls, lessons: Sequence[Lesson]) -> Session:
+        return cls([(lesson.id, item) for lesson in lessons for item in lesson.practice])
+
+    @property
+    def queue(self) -> list[tuple[str, PracticeItem]]:
+        return [(lid, item) for lid, item in self.items if item.difficulty in self.difficulties]
+
+    def toggle(self, difficulty: str) -> None:
+        """Turn a difficulty on or off (at least one stays on)."""
+        if difficulty in self.difficulties and len(self.difficulties) > 1:
+            self.difficulties.discard(difficulty)
+        else:
+            self.difficulties.add(difficulty)
+        self.position = min(self.position, max(len(self.queue) - 1, 0))
+
+    def current(self) -> Attempt | None:
+        queue = self.queue
+        if not queue:
+            return None
+        lesson_id, item = queue[self.position % len(queue)]
+        return Attempt(item, lesson_id)
+
+    def record(self, attempt: Attempt) -> None:
+        self.recorded.append(bool(attempt.correct))
+
+    def undo(self) -> None:
+        if self.recorded:
+            self.recorded.pop()
+
+    def advance(self) -> None:
+        self.position = (self.position + 1) % max(len(self.queue), 1)
