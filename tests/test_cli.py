@@ -210,3 +210,24 @@ def test_review_due_counts_per_lesson(capsys, tmp_path):
     assert code == 0 and data["due"] == {"residual-connections": 2} and data["total"] == 2
     code, out, _ = run(capsys, "--db", str(db), "review", "--due")
     assert "   2  Residual connections" in out and "due in all" in out
+
+
+def test_review_stats(capsys, tmp_path):
+    from tutor.practice.schedule import Reviewer
+    from tutor.store import Store
+
+    db = str(tmp_path / "stats.db")
+    code, out, _ = run(capsys, "--db", db, "review", "--stats")
+    assert code == 0 and "no practice items reviewed yet" in out
+    reviewer = Reviewer(Store(tmp_path / "stats.db"))
+    reviewer.record("rc-a", "residual-connections", correct=True, nudges_used=0)
+    reviewer.store.close()
+    code, out, _ = run(capsys, "--db", db, "review", "--stats")
+    assert code == 0 and "Residual connections" in out and "100%" in out
+    code, out, _ = run(capsys, "--db", db, "review", "--stats", "--json")
+    assert json.loads(out)["residual-connections"]["seen"] == 1
+
+
+def test_the_review_screen_needs_a_terminal(capsys):
+    code, _, err = run(capsys, "review")
+    assert code == 2 and "needs a terminal" in err

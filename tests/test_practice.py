@@ -186,3 +186,14 @@ def test_a_reviewed_item_comes_due_again_after_its_interval(tmp_path):
     assert reviewer.store.card("rc-stable") is not None
     later = NOW + timedelta(days=400)
     assert ("rc-stable", "residual-connections") in reviewer.due(later)
+
+
+def test_stats_per_lesson(tmp_path):
+    reviewer = _reviewer(tmp_path / "restutor.db")
+    reviewer.record("a", "lesson-one", correct=True, nudges_used=0, now=NOW)
+    reviewer.record("b", "lesson-one", correct=False, nudges_used=0, now=NOW)
+    reviewer.record("c", "lesson-two", correct=True, nudges_used=0, now=NOW)
+    stats = reviewer.stats(now=NOW + timedelta(hours=1), days=7)
+    assert stats["lesson-one"].seen == 2 and stats["lesson-two"].seen == 1
+    assert 0 < stats["lesson-one"].retention <= 1
+    assert sum(stats["lesson-one"].due_by_day) == 2  # both come back within the week

@@ -141,3 +141,46 @@ async def test_difficulty_filters_and_drafts(tmp_path):
         )
         screen.show_item()
         assert screen.query_one("#answer").value == "0.12"
+
+
+async def test_review_goes_through_the_due_items_once_then_sums_up(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.ui_app import SUMMARIES
+    from tutor.lessons.loader import read_lesson
+    from tutor.practice.schedule import Reviewer
+    from tutor.store import Store
+
+    lesson = read_lesson(next(s.path for s in SUMMARIES if s.id == "residual-connections")).lesson
+    choice = next(i for i in lesson.practice if i.kind == "choice")
+    number = next(i for i in lesson.practice if i.kind == "number")
+    db = tmp_path / "db"
+    reviewer = Reviewer(Store(db))
+    past = datetime.now(UTC) - timedelta(days=3)
+    reviewer.record(choice.id, lesson.id, correct=False, nudges_used=0, now=past)
+    reviewer.record(number.id, lesson.id, correct=False, nudges_used=0, now=past)
+    reviewer.record("a-removed-item", lesson.id, correct=False, nudges_used=0, now=past)
+    reviewer.store.close()
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        assert {item.id for _, item in screen.session.queue} == {choice.id, number.id}
+        for _ in range(2):
+            attempt = screen.attempt
+            if attempt.item.kind == "choice":
+                await pilot.press("enter")
+            else:
+                screen.query_one("#answer").value = str(attempt.item.value)
+                await pilot.press("enter")
+            await pilot.pause()
+            screen.query_one("#practice-body").focus()
+            await pilot.press("a", "right_square_bracket")
+            await pilot.pause()
+        assert screen.session.over and screen.session.done == 2
+        assert "Review done" in screen.query_one("#prompt").source
+        assert app.store.card("a-removed-item") is not None  # its history is kept

@@ -166,17 +166,60 @@ def build_parser() -> argparse.ArgumentParser:
     review = commands.add_parser(
         "review",
         parents=[common],
-        help="what is due for review, per lesson",
+        help="review the practice items that are due (or --due: how many, per lesson)",
         description="Practice items come back on a spaced-review schedule (FSRS). "
-        "--due prints how many are due now in each lesson.",
+        "Without options, opens the review screen; --due prints how many are due now in "
+        "each lesson.",
     )
     review.add_argument("--due", action="store_true", help="print due counts per lesson")
+    review.add_argument(
+        "--stats",
+        action="store_true",
+        help="per lesson: items seen, retention now, and what comes due in the next 7 days",
+    )
     review.add_argument("--json", action="store_true", help="print them as one JSON object")
     review.set_defaults(handler=_run_review)
     return parser
 
 
+def _print_stats(stats: dict, titles: dict[str, str], as_json: bool) -> int:
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    lesson_id: {
+                        "seen": s.seen,
+                        "retention": round(s.retention, 4),
+                        "due_by_day": s.due_by_day,
+                    }
+                    for lesson_id, s in stats.items()
+                }
+            )
+        )
+        return 0
+    if not stats:
+        print("no practice items reviewed yet: press p in a lesson to start")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for column in ("lesson", "seen", "retention", "due: today … +6 days"):
+        table.add_column(column, justify="left" if column == "lesson" else "right")
+    for lesson_id, s in sorted(stats.items()):
+        table.add_row(
+            titles.get(lesson_id, lesson_id),
+            str(s.seen),
+            f"{s.retention:.0%}",
+            " ".join(f"{n:2d}" for n in s.due_by_day),
+        )
+    Console(no_color=not _color_wanted(sys.stdout), highlight=False).print(table)
+    return 0
+
+
 def _run_review(args: argparse.Namespace) -> int:
+    if not (args.due or args.json or args.stats):
+        return _run_tui(args, None, review=True)
     from tutor.lessons.index import read_index
     from tutor.practice.schedule import Reviewer
     from tutor.store import Store, StoreError
@@ -188,8 +231,11 @@ def _run_review(args: argparse.Namespace) -> int:
     reviewer = Reviewer(store)
     counts = reviewer.due_counts()
     next_due = store.next_due()
+    stats = reviewer.stats() if args.stats else {}
     store.close()
     titles = {s.id: s.title for s in read_index(_lesson_dirs(args))}
+    if args.stats:
+        return _print_stats(stats, titles, args.json)
     if args.json:
         print(json.dumps({"due": counts, "total": sum(counts.values()), "next_due": next_due}))
         return 0
@@ -392,7 +438,7 @@ def _split_lesson_id(
     return argv, None
 
 
-def _run_tui(args: argparse.Namespace, lesson_id: str | None) -> int:
+def _run_tui(args: argparse.Namespace, lesson_id: str | None, review: bool = False) -> int:
     from tutor.lessons.index import read_index
 
     summaries = read_index(_lesson_dirs(args), cache=paths.cache_dir() / "lesson-index.json")
@@ -410,7 +456,8 @@ def _run_tui(args: argparse.Namespace, lesson_id: str | None) -> int:
         raise UsageError("the tutor needs a terminal; headless commands: sim, validate, glossary")
     from tutor.ui.app import RestutorApp
 
-    RestutorApp(summaries, paths.db_path(getattr(args, "db", None)), lesson_id).run()
+    db = paths.db_path(getattr(args, "db", None))
+    RestutorApp(summaries, db, lesson_id, start_review=review).run()
     return 0
 
 

@@ -13,6 +13,21 @@ from fsrs import Card, Rating, Scheduler
 
 from tutor.store import Store
 
+
+class LessonStats:
+    """What the stats view shows for one lesson."""
+
+    def __init__(self, days: int) -> None:
+        self.seen = 0
+        self.recall_sum = 0.0
+        self.due_by_day = [0] * days
+
+    @property
+    def retention(self) -> float:
+        """Mean probability of recalling the lesson's seen items right now."""
+        return self.recall_sum / self.seen if self.seen else 0.0
+
+
 #: Nudges an item offers; using all of them means the answer was as good as given.
 NUDGES = 3
 
@@ -67,6 +82,21 @@ class Reviewer:
         """``(item_id, lesson_id)`` of every item due now, in scheduler order."""
         moment = _iso(now or datetime.now(UTC))
         return [(item, lesson) for item, lesson, _ in self.store.due_cards(moment)]
+
+    def stats(self, now: datetime | None = None, days: int = 7) -> dict[str, LessonStats]:
+        """Per lesson: items seen, mean recall probability now (FSRS retrievability),
+        and how many come due in each of the next ``days`` days (today first)."""
+        moment = now or datetime.now(UTC)
+        found: dict[str, LessonStats] = {}
+        for _, lesson_id, raw in self.store.cards():
+            card = Card.from_dict(json.loads(raw))
+            stats = found.setdefault(lesson_id, LessonStats(days))
+            stats.seen += 1
+            stats.recall_sum += self.scheduler.get_card_retrievability(card, moment)
+            day = max(0, (card.due - moment).days + (1 if card.due > moment else 0))
+            if day < days:
+                stats.due_by_day[day] += 1
+        return found
 
     def due_counts(self, now: datetime | None = None) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -7,10 +7,9 @@ the learner's self-check → the review is recorded → next.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tutor.lessons.model import Lesson, PracticeItem
+from tutor.lessons.model import PracticeItem
 from tutor.practice.grading import Grade
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -79,6 +78,8 @@ class Session:
 
     items: list[tuple[str, PracticeItem]]
     difficulties: set[str] = field(default_factory=lambda: set(DIFFICULTIES))
+    #: A practice session cycles through its items; a review goes through them once.
+    cycle: bool = True
     position: int = 0
     recorded: list[bool] = field(default_factory=list)  # each recorded verdict, in order
 
@@ -89,10 +90,6 @@ class Session:
     @property
     def right(self) -> int:
         return sum(self.recorded)
-
-    @classmethod
-    def for_lessons(cls, lessons: Sequence[Lesson]) -> Session:
-        return cls([(lesson.id, item) for lesson in lessons for item in lesson.practice])
 
     @property
     def queue(self) -> list[tuple[str, PracticeItem]]:
@@ -106,9 +103,14 @@ class Session:
             self.difficulties.add(difficulty)
         self.position = min(self.position, max(len(self.queue) - 1, 0))
 
+    @property
+    def over(self) -> bool:
+        """A review is over once it has moved past its last item."""
+        return not self.cycle and self.position >= len(self.queue)
+
     def current(self) -> Attempt | None:
         queue = self.queue
-        if not queue:
+        if not queue or self.over:
             return None
         lesson_id, item = queue[self.position % len(queue)]
         return Attempt(item, lesson_id)
@@ -121,4 +123,7 @@ class Session:
             self.recorded.pop()
 
     def advance(self) -> None:
-        self.position = (self.position + 1) % max(len(self.queue), 1)
+        if self.cycle:
+            self.position = (self.position + 1) % max(len(self.queue), 1)
+        else:
+            self.position = min(self.position + 1, len(self.queue))

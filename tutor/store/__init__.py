@@ -180,6 +180,11 @@ class Store:
                 (now,),
             ).fetchall()
 
+    def cards(self) -> list[tuple[str, str, str]]:
+        """``(item_id, lesson_id, card JSON)`` of every item ever reviewed."""
+        with self._lock:
+            return self._db.execute("SELECT item_id, lesson_id, card FROM cards").fetchall()
+
     def next_due(self) -> str | None:
         with self._lock:
             row = self._db.execute("SELECT MIN(due) FROM cards").fetchone()

@@ -66,9 +66,14 @@ class RestutorApp(App[None]):
     ]
 
     def __init__(
-        self, summaries: list[LessonSummary], db_path: Path, start_lesson: str | None = None
+        self,
+        summaries: list[LessonSummary],
+        db_path: Path,
+        start_lesson: str | None = None,
+        start_review: bool = False,
     ) -> None:
         super().__init__()
+        self.start_review = start_review
         self.summaries = summaries
         self._lessons: dict[str, Lesson | None] = {}  # full lessons, loaded on demand
         self.db_path = db_path
@@ -83,6 +88,8 @@ class RestutorApp(App[None]):
         if self.start_lesson:
             self.open_lesson(self.start_lesson)
         self.call_after_refresh(self._open_store)
+        if self.start_review:
+            self.call_after_refresh(self.open_review)
         self.call_after_refresh(self._load_lessons)
 
     def _open_store(self) -> None:
@@ -143,9 +150,25 @@ class RestutorApp(App[None]):
         return reviewer.due_counts() if reviewer else {}
 
     def open_practice(self, lesson: Lesson) -> None:
+        from tutor.practice.session import Session
         from tutor.ui.screens.practice import PracticeScreen
 
-        self.push_screen(PracticeScreen([lesson], lesson.title))
+        session = Session([(lesson.id, item) for item in lesson.practice])
+        self.push_screen(PracticeScreen(session, f"Practice · {lesson.title}"))
+
+    def open_review(self) -> None:
+        """Every item due now, across lessons, in the scheduler's order, once through."""
+        from tutor.practice.session import Session
+        from tutor.ui.screens.practice import PracticeScreen
+
+        reviewer = self.reviewer()
+        items = []
+        for item_id, lesson_id in reviewer.due() if reviewer else []:
+            lesson = self.lesson(lesson_id)
+            item = next((i for i in lesson.practice if i.id == item_id), None) if lesson else None
+            if item is not None:  # an item removed from its lesson keeps its history, unasked
+                items.append((lesson_id, item))
+        self.push_screen(PracticeScreen(Session(items, cycle=False), "Review"))
 
     def mark_seen(self, lesson_id: str, section: str) -> None:
         if self.store:

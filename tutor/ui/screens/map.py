@@ -20,6 +20,7 @@ class MapScreen(BaseScreen):
     BINDINGS = [
         Binding("q", "app.quit", "Quit"),
         Binding("L", "open_lab", "Lab"),
+        Binding("R", "review", "Review"),
     ]
 
     def compose_content(self) -> ComposeResult:
@@ -59,6 +60,9 @@ class MapScreen(BaseScreen):
     @on(LessonMap.Opened)
     def _open(self, message: LessonMap.Opened) -> None:
         self.post_message(OpenLesson(message.lesson_id))
+
+    def action_review(self) -> None:
+        self.app.open_review()  # type: ignore[attr-defined]
 
     def action_open_lab(self) -> None:
         self.app.open_lab()  # type: ignore[attr-defined]

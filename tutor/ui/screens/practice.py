@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.lessons.model import Lesson, PredictSimItem
+from tutor.lessons.model import PredictSimItem
 from tutor.practice.grading import (
     Grade,
     NotANumber,
@@ -60,10 +60,10 @@ class PracticeScreen(BaseScreen):
         item_id: str
         value: float | None
 
-    def __init__(self, lessons: list[Lesson], title: str) -> None:
+    def __init__(self, session: Session, title: str) -> None:
         super().__init__()
-        self.session = Session.for_lessons(lessons)
-        self.LOCATION = f"Practice · {title}"
+        self.session = session
+        self.LOCATION = title
         self.attempt: Attempt | None = None
         self.recorded = False
         self._pending: tuple[str, int | str] = ("", "")  # a prediction waiting for the engine
@@ -89,7 +89,7 @@ class PracticeScreen(BaseScreen):
         feedback = self.query_one("#feedback", Markdown)
         feedback.update("")
         if self.attempt is None:
-            self.query_one("#prompt", Markdown).update("No practice items match these filters.")
+            self.query_one("#prompt", Markdown).update(self._empty_text())
             choices.display = answer.display = False
             self._update_status()
             return
@@ -111,6 +111,18 @@ class PracticeScreen(BaseScreen):
             answer.value = self._store_draft()
             answer.focus()
         self._update_status()
+
+    def _empty_text(self) -> str:
+        session = self.session
+        if not session.over:
+            return "No practice items match these filters."
+        reviewer = self.app.reviewer()  # type: ignore[attr-defined]
+        next_due = reviewer.store.next_due() if reviewer else None
+        return (
+            f"## Review done\n\n{session.done} done, {session.right} right.\n\n"
+            + (f"The next item is due {next_due}." if next_due else "Nothing else is scheduled.")
+            + "\n\n`escape` goes back."
+        )
 
     def _update_status(self) -> None:
         session = self.session
