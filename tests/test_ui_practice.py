@@ -111,6 +111,10 @@ async def test_a_predict_sim_item_runs_the_engine_after_the_commit(tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.attempt.grade is not None and screen.attempt.grade.measured is not None
+        from tutor.ui.widgets.prediction_plot import PredictionPlot
+
+        [plot] = screen.query(PredictionPlot)  # the prediction, marked on the lab's curve
+        assert plot.measure == item.measure and plot.result.params.to_dict()["depth"] > 0
         await pilot.press("l")
         await pilot.pause()
         from tutor.sim import SimParams

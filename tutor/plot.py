@@ -157,3 +157,40 @@ def render_sim(result: SimResult, width: int, height: int, color: bool) -> str:
         text = fig.build()
         panels.append(text if color else uncolorize(text))
     return "\n".join(panels)
+
+
+#: Which panel shows a predict-sim measure, and which end of it the measure is relative to.
+_MEASURE_PANEL: dict[str, tuple[Which, int]] = {
+    "gradient_ratio": ("backward", -1),  # g_0 predicted as ratio × g_L
+    "forward_growth": ("forward", 0),  # h_L predicted as growth × h_0
+    "diverged_at": ("forward", 0),
+}
+
+
+def draw_prediction(
+    fig: Any,
+    result: SimResult,
+    measure: str,
+    prediction: float | tuple[float, float],
+    color: bool = True,
+) -> None:
+    """The lab state's panel with the learner's committed prediction marked on it.
+
+    A ratio is drawn where it puts the far end of the curve (a horizontal line, or
+    two for a predicted range); a predicted divergence layer as a vertical line.
+    """
+    which, reference_end = _MEASURE_PANEL[measure]
+    draw_norm_panel(fig, result, which, color, legend=True)
+    marks = prediction if isinstance(prediction, tuple) else (prediction,)
+    ink = "red" if color else "default"
+    if measure == "diverged_at":
+        for layer in marks:
+            if 0 <= layer <= result.params.depth:
+                fig.vline(layer, ink)
+    else:
+        reference = getattr(result, which).rms[reference_end]
+        for value in marks:
+            y = value * reference
+            if np.isfinite(y) and y > 0:
+                fig.hline(y, ink)
+    fig.title(f"{PANEL_TITLES[which]} — your prediction in red")

@@ -26,9 +26,12 @@ from tutor.practice.grading import (
     grade_number,
     grade_predict_sim,
     grade_text,
+    parse_number,
 )
 from tutor.practice.session import DIFFICULTIES, Attempt, NotYet, Session
+from tutor.sim import SimResult
 from tutor.ui.screens.base import BaseScreen
+from tutor.ui.widgets.prediction_plot import PredictionPlot
 
 PLACEHOLDERS = {
     "number": "your number (0.2, 1/5 or 2e-1), then Enter",
@@ -45,6 +48,7 @@ class PracticeScreen(BaseScreen):
         Binding("y", "self_check(True)", "I had it"),
         Binding("x", "self_check(False)", "I missed it"),
         Binding("right_square_bracket", "next_item", "Next", key_display="]"),
+        Binding("ctrl+n", "next_item", "Skip", show=False),  # works while typing or choosing
         Binding("e", "toggle('easy')", "Easy"),
         Binding("m", "toggle('medium')", "Medium"),
         Binding("d", "toggle('hard')", "Hard"),
@@ -59,6 +63,7 @@ class PracticeScreen(BaseScreen):
 
         item_id: str
         value: float | None
+        result: SimResult
 
     def __init__(self, session: Session, title: str) -> None:
         super().__init__()
@@ -88,6 +93,7 @@ class PracticeScreen(BaseScreen):
         choices, answer = self.query_one("#choices", OptionList), self.query_one("#answer", Input)
         feedback = self.query_one("#feedback", Markdown)
         feedback.update("")
+        self.query(PredictionPlot).remove()
         if self.attempt is None:
             self.query_one("#prompt", Markdown).update(self._empty_text())
             choices.display = answer.display = False
@@ -195,8 +201,6 @@ class PracticeScreen(BaseScreen):
             elif item.kind == "text":
                 self._commit(event.value, grade_text(item, event.value))  # type: ignore[arg-type]
             else:
-                from tutor.practice.grading import parse_number
-
                 parse_number(event.value)
                 self._commit_prediction(event.value, event.value)
         except NotANumber as error:
@@ -228,8 +232,8 @@ class PracticeScreen(BaseScreen):
     def _measure(self, item: PredictSimItem) -> None:
         from tutor.lessons.measures import measure, run_lab_state
 
-        value = measure(run_lab_state(item.lab.params), item.measure)
-        self.post_message(self.Measured(item.id, value))
+        result = run_lab_state(item.lab.params)
+        self.post_message(self.Measured(item.id, measure(result, item.measure), result))
 
     @on(Measured)
     def _measured(self, message: Measured) -> None:
@@ -237,9 +241,19 @@ class PracticeScreen(BaseScreen):
         if attempt is None or attempt.item.id != message.item_id:
             return
         shown, answer = self._pending
-        grade = grade_predict_sim(attempt.item, answer, message.value)  # type: ignore[arg-type]
+        item = attempt.item
+        grade = grade_predict_sim(item, answer, message.value)  # type: ignore[arg-type]
         attempt.commit(shown, grade)
         self._show_feedback()
+        prediction = (
+            tuple(item.bounds[answer])
+            if isinstance(answer, int)  # type: ignore[union-attr]
+            else parse_number(answer)
+        )
+        self.query_one("#practice-body").mount(
+            PredictionPlot(message.result, item.measure, prediction),  # type: ignore[union-attr, arg-type]
+            after="#feedback",
+        )
 
     # -- revealing -----------------------------------------------------------------
 

@@ -1,0 +1,29 @@
+"""After a predict-sim commit: the lab state's curve with the prediction marked on it."""
+
+from __future__ import annotations
+
+from textual.app import RenderResult
+from textual_plotext import PlotextPlot
+
+from tutor.plot import draw_prediction
+from tutor.sim import SimResult
+
+
+class PredictionPlot(PlotextPlot):
+    DEFAULT_CSS = """
+    PredictionPlot {
+        height: 16;
+        margin: 1 0;
+    }
+    """
+
+    def __init__(
+        self, result: SimResult, measure: str, prediction: float | tuple[float, float]
+    ) -> None:
+        super().__init__()
+        self.result, self.measure, self.prediction = result, measure, prediction
+
+    def render(self) -> RenderResult:
+        self.plt.clear_figure()
+        draw_prediction(self.plt, self.result, self.measure, self.prediction)
+        return super().render()
