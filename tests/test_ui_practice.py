@@ -188,3 +188,26 @@ async def test_review_goes_through_the_due_items_once_then_sums_up(tmp_path):
         assert screen.session.over and screen.session.done == 2
         assert "Review done" in screen.query_one("#prompt").source
         assert app.store.card("a-removed-item") is not None  # its history is kept
+
+
+async def test_the_stats_view_from_the_map(tmp_path):
+    from tutor.practice.schedule import Reviewer
+    from tutor.store import Store
+    from tutor.ui.screens.stats import StatsScreen
+
+    db = tmp_path / "db"
+    reviewer = Reviewer(Store(db))
+    reviewer.record("rc-any", "residual-connections", correct=True, nudges_used=0)
+    reviewer.store.close()
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        table = app.screen.query_one("DataTable")
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        main = next(r for r in rows if r[0] == "Residual connections")
+        assert main[2] == "1" and main[3].endswith("%")
+        await pilot.press("escape")
+        assert not isinstance(app.screen, StatsScreen)

@@ -21,6 +21,7 @@ class MapScreen(BaseScreen):
         Binding("q", "app.quit", "Quit"),
         Binding("L", "open_lab", "Lab"),
         Binding("R", "review", "Review"),
+        Binding("S", "stats", "Stats"),
     ]
 
     def compose_content(self) -> ComposeResult:
@@ -60,6 +61,11 @@ class MapScreen(BaseScreen):
     @on(LessonMap.Opened)
     def _open(self, message: LessonMap.Opened) -> None:
         self.post_message(OpenLesson(message.lesson_id))
+
+    def action_stats(self) -> None:
+        from tutor.ui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
 
     def action_review(self) -> None:
         self.app.open_review()  # type: ignore[attr-defined]

@@ -1,0 +1,63 @@
+"""`S` on the map: per lesson, the practice items seen, retention now, and what comes due."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+DAYS = 7
+
+
+class StatsScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    StatsScreen { align: center middle; }
+    StatsScreen > Vertical {
+        width: 90%;
+        max-width: 110;
+        height: auto;
+        max-height: 90%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    StatsScreen DataTable { height: auto; max-height: 20; }
+    """
+    BINDINGS = [Binding("escape,q,S", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(
+                "[b]Practice statistics[/b]  (retention: the chance you recall an "
+                "item right now, by FSRS)"
+            )
+            yield DataTable(id="stats", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(
+            "lesson",
+            "items",
+            "seen",
+            "retention",
+            *(["today"] + [f"+{d}d" for d in range(1, DAYS)]),
+        )
+        reviewer = self.app.reviewer()  # type: ignore[attr-defined]
+        stats = reviewer.stats(days=DAYS) if reviewer else {}
+        for summary in self.app.summaries:  # type: ignore[attr-defined]
+            lesson = self.app.lesson(summary.id)  # type: ignore[attr-defined]
+            items = len(lesson.practice) if lesson else 0
+            s = stats.get(summary.id)
+            due = s.due_by_day if s else [0] * DAYS
+            table.add_row(
+                summary.title,
+                str(items),
+                str(s.seen if s else 0),
+                f"{s.retention:.0%}" if s else "—",
+                *(str(n) for n in due),
+            )
+
+    def action_dismiss(self) -> None:
+        self.dismiss()
