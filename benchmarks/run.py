@@ -161,10 +161,68 @@ def lessons_benchmark(console: Console) -> None:
     console.print(f"{size / 1e6:.1f} MB of YAML in the 100 files")
 
 
+def notes_benchmark(console: Console, count: int = 100_000) -> None:
+    """Insert ``count`` notes, then time full-text searches over them."""
+    import random
+    import tempfile
+    from pathlib import Path
+
+    from tutor.store import Store
+
+    topical = (
+        "residual identity gradient jacobian norm stream depth path ensemble branch "
+        "shortcut projection tanh relu alpha sigma lesion transformer attention layer"
+    ).split()
+    rng = random.Random(0)
+    syllables = ["ka", "to", "ri", "mu", "se", "lo", "na", "pe", "vi", "du", "ge", "ho"]
+    filler = ["".join(rng.choices(syllables, k=3)) for _ in range(3000)]
+    weights = [1 / (rank + 1) for rank in range(len(filler))]  # Zipf-like, as prose is
+
+    def body() -> str:
+        words = rng.choices(filler, weights=weights, k=40) + rng.sample(topical, k=3)
+        rng.shuffle(words)
+        return " ".join(words)
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "bench.db")
+        rows = [(body(), "claim", f"c{i}") for i in range(count)]
+        start = time.perf_counter()
+        store.import_notes(
+            [
+                {
+                    "uid": f"u{i}",
+                    "body": body,
+                    "anchor_kind": kind,
+                    "anchor_id": anchor,
+                    "created_at": "2026-01-01T00:00:00+00:00",
+                    "updated_at": "2026-01-01T00:00:00+00:00",
+                }
+                for i, (body, kind, anchor) in enumerate(rows)
+            ]
+        )
+        insert = time.perf_counter() - start
+        queries = ["jacobian", '"identity gradient"', "lesi*", "norm AND stream NOT relu"]
+        times = {q: timed(lambda q=q: store.search_notes(q, limit=50), 9) for q in queries}
+        store.close()
+    table = Table(title=f"notes: full-text search over {count:,} notes (top 50)")
+    for column in ("query", "time", "bar", "met"):
+        table.add_column(column, justify="left" if column == "query" else "right")
+    for query, seconds in times.items():
+        table.add_row(
+            query, f"{seconds * 1e3:.1f} ms", "< 50 ms", "yes" if seconds < 0.05 else "[red]NO[/]"
+        )
+    console.print(table)
+    console.print(
+        f"inserted {count:,} notes in {insert:.2f} s ({count / insert:,.0f} notes/s, "
+        "one transaction)"
+    )
+
+
 def main() -> None:
     console = Console()
     engine_benchmark(console)
     lessons_benchmark(console)
+    notes_benchmark(console)
 
 
 def engine_benchmark(console: Console) -> None:

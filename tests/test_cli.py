@@ -145,7 +145,7 @@ def test_headless_commands_never_import_textual():
         "import sys; from tutor.cli import main; "
         "main(['sim', '--json', '--depth', '2']); main(['sim', '--depth', '2']); "
         "main(['validate']); main(['glossary']); main(['glossary', 'skip connection']); "
-        "main(['review', '--due']); "
+        "main(['review', '--due']); main(['notes', 'list']); main(['notes', 'search', 'x']); "
         "import tutor.sim, tutor.plot, tutor.paths, tutor.store, tutor.lessons.catalog; "
         "import tutor.lessons.markdown, tutor.lessons.measures; "
         "ui = ('textual', 'textual_plotext'); "

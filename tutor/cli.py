@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 from tutor import paths
 
 if TYPE_CHECKING:
-    from tutor.sim import Progress
+    from tutor.sim import Progress, SimParams
 
 EXIT_BAD_INPUT = 2
 
@@ -179,7 +179,195 @@ def build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--json", action="store_true", help="print them as one JSON object")
     review.set_defaults(handler=_run_review)
+    _add_notes_commands(commands, common)
     return parser
+
+
+def _add_notes_commands(
+    commands: argparse._SubParsersAction, common: argparse.ArgumentParser
+) -> None:
+    from tutor.notes import ANCHOR_KINDS
+
+    notes = commands.add_parser(
+        "notes",
+        parents=[common],
+        help="research-room notes: list, search, show, add, export, import",
+        description="Notes anchored to the exact thing they are about, kept in the database.",
+    )
+    actions = notes.add_subparsers(
+        dest="notes_action", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    listing = actions.add_parser("list", parents=[common], help="every note, newest first")
+    listing.add_argument("--lesson", help="only notes of this lesson")
+    listing.add_argument("--tag", help="only notes with this tag")
+    listing.add_argument("--anchor", choices=ANCHOR_KINDS, help="only notes on this kind of object")
+    search = actions.add_parser(
+        "search", parents=[common], help='full-text search (FTS5: "a phrase", prefix*, AND/OR/NOT)'
+    )
+    search.add_argument("query")
+    show = actions.add_parser("show", parents=[common], help="one note in full")
+    show.add_argument("id", type=int)
+    add = actions.add_parser(
+        "add", parents=[common], help="add a note (body from --body, --file or standard input)"
+    )
+    add.add_argument(
+        "--anchor",
+        required=True,
+        metavar="KIND:ID",
+        help=f"what the note is about; KIND is one of {', '.join(ANCHOR_KINDS)}",
+    )
+    add.add_argument("--lesson", help="the lesson the anchor belongs to")
+    add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    add.add_argument("--next", default="", metavar="ACTION", help="the next action")
+    add.add_argument("--body", help="the note's text (Markdown)")
+    add.add_argument("--file", type=Path, help="read the note's text from this file")
+    export = actions.add_parser("export", parents=[common], help="every note as Markdown or JSON")
+    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument("--out", type=Path, help="write here instead of standard output")
+    load = actions.add_parser(
+        "import", parents=[common], help="add notes from a JSON export (no duplicates)"
+    )
+    load.add_argument("path", type=Path)
+    notes.set_defaults(handler=_run_notes)
+
+
+def _open_store(args: argparse.Namespace):  # noqa: ANN202
+    from tutor.store import Store, StoreError
+
+    try:
+        return Store(paths.db_path(getattr(args, "db", None)))
+    except StoreError as error:
+        raise UsageError(str(error)) from None
+
+
+def _run_notes(args: argparse.Namespace) -> int:
+    from tutor import notes as notes_module
+
+    store = _open_store(args)
+    try:
+        action = args.notes_action
+        if action == "list":
+            _print_note_lines(store.notes(args.lesson, args.tag, args.anchor))
+        elif action == "search":
+            _print_note_lines(store.search_notes(args.query))
+        elif action == "show":
+            note = store.note(args.id)
+            if note is None:
+                raise UsageError(f"no note {args.id} (see 'restutor notes list')")
+            print(notes_module.to_markdown([note], _anchored_content(args)), end="")
+        elif action == "add":
+            return _add_note(args, store)
+        elif action == "export":
+            everything = store.notes()
+            text = (
+                notes_module.to_json(everything)
+                if args.format == "json"
+                else notes_module.to_markdown(everything, _anchored_content(args))
+            )
+            _write_out(args.out, text)
+        else:
+            try:
+                text = args.path.read_text(encoding="utf-8")
+                added = store.import_notes(notes_module.from_json(text))
+            except (OSError, UnicodeDecodeError) as error:
+                raise UsageError(f"cannot read {args.path}: {error}") from None
+            except notes_module.BadExport as error:
+                raise UsageError(f"{args.path}: {error}") from None
+            print(f"imported {added} new note(s) from {args.path}")
+        return 0
+    finally:
+        store.close()
+
+
+def _add_note(args: argparse.Namespace, store) -> int:  # noqa: ANN001
+    from tutor.notes import ANCHOR_KINDS
+
+    kind, _, anchor_id = args.anchor.partition(":")
+    if kind not in ANCHOR_KINDS or not anchor_id:
+        raise UsageError(
+            f"--anchor must be KIND:ID with KIND one of {', '.join(ANCHOR_KINDS)} "
+            f"(got '{args.anchor}')"
+        )
+    if args.body is not None:
+        body = args.body
+    elif args.file is not None:
+        try:
+            body = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"cannot read {args.file}: {error}") from None
+    elif not sys.stdin.isatty():
+        body = sys.stdin.read()
+    else:
+        raise UsageError("give the note's text with --body, --file, or on standard input")
+    if not body.strip():
+        raise UsageError("the note is empty")
+    data = None
+    if kind == "lab":
+        data = _lab_params(anchor_id)
+    note = store.add_note(
+        body,
+        kind,
+        anchor_id,
+        lesson_id=args.lesson,
+        tags=tuple(args.tag),
+        next_action=args.next,
+        anchor_data=data,
+    )
+    print(f"added note {note.id}")
+    return 0
+
+
+def _lab_params(command: str) -> dict:
+    """A lab anchor's id is its `restutor sim` options, e.g. 'lab:--depth=60 --plain'."""
+    import shlex
+
+    from tutor.sim import SimParamError
+
+    try:
+        parsed = build_parser().parse_args(["sim", *shlex.split(command)])
+        return _sim_params(parsed).to_dict()
+    except (SimParamError, ValueError) as error:
+        raise UsageError(f"--anchor lab:OPTIONS takes 'restutor sim' options: {error}") from None
+
+
+def _print_note_lines(found: list) -> None:
+    if not found:
+        print("no notes")
+        return
+    for note in found:
+        first = " ".join(note.body.split())[:70]
+        where = f"{note.anchor_kind}:{note.anchor_id}"
+        tags = f" [{' '.join(note.tags)}]" if note.tags else ""
+        print(f"{note.id:5d}  {where:32.32}  {first}{tags}")
+
+
+def _anchored_content(args: argparse.Namespace):  # noqa: ANN202
+    from tutor.lessons.index import read_index
+    from tutor.lessons.loader import read_lesson
+    from tutor.notes import anchored_content
+
+    paths_by_id = {s.id: s.path for s in read_index(_lesson_dirs(args))}
+    cache: dict = {}
+
+    def content(note) -> str:  # noqa: ANN001
+        lesson_id = note.lesson_id or (note.anchor_id if note.anchor_kind == "concept" else None)
+        if lesson_id not in cache:
+            path = paths_by_id.get(lesson_id)
+            cache[lesson_id] = read_lesson(path).lesson if path else None
+        return anchored_content(note, cache[lesson_id])
+
+    return content
+
+
+def _write_out(out: Path | None, text: str) -> None:
+    if out is None:
+        print(text, end="")
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {out}: {error.strerror or error}") from None
+    print(f"wrote {out}")
 
 
 def _print_stats(stats: dict, titles: dict[str, str], as_json: bool) -> int:
@@ -317,23 +505,30 @@ def _color_wanted(stream: object) -> bool:
     return "NO_COLOR" not in os.environ and getattr(stream, "isatty", lambda: False)()
 
 
+def _sim_params(args: argparse.Namespace) -> SimParams:
+    """The simulator parameters the `sim` options name (raises SimParamError)."""
+    from tutor.sim import SimParams
+
+    return SimParams(
+        depth=args.depth,
+        width=args.width,
+        alpha=args.alpha,
+        activation=args.activation,
+        sigma_w=args.sigma_w,
+        norm=args.norm,
+        residual=not args.plain,
+        inputs=args.inputs,
+        networks=args.networks,
+        seed=args.seed,
+    )
+
+
 def _run_sim(args: argparse.Namespace) -> int:
-    from tutor.sim import SimParamError, SimParams, simulate
+    from tutor.sim import SimParamError, simulate
     from tutor.sim.params import estimated_seconds
 
     try:
-        params = SimParams(
-            depth=args.depth,
-            width=args.width,
-            alpha=args.alpha,
-            activation=args.activation,
-            sigma_w=args.sigma_w,
-            norm=args.norm,
-            residual=not args.plain,
-            inputs=args.inputs,
-            networks=args.networks,
-            seed=args.seed,
-        )
+        params = _sim_params(args)
         with _progress_bar(
             sys.stderr.isatty() and estimated_seconds(params) > PROGRESS_AFTER_SECONDS
         ) as progress:

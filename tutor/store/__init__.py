@@ -8,8 +8,11 @@ drafts, review state) add migrations here; they never fork the file.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
+import uuid
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,7 +54,76 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE notes (
+        id          INTEGER PRIMARY KEY,
+        uid         TEXT NOT NULL UNIQUE,  -- stable across export and import
+        body        TEXT NOT NULL,
+        tags        TEXT NOT NULL DEFAULT '',  -- space-separated
+        next_action TEXT NOT NULL DEFAULT '',
+        anchor_kind TEXT NOT NULL,  -- concept, equation, source, witness, claim, ...
+        anchor_id   TEXT NOT NULL,  -- the anchored object's stable id
+        lesson_id   TEXT,
+        anchor_data TEXT,           -- JSON: e.g. the lab's parameters
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX notes_lesson ON notes (lesson_id);
+    CREATE VIRTUAL TABLE notes_fts USING fts5(
+        body, tags, next_action, content='notes', content_rowid='id'
+    );
+    CREATE TRIGGER notes_ai AFTER INSERT ON notes BEGIN
+        INSERT INTO notes_fts (rowid, body, tags, next_action)
+        VALUES (new.id, new.body, new.tags, new.next_action);
+    END;
+    CREATE TRIGGER notes_ad AFTER DELETE ON notes BEGIN
+        INSERT INTO notes_fts (notes_fts, rowid, body, tags, next_action)
+        VALUES ('delete', old.id, old.body, old.tags, old.next_action);
+    END;
+    CREATE TRIGGER notes_au AFTER UPDATE ON notes BEGIN
+        INSERT INTO notes_fts (notes_fts, rowid, body, tags, next_action)
+        VALUES ('delete', old.id, old.body, old.tags, old.next_action);
+        INSERT INTO notes_fts (rowid, body, tags, next_action)
+        VALUES (new.id, new.body, new.tags, new.next_action);
+    END;
+    """,
 )
+
+#: The columns of a note, in the order ``Note`` takes them.
+NOTE_COLUMNS = (
+    "id, uid, body, tags, next_action, anchor_kind, anchor_id, lesson_id, anchor_data,"
+    " created_at, updated_at"
+)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A research-room note, anchored to one object (see ``tutor.notes`` for the kinds)."""
+
+    id: int
+    uid: str
+    body: str
+    tags: tuple[str, ...]
+    next_action: str
+    anchor_kind: str
+    anchor_id: str
+    lesson_id: str | None
+    anchor_data: dict | None
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def from_row(cls, row: tuple) -> Note:
+        values = list(row)
+        values[3] = tuple(values[3].split()) if values[3] else ()
+        values[8] = json.loads(values[8]) if values[8] else None
+        return cls(*values)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["tags"] = list(self.tags)
+        del data["id"]
+        return data
 
 
 class StoreError(Exception):
@@ -190,6 +262,120 @@ class Store:
             row = self._db.execute("SELECT MIN(due) FROM cards").fetchone()
         return row[0] if row else None
 
+    # -- notes ------------------------------------------------------------------------
+
+    def add_note(
+        self,
+        body: str,
+        anchor_kind: str,
+        anchor_id: str,
+        *,
+        lesson_id: str | None = None,
+        tags: tuple[str, ...] = (),
+        next_action: str = "",
+        anchor_data: dict | None = None,
+    ) -> Note:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        row = (
+            str(uuid.uuid4()),
+            body,
+            " ".join(tags),
+            next_action,
+            anchor_kind,
+            anchor_id,
+            lesson_id,
+            json.dumps(anchor_data) if anchor_data is not None else None,
+            now,
+            now,
+        )
+        with self._lock, self._db:
+            cursor = self._db.execute(
+                "INSERT INTO notes (uid, body, tags, next_action, anchor_kind, anchor_id,"
+                " lesson_id, anchor_data, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+            note_id = cursor.lastrowid
+        note = self.note(note_id)
+        assert note is not None
+        return note
+
+    def note(self, note_id: int) -> Note | None:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {NOTE_COLUMNS} FROM notes WHERE id = ?", (note_id,)
+            ).fetchone()
+        return Note.from_row(row) if row else None
+
+    def notes(
+        self, lesson_id: str | None = None, tag: str | None = None, anchor_kind: str | None = None
+    ) -> list[Note]:
+        """Every note, newest first, optionally only one lesson's, one tag's or one kind's."""
+        clauses, args = [], []
+        if lesson_id:
+            clauses.append("lesson_id = ?")
+            args.append(lesson_id)
+        if anchor_kind:
+            clauses.append("anchor_kind = ?")
+            args.append(anchor_kind)
+        if tag:
+            clauses.append("(' ' || tags || ' ') LIKE ?")
+            args.append(f"% {tag} %")
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {NOTE_COLUMNS} FROM notes {where} ORDER BY updated_at DESC, id DESC",
+                args,
+            ).fetchall()
+        return [Note.from_row(row) for row in rows]
+
+    def search_notes(self, query: str, limit: int = 200) -> list[Note]:
+        """Full-text search with FTS5 syntax (phrases, prefixes, AND/OR/NOT); input that is
+        not valid FTS5 is searched for as plain words instead of failing."""
+        sql = (
+            f"SELECT {', '.join('n.' + c.strip() for c in NOTE_COLUMNS.split(','))}"
+            " FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid"
+            " WHERE notes_fts MATCH ? ORDER BY rank LIMIT ?"
+        )
+        if not query.strip():
+            return []
+        with self._lock:
+            try:
+                rows = self._db.execute(sql, (query, limit)).fetchall()
+            except sqlite3.OperationalError:
+                rows = self._db.execute(sql, (_plain_words(query), limit)).fetchall()
+        return [Note.from_row(row) for row in rows]
+
+    def import_notes(self, notes: list[dict]) -> int:
+        """Add notes exported earlier; a note already here (same uid) is kept, not duplicated.
+
+        Returns how many were new.
+        """
+        added = 0
+        with self._lock, self._db:
+            for data in reversed(notes):  # exports list newest first: keep the creation order
+                cursor = self._db.execute(
+                    "INSERT OR IGNORE INTO notes (uid, body, tags, next_action, anchor_kind,"
+                    " anchor_id, lesson_id, anchor_data, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        data["uid"],
+                        data["body"],
+                        " ".join(data.get("tags", [])),
+                        data.get("next_action", ""),
+                        data["anchor_kind"],
+                        data["anchor_id"],
+                        data.get("lesson_id"),
+                        json.dumps(data["anchor_data"])
+                        if data.get("anchor_data") is not None
+                        else None,
+                        data["created_at"],
+                        data["updated_at"],
+                    ),
+                )
+                added += cursor.rowcount
+        return added
+
     # -- drafts ---------------------------------------------------------------------
 
     def save_draft(self, key: str, body: str) -> None:
@@ -219,3 +405,9 @@ class Store:
         for lesson_id, section in rows:
             seen.setdefault(lesson_id, set()).add(section)
         return seen
+
+
+def _plain_words(query: str) -> str:
+    """Each word of ``query`` as a quoted FTS5 string, so no character is taken as syntax."""
+    words = re.findall(r"\w+", query)
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words) or '""'

@@ -1,0 +1,167 @@
+"""Notes: the store's FTS5 index, exports that stand alone, imports without duplicates."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tutor.cli import main
+from tutor.notes import BadExport, from_json, to_json
+from tutor.store import Store
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store(tmp_path / "restutor.db")
+    store.add_note(
+        "The identity term keeps gradients alive.",
+        "equation",
+        "rc-jacobian",
+        lesson_id="residual-connections",
+        tags=("jacobian", "gradients"),
+        next_action="derive it for two blocks",
+    )
+    store.add_note(
+        "Post-norm bends the skip path.", "claim", "pn-claim", lesson_id="pre-norm", tags=("norm",)
+    )
+    store.add_note(
+        "Depth 60 plain is flat",
+        "lab",
+        "--depth=60 --plain",
+        anchor_data={"depth": 60, "residual": False},
+    )
+    return store
+
+
+def test_list_filters_by_lesson_tag_and_anchor(store):
+    assert len(store.notes()) == 3
+    assert [n.anchor_id for n in store.notes(lesson_id="pre-norm")] == ["pn-claim"]
+    assert [n.anchor_kind for n in store.notes(tag="gradients")] == ["equation"]
+    assert store.notes(tag="gradient") == []  # tags match whole
+    assert [n.anchor_kind for n in store.notes(anchor_kind="lab")] == ["lab"]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("identity", 1),
+        ('"skip path"', 1),
+        ("grad*", 1),
+        ("identity OR norm", 2),
+        ("jacobian", 1),
+        ("derive", 1),
+        ("nothing", 0),
+    ],
+)
+def test_search_speaks_fts5(store, query, found):
+    assert len(store.search_notes(query)) == found
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', "(", "AND", "* OR", "NEAR(", "'; DROP TABLE notes; --", "🙂", "a:b", "-x", ""],
+)
+def test_hostile_queries_never_fail(store, query):
+    store.search_notes(query)
+    assert len(store.notes()) == 3
+
+
+def test_json_export_round_trips_and_imports_once(store, tmp_path):
+    text = to_json(store.notes())
+    other = Store(tmp_path / "other.db")
+    assert other.import_notes(from_json(text)) == 3
+    assert other.import_notes(from_json(text)) == 0
+    assert to_json(other.notes()) == text
+    assert other.search_notes("identity")[0].tags == ("jacobian", "gradients")
+
+
+@pytest.mark.parametrize("text", ["{", "[]", '{"notes": [{"body": "x"}]}'])
+def test_a_bad_export_is_named(text):
+    with pytest.raises(BadExport):
+        from_json(text)
+
+
+def test_cli_add_list_search_show_export_import(tmp_path, capsys):
+    db = str(tmp_path / "cli.db")
+
+    def run(*argv):
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert (
+        run(
+            "--db",
+            db,
+            "notes",
+            "add",
+            "--anchor",
+            "concept:residual-connections",
+            "--tag",
+            "big",
+            "--body",
+            "x" * 10_000_000,
+        )[0]
+        == 0
+    )
+    assert (
+        run("--db", db, "notes", "add", "--anchor", "lab:--depth 60 --plain", "--body", "flat")[0]
+        == 0
+    )
+    code, out, _ = run("--db", db, "notes", "list")
+    assert code == 0 and "lab:--depth 60 --plain" in out
+    code, out, _ = run("--db", db, "notes", "search", "flat")
+    assert "flat" in out
+    code, out, _ = run("--db", db, "notes", "show", "2")
+    assert "restutor sim --depth=60 --plain" in out  # the lab state as a command
+    code, out, _ = run("--db", db, "notes", "show", "1")
+    assert "Residual connections:" in out and len(out) > 10_000_000  # the whole paste
+    out_file = tmp_path / "notes.json"
+    assert run("--db", db, "notes", "export", "--format", "json", "--out", str(out_file))[0] == 0
+    other = str(tmp_path / "other.db")
+    assert "imported 2 new" in run("--db", other, "notes", "import", str(out_file))[1]
+    assert "imported 0 new" in run("--db", other, "notes", "import", str(out_file))[1]
+    code, out, _ = run("--db", db, "notes", "export", "--format", "md")
+    assert out.count("---\nuid: ") == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["notes", "add", "--anchor", "nowhere", "--body", "x"], "--anchor must be KIND:ID"),
+        (["notes", "add", "--anchor", "lab:--depth 0", "--body", "x"], "depth must be from 1"),
+        (["notes", "add", "--anchor", "claim:c", "--body", "  "], "the note is empty"),
+        (["notes", "show", "99"], "no note 99"),
+        (["notes", "import", "/nonexistent/file.json"], "cannot read"),
+    ],
+)
+def test_cli_bad_input_is_one_line(tmp_path, capsys, argv, words):
+    code = main(["--db", str(tmp_path / "x.db"), *argv])
+    err = capsys.readouterr().err
+    assert code == 2 and words in err and err.count("\n") == 1
+
+
+def test_a_body_from_standard_input(tmp_path):
+    db = str(tmp_path / "stdin.db")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tutor",
+            "--db",
+            db,
+            "notes",
+            "add",
+            "--anchor",
+            "concept:residual-connections",
+        ],
+        input="from a pipe",
+        text=True,
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert Store(tmp_path / "stdin.db").notes()[0].body == "from a pipe"
+    data = json.loads(to_json(Store(tmp_path / "stdin.db").notes()))
+    assert data["notes"][0]["anchor_id"] == "residual-connections"
