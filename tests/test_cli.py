@@ -231,3 +231,12 @@ def test_review_stats(capsys, tmp_path):
 def test_the_review_screen_needs_a_terminal(capsys):
     code, _, err = run(capsys, "review")
     assert code == 2 and "needs a terminal" in err
+
+
+def test_a_corrupt_database_is_reported_with_where_it_went(capsys, tmp_path):
+    db = tmp_path / "restutor.db"
+    db.write_bytes(b"garbage" * 1000)
+    code, out, err = run(capsys, "--db", str(db), "notes", "list")
+    assert code == 0 and out.strip() == "no notes"
+    assert "was damaged; it was moved to" in err and ".corrupt-" in err
+    assert list(tmp_path.glob("restutor.db.corrupt-*"))

@@ -165,3 +165,52 @@ def test_a_body_from_standard_input(tmp_path):
     assert Store(tmp_path / "stdin.db").notes()[0].body == "from a pipe"
     data = json.loads(to_json(Store(tmp_path / "stdin.db").notes()))
     assert data["notes"][0]["anchor_id"] == "residual-connections"
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from tutor.store import Store
+store = Store(Path(sys.argv[1]))
+for i in range(int(sys.argv[3])):
+    store.add_note(f"{sys.argv[2]} note {i}", "concept", "residual-connections")
+    print(i, flush=True)
+"""
+
+
+def test_two_writers_at_once_lose_nothing(tmp_path):
+    db = str(tmp_path / "shared.db")
+    Store(tmp_path / "shared.db").close()  # created and migrated before the race
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, db, name, "150"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for name in ("left", "right")
+    ]
+    for writer in writers:
+        assert writer.wait(timeout=120) == 0, writer.stderr.read()
+    bodies = {note.body for note in Store(tmp_path / "shared.db").notes()}
+    assert len(bodies) == 300
+    assert {f"left note {i}" for i in range(150)} <= bodies
+
+
+def test_kill_9_mid_save_keeps_every_committed_note(tmp_path):
+    import signal
+
+    db = tmp_path / "killed.db"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(db), "w", "100000"], stdout=subprocess.PIPE, text=True
+    )
+    committed = -1
+    for line in writer.stdout:  # each line is printed after its note was committed
+        committed = int(line)
+        if committed >= 300:
+            break
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=30)
+    store = Store(db)
+    assert store.moved_aside is None  # the file is intact, not damaged
+    bodies = {note.body for note in store.notes()}
+    assert {f"w note {i}" for i in range(committed + 1)} <= bodies

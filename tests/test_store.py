@@ -47,3 +47,25 @@ def test_drafts_are_kept_whole_and_forgotten_when_emptied(tmp_path):
     assert store.draft("practice:rc-a") == big
     store.save_draft("practice:rc-a", "")
     assert store.draft("practice:rc-a") == ""
+
+
+def test_a_corrupt_database_is_moved_aside_never_deleted(tmp_path):
+    path = tmp_path / "restutor.db"
+    junk = b"this was never a database " * 100
+    path.write_bytes(junk)
+    store = Store(path)
+    assert store.moved_aside is not None and store.moved_aside.read_bytes() == junk
+    store.mark_seen("l", "math")
+    assert Store(path).seen_sections() == {"l": {"math"}}
+
+
+def test_a_truncated_database_is_moved_aside(tmp_path):
+    path = tmp_path / "restutor.db"
+    store = Store(path)
+    store.add_note("keep me", "concept", "residual-connections")
+    store.close()
+    (tmp_path / "restutor.db-wal").unlink(missing_ok=True)
+    data = path.read_bytes()
+    path.write_bytes(data[:100] + b"\x00" * 50 + data[150:4096])
+    reopened = Store(path)
+    assert reopened.moved_aside is not None and reopened.moved_aside.exists()

@@ -235,9 +235,20 @@ def _open_store(args: argparse.Namespace):  # noqa: ANN202
     from tutor.store import Store, StoreError
 
     try:
-        return Store(paths.db_path(getattr(args, "db", None)))
+        store = Store(paths.db_path(getattr(args, "db", None)))
     except StoreError as error:
         raise UsageError(str(error)) from None
+    _report_moved_aside(store)
+    return store
+
+
+def _report_moved_aside(store) -> None:  # noqa: ANN001
+    if store.moved_aside is not None:
+        print(
+            f"restutor: the database {store.path} was damaged; it was moved to "
+            f"{store.moved_aside} (nothing deleted) and a new one started",
+            file=sys.stderr,
+        )
 
 
 def _run_notes(args: argparse.Namespace) -> int:
@@ -410,12 +421,8 @@ def _run_review(args: argparse.Namespace) -> int:
         return _run_tui(args, None, review=True)
     from tutor.lessons.index import read_index
     from tutor.practice.schedule import Reviewer
-    from tutor.store import Store, StoreError
 
-    try:
-        store = Store(paths.db_path(getattr(args, "db", None)))
-    except StoreError as error:
-        raise UsageError(str(error)) from None
+    store = _open_store(args)
     reviewer = Reviewer(store)
     counts = reviewer.due_counts()
     next_due = store.next_due()

@@ -136,14 +136,37 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        #: Where a corrupt database was moved aside on opening (None if it was not).
+        self.moved_aside: Path | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, check_same_thread=False, timeout=5.0)
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            try:
+                self._connect()
+            except sqlite3.DatabaseError as error:
+                if not _is_corrupt(error):
+                    raise
+                self.moved_aside = _move_aside(path)
+                self._connect()
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise StoreError(
+                    f"the database {path} is busy (another restutor is writing "
+                    "to it); try again in a moment"
+                ) from None
+            raise StoreError(f"cannot open the database {path}: {error}") from None
         except (OSError, sqlite3.Error) as error:
             raise StoreError(f"cannot open the database {path}: {error}") from None
+
+    def _connect(self) -> None:
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=5.0)
+        try:
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA quick_check").fetchone()
+            self._migrate()
+        except sqlite3.Error:
+            self._db.close()
+            raise
 
     @property
     def version(self) -> int:
@@ -411,3 +434,19 @@ def _plain_words(query: str) -> str:
     """Each word of ``query`` as a quoted FTS5 string, so no character is taken as syntax."""
     words = re.findall(r"\w+", query)
     return " ".join('"' + w.replace('"', '""') + '"' for w in words) or '""'
+
+
+def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
+    text = str(error).lower()
+    return "not a database" in text or "malformed" in text or "corrupt" in text
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename a corrupt database (and its WAL files) out of the way; never delete it."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = path.with_name(path.name + suffix)
+        if source.exists():
+            source.rename(aside.with_name(aside.name + suffix))
+    return aside
