@@ -63,6 +63,7 @@ class RestutorApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+t", "toggle_theme", "Theme"),
+        Binding("n", "note", "Note"),
     ]
 
     def __init__(
@@ -228,6 +229,17 @@ class RestutorApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_note(self) -> None:
+        """Open the note editor anchored to what the current screen shows."""
+        from tutor.ui.screens.note_editor import NoteEditor
+
+        anchor_of = getattr(self.screen, "note_anchor", None)
+        anchor = anchor_of() if anchor_of else None
+        if anchor is None:
+            self.notify("there is nothing here to anchor a note to")
+            return
+        self.push_screen(NoteEditor(anchor))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

@@ -275,6 +275,14 @@ class LabScreen(BaseScreen):
         self.app.copy_to_clipboard(command)
         self.notify(command, title="Copied to the clipboard", markup=False)
 
+    def note_anchor(self):  # noqa: ANN201
+        """The lab's current state, kept so the note can reopen it exactly."""
+        from tutor.ui.screens.note_editor import Anchor
+
+        command = sim_command(self.params)
+        options = command.removeprefix("restutor sim").strip()
+        return Anchor("lab", options or "defaults", command, data=self.params.to_dict())
+
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.dismiss()

@@ -114,6 +114,18 @@ class LessonScreen(BaseScreen):
     def action_open_lab(self) -> None:
         self._open_lab_state(self.lesson.sections.demo.opens)
 
+    def note_anchor(self):  # noqa: ANN201
+        """The focused code witness, the key equation on the Math section, else the concept."""
+        from tutor.ui.screens.note_editor import Anchor
+
+        lesson = self.lesson
+        focused = self.focused
+        if isinstance(focused, WitnessView):
+            return Anchor("witness", focused.witness.id, focused.witness.title, lesson.id)
+        if self.section == "math":
+            return Anchor("equation", "key", lesson.key_equation.text, lesson.id)
+        return Anchor("concept", lesson.id, lesson.title, lesson.id)
+
     def action_practice(self) -> None:
         if not self.lesson.practice:
             self.notify("this lesson has no practice items")

@@ -62,6 +62,14 @@ class MapScreen(BaseScreen):
     def _open(self, message: LessonMap.Opened) -> None:
         self.post_message(OpenLesson(message.lesson_id))
 
+    def note_anchor(self):  # noqa: ANN201
+        from tutor.ui.screens.note_editor import Anchor
+
+        lesson = self.query_one(LessonMap).selected
+        if lesson is None:
+            return None
+        return Anchor("concept", lesson.id, lesson.title, lesson_id=lesson.id)
+
     def action_stats(self) -> None:
         from tutor.ui.screens.stats import StatsScreen
 

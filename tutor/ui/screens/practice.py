@@ -347,6 +347,16 @@ class PracticeScreen(BaseScreen):
         lab = attempt.item.lab  # type: ignore[union-attr]
         self.app.open_lab(SimParams(**lab.params), lab.title)  # type: ignore[attr-defined, arg-type]
 
+    def note_anchor(self):  # noqa: ANN201
+        from tutor.ui.screens.note_editor import Anchor
+
+        if self.attempt is None:
+            return None
+        item = self.attempt.item
+        return Anchor(
+            "practice", item.id, " ".join(item.prompt.split())[:80], self.attempt.lesson_id
+        )
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
