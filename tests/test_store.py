@@ -69,3 +69,17 @@ def test_a_truncated_database_is_moved_aside(tmp_path):
     path.write_bytes(data[:100] + b"\x00" * 50 + data[150:4096])
     reopened = Store(path)
     assert reopened.moved_aside is not None and reopened.moved_aside.exists()
+
+
+def test_a_busy_database_waits_then_says_so(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "restutor.db"
+    store = Store(path, busy_timeout=0.2)
+    other = sqlite3.connect(path)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
+    with pytest.raises(StoreError, match="is busy"):
+        store.mark_seen("l", "s")
+    other.rollback()
+    store.mark_seen("l", "s")  # free again: the write goes through
+    assert store.seen_sections() == {"l": {"s"}}

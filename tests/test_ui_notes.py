@@ -80,3 +80,24 @@ async def test_a_note_on_a_practice_item_and_on_a_focused_witness(tmp_path):
         await write_and(pilot, app, "on the item", "ctrl+s")
         kinds = {(n.anchor_kind, n.body) for n in app.store.notes()}
         assert ("witness", "on the witness") in kinds and ("practice", "on the item") in kinds
+
+
+async def test_a_refused_write_is_a_message_and_the_draft_stays(tmp_path):
+    from tutor.store import StoreError
+
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        notes = []
+        app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+
+        def busy(*args, **kwargs):
+            raise StoreError("the database x is busy (another restutor is writing to it)")
+
+        app.store.add_note = busy  # type: ignore[method-assign]
+        await write_and(pilot, app, "must not be lost", "ctrl+s")
+        assert isinstance(app.screen, NoteEditor)
+        assert any("busy" in n for n in notes)
+        assert "must not be lost" in app.store.draft("note:concept:residual-connections")

@@ -7,14 +7,19 @@ drafts, review state) add migrations here; they never fork the file.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 #: Each entry migrates from version ``index`` to ``index + 1``.
 MIGRATIONS: tuple[str, ...] = (
@@ -130,11 +135,31 @@ class StoreError(Exception):
     """The database cannot be opened or written; the message says which file and why."""
 
 
+def _writes(method: Callable[..., T]) -> Callable[..., T]:
+    """A write that fails (the file busy past the timeout, read-only, full) raises
+    ``StoreError`` naming the file, so callers handle one exception, never a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: object, **kwargs: object) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise StoreError(
+                    f"the database {self.path} is busy (another restutor is "
+                    "writing to it); try again in a moment"
+                ) from None
+            raise StoreError(f"cannot write the database {self.path}: {error}") from None
+
+    return wrapper
+
+
 class Store:
     """A connection to the learner's database, safe to share between threads (one lock)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, busy_timeout: float = 5.0) -> None:
         self.path = path
+        self.busy_timeout = busy_timeout  # how long a write waits for another writer
         self._lock = threading.Lock()
         #: Where a corrupt database was moved aside on opening (None if it was not).
         self.moved_aside: Path | None = None
@@ -158,7 +183,7 @@ class Store:
             raise StoreError(f"cannot open the database {path}: {error}") from None
 
     def _connect(self) -> None:
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=5.0)
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=self.busy_timeout)
         try:
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA foreign_keys = ON")
@@ -186,6 +211,7 @@ class Store:
 
     # -- progress ---------------------------------------------------------------
 
+    @_writes
     def mark_seen(self, lesson_id: str, section: str) -> None:
         """Remember that the learner opened ``section`` of ``lesson_id`` (idempotent)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -205,6 +231,7 @@ class Store:
             ).fetchone()
         return row[0] if row else None
 
+    @_writes
     def record_review(
         self,
         *,
@@ -244,6 +271,7 @@ class Store:
                 (item_id, lesson_id, card, due),
             )
 
+    @_writes
     def undo_last_review(self) -> str | None:
         """Take back the most recent review: its card returns to what it was. Its item id."""
         with self._lock, self._db:
@@ -287,6 +315,7 @@ class Store:
 
     # -- notes ------------------------------------------------------------------------
 
+    @_writes
     def add_note(
         self,
         body: str,
@@ -369,6 +398,7 @@ class Store:
                 rows = self._db.execute(sql, (_plain_words(query), limit)).fetchall()
         return [Note.from_row(row) for row in rows]
 
+    @_writes
     def import_notes(self, notes: list[dict]) -> int:
         """Add notes exported earlier; a note already here (same uid) is kept, not duplicated.
 
@@ -401,6 +431,7 @@ class Store:
 
     # -- drafts ---------------------------------------------------------------------
 
+    @_writes
     def save_draft(self, key: str, body: str) -> None:
         """Keep a half-written answer (an empty one is forgotten)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
 from textual.app import App
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from tutor.practice.schedule import Reviewer
     from tutor.sim import SimParams
     from tutor.store import Store
+
+
+T = TypeVar("T")
 
 
 class ScreenCommands(Provider):
@@ -178,9 +182,19 @@ class RestutorApp(App[None]):
                 items.append((lesson_id, item))
         self.push_screen(PracticeScreen(Session(items, cycle=False), "Review"))
 
+    def safely(self, write: Callable[..., T], *args: object, **kwargs: object) -> T | None:
+        """Run a store write; if the database refuses it, say so instead of crashing."""
+        from tutor.store import StoreError
+
+        try:
+            return write(*args, **kwargs)
+        except StoreError as error:
+            self.notify(str(error), severity="error", timeout=8)
+            return None
+
     def mark_seen(self, lesson_id: str, section: str) -> None:
         if self.store:
-            self.store.mark_seen(lesson_id, section)
+            self.safely(self.store.mark_seen, lesson_id, section)
         else:
             self._unsaved.append((lesson_id, section))
 

@@ -83,8 +83,10 @@ class NoteEditor(ModalScreen[None]):
         store = self.app.store  # type: ignore[attr-defined]
         if store is not None:
             fields = self._fields()
-            store.save_draft(
-                self.anchor.draft_key, json.dumps(fields) if any(fields.values()) else ""
+            self.app.safely(  # type: ignore[attr-defined]
+                store.save_draft,
+                self.anchor.draft_key,
+                json.dumps(fields) if any(fields.values()) else "",
             )
 
     def on_text_area_changed(self) -> None:
@@ -103,7 +105,8 @@ class NoteEditor(ModalScreen[None]):
             self.notify("the database is not open: the note is kept as a draft", severity="error")
             return
         anchor = self.anchor
-        note = store.add_note(
+        note = self.app.safely(  # type: ignore[attr-defined]
+            store.add_note,
             fields["body"],
             anchor.kind,
             anchor.id,
@@ -112,7 +115,9 @@ class NoteEditor(ModalScreen[None]):
             next_action=fields["next"],
             anchor_data=anchor.data,
         )
-        store.save_draft(anchor.draft_key, "")
+        if note is None:
+            return  # refused by the database: the draft is still there
+        self.app.safely(store.save_draft, anchor.draft_key, "")  # type: ignore[attr-defined]
         self.notify(f"note {note.id} saved")
         self.dismiss()
 

@@ -302,8 +302,12 @@ class PracticeScreen(BaseScreen):
         self.session.record(attempt)
         reviewer = self.app.reviewer()  # type: ignore[attr-defined]
         if reviewer is not None:
-            reviewer.record(
-                attempt.item.id, attempt.lesson_id, bool(attempt.correct), attempt.nudges_shown
+            self.app.safely(  # type: ignore[attr-defined]
+                reviewer.record,
+                attempt.item.id,
+                attempt.lesson_id,
+                bool(attempt.correct),
+                attempt.nudges_shown,
             )
         self._update_status()
 
@@ -327,7 +331,7 @@ class PracticeScreen(BaseScreen):
 
     def action_undo(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
-        item_id = store.undo_last_review() if store else None
+        item_id = self.app.safely(store.undo_last_review) if store else None  # type: ignore[attr-defined]
         if item_id is None:
             self.notify("nothing to undo")
             return
@@ -375,5 +379,5 @@ class PracticeScreen(BaseScreen):
         key = f"practice:{self.attempt.item.id}"
         if body is None:
             return store.draft(key)
-        store.save_draft(key, body)
+        self.app.safely(store.save_draft, key, body)  # type: ignore[attr-defined]
         return body
