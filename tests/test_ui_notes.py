@@ -101,3 +101,63 @@ async def test_a_refused_write_is_a_message_and_the_draft_stays(tmp_path):
         assert isinstance(app.screen, NoteEditor)
         assert any("busy" in n for n in notes)
         assert "must not be lost" in app.store.draft("note:concept:residual-connections")
+
+
+async def test_the_notes_screen_searches_as_you_type_and_jumps_back(tmp_path):
+    from tutor.sim import SimParams
+    from tutor.store import Store
+    from tutor.ui.screens.lab import LabScreen
+    from tutor.ui.screens.lesson import LessonScreen
+    from tutor.ui.screens.notes import NotesScreen
+
+    db = tmp_path / "db"
+    store = Store(db)
+    store.add_note("the identity term again", "equation", "key", lesson_id="residual-connections")
+    store.add_note(
+        "flat at depth 60",
+        "lab",
+        "--depth=60 --plain",
+        anchor_data=SimParams(depth=60, residual=False).to_dict(),
+    )
+    store.close()
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("N")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, NotesScreen) and len(screen.shown) == 2
+        await pilot.press(*"flat")
+        await pilot.pause()
+        assert [n.body for n in screen.shown] == ["flat at depth 60"]
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen)
+        assert app.screen.params == SimParams(depth=60, residual=False)
+        await pilot.press("escape")
+        await pilot.pause()
+        screen.query_one("#notes-query").value = "identity"
+        await pilot.pause()
+        copied = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        await pilot.press("ctrl+r")
+        assert "Object: equation key" in copied[0] and "Open question:" in copied[0]
+        [written] = (tmp_path / "research-prompts").glob("note-*.md")
+        assert written.read_text() == copied[0]
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen) and app.screen.section == "math"
+
+
+async def test_hostile_searches_in_the_notes_screen(tmp_path):
+    from tutor.ui.screens.notes import NotesScreen
+
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_notes()
+        await pilot.pause()
+        assert isinstance(app.screen, NotesScreen)
+        await pilot.press(*'"(NEAR* OR')
+        await pilot.pause()
+        assert app.screen.shown == []

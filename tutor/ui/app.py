@@ -34,6 +34,7 @@ class ScreenCommands(Provider):
         entries: list[tuple[str, object, str]] = [
             ("Open the map", app.open_map, "all lessons and how they connect"),
             ("Open the lab", app.open_lab, "forward and gradient norms across depth"),
+            ("Open the notes", app.open_notes, "the research room: search, jump back"),
         ]
         for lesson in app.summaries:
             entries.append(
@@ -167,6 +168,11 @@ class RestutorApp(App[None]):
 
         session = Session([(lesson.id, item) for item in lesson.practice])
         self.push_screen(PracticeScreen(session, f"Practice · {lesson.title}"))
+
+    def open_notes(self) -> None:
+        from tutor.ui.screens.notes import NotesScreen
+
+        self.push_screen(NotesScreen())
 
     def open_review(self) -> None:
         """Every item due now, across lessons, in the scheduler's order, once through."""

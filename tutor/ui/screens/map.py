@@ -22,6 +22,7 @@ class MapScreen(BaseScreen):
         Binding("L", "open_lab", "Lab"),
         Binding("R", "review", "Review"),
         Binding("S", "stats", "Stats"),
+        Binding("N", "notes", "Notes"),
     ]
 
     def compose_content(self) -> ComposeResult:
@@ -69,6 +70,9 @@ class MapScreen(BaseScreen):
         if lesson is None:
             return None
         return Anchor("concept", lesson.id, lesson.title, lesson_id=lesson.id)
+
+    def action_notes(self) -> None:
+        self.app.open_notes()  # type: ignore[attr-defined]
 
     def action_stats(self) -> None:
         from tutor.ui.screens.stats import StatsScreen
