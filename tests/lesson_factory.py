@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-_ITEM = {
+#: The fields every practice item has, whatever its kind.
+PRACTICE_FIELDS = {
     "difficulty": "easy",
     "prompt": "What does a residual block output when F(x) = 0?",
     "nudges": ["Look at the plus sign.", "Set F to zero.", "y = x + 0."],
@@ -81,8 +82,14 @@ MINIMAL = {
         }
     ],
     "practice": [
-        {"id": "demo-choice", "kind": "choice", "choices": ["x", "0"], "correct": 0, **_ITEM},
-        {"id": "demo-number", "kind": "number", "value": 4, "tolerance": 0.01, **_ITEM},
+        {
+            "id": "demo-choice",
+            "kind": "choice",
+            "choices": ["x", "0"],
+            "correct": 0,
+            **PRACTICE_FIELDS,
+        },
+        {"id": "demo-number", "kind": "number", "value": 4, "tolerance": 0.01, **PRACTICE_FIELDS},
     ],
 }
 

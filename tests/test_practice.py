@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fsrs import Rating, Scheduler
 
+from tests.lesson_factory import PRACTICE_FIELDS
 from tutor.lessons.model import ChoiceItem, NumberItem, PredictSimItem, TextItem
 from tutor.practice.grading import (
     NotANumber,
@@ -18,16 +19,7 @@ from tutor.practice.grading import (
 from tutor.practice.schedule import Reviewer, rating_for
 from tutor.store import Store
 
-COMMON = {
-    "id": "item",
-    "difficulty": "easy",
-    "prompt": "p",
-    "nudges": ["a", "b", "c"],
-    "answer": "a",
-    "reasoning": "r",
-    "wrong_answer": {"answer": "w", "why": "y"},
-    "rubric": ["r"],
-}
+COMMON = {"id": "item", **PRACTICE_FIELDS}
 
 
 @pytest.mark.parametrize(
