@@ -42,6 +42,33 @@ def test_list_filters_by_lesson_tag_and_anchor(store):
     assert [n.anchor_kind for n in store.notes(anchor_kind="lab")] == ["lab"]
 
 
+def test_search_narrows_by_the_same_filters(store):
+    assert [n.anchor_id for n in store.notes(query="post* OR identity", lesson_id="pre-norm")] == [
+        "pn-claim"
+    ]
+    assert store.notes(query="identity", anchor_kind="claim") == []
+    assert [n.anchor_kind for n in store.notes(query='"(', tag="norm")] == []
+    assert store.tags() == ["gradients", "jacobian", "norm"]
+
+
+def test_an_edited_note_keeps_its_anchor_and_is_found_by_its_new_words(store):
+    note = store.notes(anchor_kind="equation")[0]
+    edited = store.update_note(note.id, "The +1 on the diagonal.", ("identity",), "check L=2")
+    assert (edited.uid, edited.anchor_id, edited.created_at) == (
+        note.uid,
+        note.anchor_id,
+        note.created_at,
+    )
+    assert (edited.body, edited.tags, edited.next_action) == (
+        "The +1 on the diagonal.",
+        ("identity",),
+        "check L=2",
+    )
+    assert [n.id for n in store.search_notes("diagonal")] == [note.id]
+    assert store.search_notes("gradients") == []  # the old words left the index
+    assert store.update_note(10_000, "gone") is None
+
+
 @pytest.mark.parametrize(
     ("query", "found"),
     [
@@ -113,6 +140,8 @@ def test_cli_add_list_search_show_export_import(tmp_path, capsys):
     assert code == 0 and "lab:--depth 60 --plain" in out
     code, out, _ = run("--db", db, "notes", "search", "flat")
     assert "flat" in out
+    code, out, _ = run("--db", db, "notes", "search", "flat", "--anchor", "concept")
+    assert "flat" not in out
     code, out, _ = run("--db", db, "notes", "show", "2")
     assert "restutor sim --depth=60 --plain" in out  # the lab state as a command
     code, out, _ = run("--db", db, "notes", "show", "1")

@@ -30,6 +30,25 @@ def test_a_database_from_version_0_is_migrated(tmp_path):
     assert Store(path).version == len(MIGRATIONS)
 
 
+def test_a_migration_backs_the_old_file_up_first(tmp_path):
+    path = tmp_path / "v1.db"
+    old = sqlite3.connect(path)
+    old.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    old.execute("INSERT INTO progress VALUES ('residual-connections', 'math', 'then')")
+    old.commit()
+    old.close()
+    store = Store(path)
+    assert store.version == len(MIGRATIONS)
+    assert store.backed_up == tmp_path / "v1.db.v1.backup"
+    backup = sqlite3.connect(store.backed_up)
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("SELECT lesson_id, section FROM progress").fetchall() == [
+        ("residual-connections", "math")
+    ]
+    store.close()
+    assert Store(path).backed_up is None  # nothing to migrate, nothing copied
+
+
 def test_an_unusable_path_is_a_clear_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

@@ -161,3 +161,84 @@ async def test_hostile_searches_in_the_notes_screen(tmp_path):
         await pilot.press(*'"(NEAR* OR')
         await pilot.pause()
         assert app.screen.shown == []
+
+
+def seed_notes(db):
+    from tutor.store import Store
+
+    store = Store(db)
+    store.add_note("why +1", "equation", "key", lesson_id="residual-connections", tags=("why",))
+    store.add_note("pre keeps the skip clean", "claim", "c1", lesson_id="pre-norm-vs-post-norm")
+    store.add_note("why branches?", "concept", "unraveled-view", lesson_id="unraveled-view")
+    store.close()
+
+
+async def test_the_notes_screen_filters_by_object_lesson_and_tag(tmp_path):
+    from textual.widgets import Select
+
+    seed_notes(tmp_path / "db")
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_notes()
+        await pilot.pause()
+        screen = app.screen
+        assert len(screen.shown) == 3
+        screen.query_one("#filter-kind", Select).value = "claim"
+        await pilot.pause()
+        assert [n.body for n in screen.shown] == ["pre keeps the skip clean"]
+        screen.query_one("#filter-kind", Select).clear()
+        screen.query_one("#filter-tag", Select).value = "why"
+        await pilot.pause()
+        assert [n.body for n in screen.shown] == ["why +1"]
+        screen.query_one("#filter-tag", Select).clear()
+        screen.query_one("#filter-lesson", Select).value = "unraveled-view"
+        screen.query_one("#notes-query").value = "why"
+        await pilot.pause()
+        assert [n.body for n in screen.shown] == ["why branches?"]
+
+
+async def test_N_in_a_lesson_shows_that_lessons_notes(tmp_path):
+    from tutor.ui.screens.notes import NotesScreen
+
+    seed_notes(tmp_path / "db")
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("N")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesScreen)
+        assert [n.body for n in app.screen.shown] == ["why +1"]
+
+
+async def test_editing_a_note_rewrites_it_in_place_with_its_own_draft(tmp_path):
+    from tutor.ui.screens.notes import NotesScreen
+
+    seed_notes(tmp_path / "db")
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_notes("residual-connections")
+        await pilot.pause()
+        [original] = app.screen.shown
+        await pilot.press("f2")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        assert editor.query_one("TextArea").text == "why +1"
+        editor.query_one("TextArea").insert("because the Jacobian is I + J. ")
+        editor.query_one("#note-tags").value = "why jacobian"
+        await pilot.pause()
+        assert "Jacobian" in app.store.draft(f"note-edit:{original.uid}")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesScreen)
+        [edited] = app.screen.shown
+        assert edited.id == original.id and edited.anchor_id == "key"
+        assert edited.body == "because the Jacobian is I + J. why +1"
+        assert edited.tags == ("why", "jacobian")
+        assert app.store.draft(f"note-edit:{original.uid}") == ""
+        assert len(app.store.notes()) == 3
+        app.screen.query_one("#filter-tag").value = "jacobian"  # the new tag is offered
+        await pilot.pause()
+        assert [n.id for n in app.screen.shown] == [original.id]

@@ -198,13 +198,16 @@ def _add_notes_commands(
         dest="notes_action", metavar="ACTION", parser_class=_Parser, required=True
     )
     listing = actions.add_parser("list", parents=[common], help="every note, newest first")
-    listing.add_argument("--lesson", help="only notes of this lesson")
-    listing.add_argument("--tag", help="only notes with this tag")
-    listing.add_argument("--anchor", choices=ANCHOR_KINDS, help="only notes on this kind of object")
     search = actions.add_parser(
         "search", parents=[common], help='full-text search (FTS5: "a phrase", prefix*, AND/OR/NOT)'
     )
     search.add_argument("query")
+    for parser in (listing, search):
+        parser.add_argument("--lesson", help="only notes of this lesson")
+        parser.add_argument("--tag", help="only notes with this tag")
+        parser.add_argument(
+            "--anchor", choices=ANCHOR_KINDS, help="only notes on this kind of object"
+        )
     show = actions.add_parser("show", parents=[common], help="one note in full")
     show.add_argument("id", type=int)
     add = actions.add_parser(
@@ -257,10 +260,9 @@ def _run_notes(args: argparse.Namespace) -> int:
     store = _open_store(args)
     try:
         action = args.notes_action
-        if action == "list":
-            _print_note_lines(store.notes(args.lesson, args.tag, args.anchor))
-        elif action == "search":
-            _print_note_lines(store.search_notes(args.query))
+        if action in ("list", "search"):
+            query = args.query if action == "search" else ""
+            _print_note_lines(store.notes(args.lesson, args.tag, args.anchor, query=query))
         elif action == "show":
             note = store.note(args.id)
             if note is None:

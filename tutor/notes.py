@@ -62,21 +62,32 @@ def from_json(text: str) -> list[dict]:
     return data["notes"]
 
 
-def to_markdown(notes: Sequence[Note], anchored: Callable[[Note], str]) -> str:
-    """Each note as a section with YAML front matter; ``anchored(note)`` gives the anchored
-    content (the equation, the claim's text, the lab state as a command)."""
+def to_markdown(
+    notes: Sequence[Note], anchored: Callable[[Note], str], front_matter: bool = True
+) -> str:
+    """Each note as a section with YAML front matter (for files) or a one-line header (for
+    the screen); ``anchored(note)`` gives the anchored content (the equation, the claim's
+    text, the lab state as a command)."""
     parts = []
     for note in notes:
-        front = [
-            "---",
-            f"uid: {note.uid}",
-            f"anchor: {note.anchor_kind}:{note.anchor_id}",
-            *([f"lesson: {note.lesson_id}"] if note.lesson_id else []),
-            f"tags: [{', '.join(note.tags)}]",
-            f"created: {note.created_at}",
-            f"updated: {note.updated_at}",
-            "---",
-        ]
+        if front_matter:
+            front = [
+                "---",
+                f"uid: {note.uid}",
+                f"anchor: {note.anchor_kind}:{note.anchor_id}",
+                *([f"lesson: {note.lesson_id}"] if note.lesson_id else []),
+                f"tags: [{', '.join(note.tags)}]",
+                f"created: {note.created_at}",
+                f"updated: {note.updated_at}",
+                "---",
+            ]
+        else:
+            facts = [
+                *([f"lesson `{note.lesson_id}`"] if note.lesson_id else []),
+                *([f"tags {' '.join('`' + t + '`' for t in note.tags)}"] if note.tags else []),
+                f"updated {note.updated_at.replace('T', ' ')[:16]}",
+            ]
+            front = [f"### Note {note.id}", "", " · ".join(facts)]
         quoted = "\n".join(f"> {line}" for line in anchored(note).splitlines() or [""])
         body = [
             f"**Anchored to** {note.anchor_kind} `{note.anchor_id}`:",

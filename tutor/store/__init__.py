@@ -163,6 +163,8 @@ class Store:
         self._lock = threading.Lock()
         #: Where a corrupt database was moved aside on opening (None if it was not).
         self.moved_aside: Path | None = None
+        #: Where the database was copied before this opening migrated it (None if it was not).
+        self.backed_up: Path | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -199,11 +201,24 @@ class Store:
 
     def _migrate(self) -> None:
         with self._lock:
+            if 0 < self.version < len(MIGRATIONS):
+                self._back_up(self.version)
             for version in range(self.version, len(MIGRATIONS)):
                 with self._db:  # one transaction per step, version bump included
                     self._db.executescript(
                         f"BEGIN; {MIGRATIONS[version]} PRAGMA user_version = {version + 1}; COMMIT;"
                     )
+
+    def _back_up(self, version: int) -> None:
+        """Copy the learner's data before a migration touches it (SQLite's online backup,
+        so the copy is consistent even with a WAL)."""
+        target = self.path.with_name(f"{self.path.name}.v{version}.backup")
+        copy = sqlite3.connect(target)
+        try:
+            self._db.backup(copy)
+        finally:
+            copy.close()
+        self.backed_up = target
 
     def close(self) -> None:
         with self._lock:
@@ -360,43 +375,72 @@ class Store:
         return Note.from_row(row) if row else None
 
     def notes(
-        self, lesson_id: str | None = None, tag: str | None = None, anchor_kind: str | None = None
+        self,
+        lesson_id: str | None = None,
+        tag: str | None = None,
+        anchor_kind: str | None = None,
+        query: str = "",
+        limit: int | None = None,
     ) -> list[Note]:
-        """Every note, newest first, optionally only one lesson's, one tag's or one kind's."""
+        """Notes, newest first, optionally only one lesson's, one tag's or one kind's.
+
+        With a ``query``, only the notes it matches, best first: FTS5 syntax (phrases,
+        prefixes, AND/OR/NOT); input that is not valid FTS5 is searched for as plain words
+        instead of failing.
+        """
         clauses, args = [], []
         if lesson_id:
-            clauses.append("lesson_id = ?")
+            clauses.append("n.lesson_id = ?")
             args.append(lesson_id)
         if anchor_kind:
-            clauses.append("anchor_kind = ?")
+            clauses.append("n.anchor_kind = ?")
             args.append(anchor_kind)
         if tag:
-            clauses.append("(' ' || tags || ' ') LIKE ?")
+            clauses.append("(' ' || n.tags || ' ') LIKE ?")
             args.append(f"% {tag} %")
+        columns = ", ".join("n." + c.strip() for c in NOTE_COLUMNS.split(","))
+        if query.strip():
+            clauses.insert(0, "notes_fts MATCH ?")
+            source = "notes_fts JOIN notes n ON n.id = notes_fts.rowid"
+            order = "rank"
+        else:
+            source, order = "notes n", "n.updated_at DESC, n.id DESC"
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = f"SELECT {columns} FROM {source} {where} ORDER BY {order} LIMIT ?"
+        limit_arg = -1 if limit is None else limit
         with self._lock:
-            rows = self._db.execute(
-                f"SELECT {NOTE_COLUMNS} FROM notes {where} ORDER BY updated_at DESC, id DESC",
-                args,
-            ).fetchall()
+            if not query.strip():
+                rows = self._db.execute(sql, (*args, limit_arg)).fetchall()
+            else:
+                try:
+                    rows = self._db.execute(sql, (query, *args, limit_arg)).fetchall()
+                except sqlite3.OperationalError:
+                    plain = _plain_words(query)
+                    rows = self._db.execute(sql, (plain, *args, limit_arg)).fetchall()
         return [Note.from_row(row) for row in rows]
 
     def search_notes(self, query: str, limit: int = 200) -> list[Note]:
-        """Full-text search with FTS5 syntax (phrases, prefixes, AND/OR/NOT); input that is
-        not valid FTS5 is searched for as plain words instead of failing."""
-        sql = (
-            f"SELECT {', '.join('n.' + c.strip() for c in NOTE_COLUMNS.split(','))}"
-            " FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid"
-            " WHERE notes_fts MATCH ? ORDER BY rank LIMIT ?"
-        )
-        if not query.strip():
-            return []
+        """The notes ``query`` matches, best first (nothing for an empty query)."""
+        return self.notes(query=query, limit=limit) if query.strip() else []
+
+    def tags(self) -> list[str]:
+        """Every tag in use, sorted."""
         with self._lock:
-            try:
-                rows = self._db.execute(sql, (query, limit)).fetchall()
-            except sqlite3.OperationalError:
-                rows = self._db.execute(sql, (_plain_words(query), limit)).fetchall()
-        return [Note.from_row(row) for row in rows]
+            rows = self._db.execute("SELECT DISTINCT tags FROM notes WHERE tags != ''").fetchall()
+        return sorted({tag for (tags,) in rows for tag in tags.split()})
+
+    @_writes
+    def update_note(
+        self, note_id: int, body: str, tags: tuple[str, ...] = (), next_action: str = ""
+    ) -> Note | None:
+        """Rewrite a note's text, tags and next action (its anchor stays); None if it is gone."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE notes SET body = ?, tags = ?, next_action = ?, updated_at = ? WHERE id = ?",
+                (body, " ".join(tags), next_action, now, note_id),
+            )
+        return self.note(note_id)
 
     @_writes
     def import_notes(self, notes: list[dict]) -> int:

@@ -169,10 +169,10 @@ class RestutorApp(App[None]):
         session = Session([(lesson.id, item) for item in lesson.practice])
         self.push_screen(PracticeScreen(session, f"Practice · {lesson.title}"))
 
-    def open_notes(self) -> None:
+    def open_notes(self, lesson_id: str | None = None) -> None:
         from tutor.ui.screens.notes import NotesScreen
 
-        self.push_screen(NotesScreen())
+        self.push_screen(NotesScreen(lesson_id))
 
     def open_review(self) -> None:
         """Every item due now, across lessons, in the scheduler's order, once through."""

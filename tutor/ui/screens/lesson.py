@@ -27,6 +27,7 @@ class LessonScreen(BaseScreen):
         Binding("escape", "back", "Map"),
         Binding("l", "open_lab", "Lab"),
         Binding("p", "practice", "Practice"),
+        Binding("N", "notes", "Its notes"),
         Binding("left_square_bracket", "step_section(-1)", "Prev section", key_display="["),
         Binding("right_square_bracket", "step_section(1)", "Next section", key_display="]"),
     ]
@@ -125,6 +126,10 @@ class LessonScreen(BaseScreen):
         if self.section == "math":
             return Anchor("equation", "key", lesson.key_equation.text, lesson.id)
         return Anchor("concept", lesson.id, lesson.title, lesson.id)
+
+    def action_notes(self) -> None:
+        """The research room, showing this lesson's notes."""
+        self.app.open_notes(self.lesson.id)  # type: ignore[attr-defined]
 
     def action_practice(self) -> None:
         if not self.lesson.practice:

@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
+from tutor.store import Note
+
 
 @dataclass(frozen=True)
 class Anchor:
@@ -26,8 +28,17 @@ class Anchor:
     def draft_key(self) -> str:
         return f"note:{self.kind}:{self.id}"
 
+    @classmethod
+    def of(cls, note: Note) -> Anchor:
+        """The anchor a saved note already has."""
+        return cls(
+            note.anchor_kind, note.anchor_id, note.anchor_id, note.lesson_id, note.anchor_data
+        )
 
-class NoteEditor(ModalScreen[None]):
+
+class NoteEditor(ModalScreen[Note | None]):
+    """A new note on ``anchor``, or, given ``note``, that note rewritten (its anchor stays)."""
+
     DEFAULT_CSS = """
     NoteEditor { align: center middle; }
     NoteEditor > Vertical {
@@ -45,15 +56,19 @@ class NoteEditor(ModalScreen[None]):
         Binding("escape", "close", "Close (draft kept)"),
     ]
 
-    def __init__(self, anchor: Anchor) -> None:
+    def __init__(self, anchor: Anchor, note: Note | None = None) -> None:
         super().__init__()
         self.anchor = anchor
+        self.note = note
+        # An edit's draft is the note's own, so it never mixes with a new note's on the anchor.
+        self.draft_key = f"note-edit:{note.uid}" if note else anchor.draft_key
 
     def compose(self) -> ComposeResult:
         draft = self._load_draft()
+        title = f"Note {self.note.id}, on" if self.note else "Note on"
         with Vertical():
             yield Static(
-                f"[b]Note on[/b] {self.anchor.kind}: {self.anchor.description}", markup=True
+                f"[b]{title}[/b] {self.anchor.kind}: {self.anchor.description}", markup=True
             )
             yield TextArea(draft.get("body", ""), id="note-body")
             yield Input(
@@ -73,7 +88,10 @@ class NoteEditor(ModalScreen[None]):
 
     def _load_draft(self) -> dict[str, str]:
         store = self.app.store  # type: ignore[attr-defined]
-        saved = store.draft(self.anchor.draft_key) if store else ""
+        saved = store.draft(self.draft_key) if store else ""
+        if not saved and self.note:
+            note = self.note
+            return {"body": note.body, "tags": " ".join(note.tags), "next": note.next_action}
         try:
             return json.loads(saved) if saved else {}
         except ValueError:
@@ -85,7 +103,7 @@ class NoteEditor(ModalScreen[None]):
             fields = self._fields()
             self.app.safely(  # type: ignore[attr-defined]
                 store.save_draft,
-                self.anchor.draft_key,
+                self.draft_key,
                 json.dumps(fields) if any(fields.values()) else "",
             )
 
@@ -104,23 +122,29 @@ class NoteEditor(ModalScreen[None]):
         if store is None:
             self.notify("the database is not open: the note is kept as a draft", severity="error")
             return
-        anchor = self.anchor
-        note = self.app.safely(  # type: ignore[attr-defined]
-            store.add_note,
-            fields["body"],
-            anchor.kind,
-            anchor.id,
-            lesson_id=anchor.lesson_id,
-            tags=tuple(fields["tags"].split()),
-            next_action=fields["next"],
-            anchor_data=anchor.data,
-        )
+        tags = tuple(fields["tags"].split())
+        if self.note:
+            note = self.app.safely(  # type: ignore[attr-defined]
+                store.update_note, self.note.id, fields["body"], tags, fields["next"]
+            )
+        else:
+            anchor = self.anchor
+            note = self.app.safely(  # type: ignore[attr-defined]
+                store.add_note,
+                fields["body"],
+                anchor.kind,
+                anchor.id,
+                lesson_id=anchor.lesson_id,
+                tags=tags,
+                next_action=fields["next"],
+                anchor_data=anchor.data,
+            )
         if note is None:
-            return  # refused by the database: the draft is still there
-        self.app.safely(store.save_draft, anchor.draft_key, "")  # type: ignore[attr-defined]
+            return  # refused by the database (or the note is gone): the draft is still there
+        self.app.safely(store.save_draft, self.draft_key, "")  # type: ignore[attr-defined]
         self.notify(f"note {note.id} saved")
-        self.dismiss()
+        self.dismiss(note)
 
     def action_close(self) -> None:
         self._save_draft()
-        self.dismiss()
+        self.dismiss(None)

@@ -1,4 +1,5 @@
-"""The research room: every note, searched as you type, each one a way back to its object."""
+"""The research room: every note, filtered and searched as you type, each one a way back to
+its object."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Input, Markdown, OptionList
+from textual.widgets import Input, Markdown, OptionList, Select
 from textual.widgets.option_list import Option
 
-from tutor.notes import anchored_content, research_prompt, to_markdown
+from tutor.notes import ANCHOR_KINDS, anchored_content, research_prompt, to_markdown
 from tutor.store import Note
 from tutor.ui.screens.base import BaseScreen
 
@@ -31,35 +32,55 @@ class NotesScreen(BaseScreen):
     BINDINGS = [
         Binding("enter", "jump", "Go to its object", show=False),
         Binding("ctrl+g", "jump", "Go to its object"),
+        Binding("f2,e", "edit", "Edit", key_display="F2"),
         Binding("ctrl+r", "research_prompt", "Research prompt"),
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, lesson_id: str | None = None) -> None:
         super().__init__()
+        self.lesson_id = lesson_id
         self.shown: list[Note] = []
 
     def compose_content(self) -> ComposeResult:
         yield Input(placeholder='search: words, "a phrase", prefix*, AND/OR/NOT', id="notes-query")
+        store = self.app.store  # type: ignore[attr-defined]
+        lessons = [(s.title, s.id) for s in self.app.summaries]  # type: ignore[attr-defined]
+        with Horizontal(id="notes-filters"):
+            yield Select(
+                [(kind, kind) for kind in ANCHOR_KINDS], prompt="any object", id="filter-kind"
+            )
+            known = {lesson_id for _, lesson_id in lessons}
+            preset = {"value": self.lesson_id} if self.lesson_id in known else {}
+            yield Select(lessons, prompt="any lesson", id="filter-lesson", **preset)
+            yield Select(
+                [(tag, tag) for tag in (store.tags() if store else [])],
+                prompt="any tag",
+                id="filter-tag",
+            )
         with Horizontal():
             yield OptionList(id="notes-list")
             yield Markdown(id="note-detail")
 
     def on_mount(self) -> None:
         super().on_mount()
-        self._refresh("")
+        self._refresh()
         self.query_one("#notes-query", Input).focus()
 
     @on(Input.Changed, "#notes-query")
-    def _search(self, event: Input.Changed) -> None:
-        self._refresh(event.value)
-
-    def _refresh(self, query: str) -> None:
+    @on(Select.Changed)
+    def _refresh(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
-        if store is None:
-            self.shown = []
-        else:
-            self.shown = store.search_notes(query) if query.strip() else store.notes()
+        query = self.query_one("#notes-query", Input).value
+        filters = {
+            name: None if select.is_blank() else select.value
+            for name, select in (
+                ("anchor_kind", self.query_one("#filter-kind", Select)),
+                ("lesson_id", self.query_one("#filter-lesson", Select)),
+                ("tag", self.query_one("#filter-tag", Select)),
+            )
+        }
+        self.shown = store.notes(query=query, limit=500, **filters) if store else []
         options = self.query_one("#notes-list", OptionList)
         options.clear_options()
         options.add_options(
@@ -75,8 +96,9 @@ class NotesScreen(BaseScreen):
             options.highlighted = 0
             self._show(self.shown[0])
         else:
+            narrowed = query.strip() or any(filters.values())
             self.query_one("#note-detail", Markdown).update(
-                "No notes yet: press `n` anywhere to write one." if not query else "No match."
+                "No match." if narrowed else "No notes yet: press `n` anywhere to write one."
             )
 
     @on(OptionList.OptionHighlighted, "#notes-list")
@@ -93,7 +115,9 @@ class NotesScreen(BaseScreen):
         return anchored_content(note, lesson)
 
     def _show(self, note: Note) -> None:
-        self.query_one("#note-detail", Markdown).update(to_markdown([note], self._object_text))
+        self.query_one("#note-detail", Markdown).update(
+            to_markdown([note], self._object_text, front_matter=False)
+        )
 
     @on(OptionList.OptionSelected, "#notes-list")
     def _chosen(self) -> None:
@@ -112,6 +136,24 @@ class NotesScreen(BaseScreen):
             self.app.open_lesson(note.lesson_id, SECTION_OF.get(note.anchor_kind))  # type: ignore[attr-defined]
         else:
             self.notify("this note's object has no lesson to open")
+
+    def action_edit(self) -> None:
+        """Rewrite the selected note; its anchor and its place in the history stay."""
+        from tutor.ui.screens.note_editor import Anchor, NoteEditor
+
+        note = self.selected
+        if note is not None:
+            self.app.push_screen(NoteEditor(Anchor.of(note), note), self._after_edit)
+
+    def _after_edit(self, _: Note | None) -> None:
+        """An edit may bring new tags: offer them, keeping the one chosen if it is still used."""
+        tags = self.query_one("#filter-tag", Select)
+        chosen = tags.value
+        in_use = self.app.store.tags()  # type: ignore[attr-defined]
+        tags.set_options([(tag, tag) for tag in in_use])
+        if chosen in in_use:
+            tags.value = chosen
+        self._refresh()
 
     def action_research_prompt(self) -> None:
         note = self.selected
