@@ -317,17 +317,34 @@ def _add_note(args: argparse.Namespace, store) -> int:  # noqa: ANN001
     data = None
     if kind == "lab":
         data = _lab_params(anchor_id)
-    note = store.add_note(
-        body,
-        kind,
-        anchor_id,
-        lesson_id=args.lesson,
-        tags=tuple(args.tag),
-        next_action=args.next,
-        anchor_data=data,
-    )
+    from tutor.store import StoreError
+
+    try:
+        note = store.add_note(
+            body,
+            kind,
+            anchor_id,
+            lesson_id=args.lesson,
+            tags=tuple(args.tag),
+            next_action=args.next,
+            anchor_data=data,
+        )
+    except StoreError as error:
+        if args.body is not None or args.file is not None:
+            raise  # the text is still where the learner gave it
+        raise StoreError(f"{error}; your text is kept in {_keep_text(body)}") from None
     print(f"added note {note.id}")
     return 0
+
+
+def _keep_text(body: str) -> Path:
+    """Standard input is read once: when the database refuses it, put it somewhere safe."""
+    import tempfile
+
+    handle, name = tempfile.mkstemp(prefix="restutor-note-", suffix=".md")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(body)
+    return Path(name)
 
 
 def _lab_params(command: str) -> dict:
@@ -667,6 +684,8 @@ def _run_tui(args: argparse.Namespace, lesson_id: str | None, review: bool = Fal
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``restutor`` console script and ``python -m tutor``."""
+    from tutor.store import StoreError
+
     parser = build_parser()
     try:
         argv, lesson_id = _split_lesson_id(parser, list(sys.argv[1:] if argv is None else argv))
@@ -677,7 +696,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if lesson_id is not None:
             raise UsageError(f"unexpected argument '{lesson_id}'")
         return handler(args)
-    except UsageError as error:
+    except (UsageError, StoreError) as error:
         print(f"restutor: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
