@@ -11,6 +11,14 @@ several repeats; nothing here is asserted by the test suite.
 
 Lessons: validating 100 lesson files (copies of the built-ins under new ids),
 in-process and as a whole ``restutor validate`` process.
+
+Training: the degradation experiment at its defaults (six networks), in-process
+and as a whole ``restutor train --json`` process, against the 10 s bar.
+
+Lesion: deleting each block in turn, plain and residual, at the lab defaults, with
+the lab's weights in hand and fresh, against the 50 ms bar; beside it the same
+arithmetic as one restart per lesion (checked to give the same numbers) and as the
+variants one after the other on BLAS's threads.
 """
 
 from __future__ import annotations
@@ -218,11 +226,156 @@ def notes_benchmark(console: Console, count: int = 100_000) -> None:
     )
 
 
+def train_benchmark(console: Console) -> None:
+    from tutor.sim import TrainParams, train
+
+    params = TrainParams()
+    results = []
+
+    def run() -> None:
+        results.append(train(params))
+
+    in_process = timed(run, 3)
+    cmd = [sys.executable, "-m", "tutor", "train", "--json"]
+    process = timed(lambda: subprocess.run(cmd, check=True, capture_output=True), 1)
+    result = results[-1]
+    assert all(r.to_dict() == result.to_dict() for r in results)  # seeded: identical runs
+
+    depths = ",".join(map(str, params.depths))
+    table = Table(
+        title=f"training at the defaults: depths {depths}, width {params.width}, "
+        f"{params.steps} steps, plain + residual"
+    )
+    for column in ("what", "time", "bar", "met"):
+        table.add_column(column, justify="left" if column == "what" else "right")
+    for what, seconds in (
+        ("in-process train()", in_process),
+        ("whole `restutor train --json` process", process),
+    ):
+        table.add_row(what, f"{seconds:.2f} s", "< 10 s", "yes" if seconds < 10 else "[red]NO[/]")
+    console.print(table)
+    layer_steps = 2 * sum(params.depths) * params.steps
+    console.print(
+        f"{in_process / layer_steps * 1e6:.1f} µs per layer per step (forward, backward and "
+        "Adam, plus the full-set loss every few steps); final losses: "
+        + ", ".join(f"{r.name} {r.final_loss:.4f}" for r in result.runs)
+    )
+    shallow, deep = min(params.depths), max(params.depths)
+    for residual in (False, True):
+        ratio = result.run(deep, residual).final_loss / result.run(shallow, residual).final_loss
+        kind = "residual" if residual else "plain"
+        console.print(f"{kind}: depth {deep} ends at {ratio:.3g}× the loss of depth {shallow}")
+
+
+def restart_per_lesion(params: SimParams, weights, inputs) -> tuple[np.ndarray, np.ndarray]:
+    """The lesion written plainly: store h_0..h_L, then rerun from h_{k-1} for each k.
+
+    The same arithmetic as the batched lesion, as L(L+1)/2 small products (tanh, no norm).
+    """
+    scale = np.float32(params.sigma_w / math.sqrt(params.width))
+    alpha = np.float32(params.alpha)
+    out = []
+    for residual in (False, True):
+
+        def layer(h, z, residual=residual):
+            f = np.tanh(scale * (h @ z))
+            return h + alpha * f if residual else f
+
+        states = [inputs]
+        for z in weights:
+            states.append(layer(states[-1], z))
+        intact = states[-1]
+        changes = []
+        for k in range(1, params.depth + 1):
+            h = states[k - 1]
+            for z in weights[k:]:
+                h = layer(h, z)
+            changes.append(np.sqrt(np.sum((h - intact) ** 2) / np.sum(intact**2)))
+        out.append(np.array(changes))
+    return out[0], out[1]
+
+
+def one_thread_lesion(params: SimParams, weights, inputs) -> None:
+    """The variants one after the other, BLAS splitting each whole product over the cores:
+    the design ``tutor.sim.lesion.block_rows`` explains not taking at this width."""
+    from tutor.sim.engine import Workspace
+    from tutor.sim.lesion import _lesioned_outputs
+
+    space = Workspace()
+    with np.errstate(all="ignore"):
+        for residual in (False, True):
+            _lesioned_outputs(params, residual, weights, inputs, space, lambda done: None, None)
+
+
+def lesion_benchmark(console: Console) -> None:
+    from tutor.sim import lesion_blocks
+    from tutor.sim.engine import Workspace
+
+    p = DEFAULTS
+    sim = Simulator()
+    space = Workspace()
+    weights, inputs, _ = sim.arrays(p)
+    result = lesion_blocks(p, sim, workspace=space)
+    plain, residual = restart_per_lesion(p, weights, inputs)
+    np.testing.assert_allclose(result.plain, plain, rtol=1e-4)
+    np.testing.assert_allclose(result.residual, residual, rtol=1e-4)
+
+    def samples(fn, repeats: int) -> tuple[float, float]:
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times), min(times)
+
+    rows = {
+        "lab: weights cached, buffers kept": samples(
+            lambda: lesion_blocks(p, sim, workspace=space), 21
+        ),
+        "weights cached, fresh buffers": samples(lambda: lesion_blocks(p, sim), 21),
+        "fresh: weights drawn": samples(lambda: lesion_blocks(p), 11),
+    }
+    restart = samples(lambda: restart_per_lesion(p, weights, inputs), 3)
+    one_thread = samples(lambda: one_thread_lesion(p, weights, inputs), 21)
+    cmd = [sys.executable, "-m", "tutor", "lesion", "--json"]
+    process = samples(lambda: subprocess.run(cmd, check=True, capture_output=True), 5)
+
+    table = Table(title="lesion at the lab defaults: every block deleted in turn, both variants")
+    for column in ("what", "median", "best", "bar", "met"):
+        table.add_column(column, justify="left" if column == "what" else "right")
+    for what, (median, best) in rows.items():
+        met = "yes" if median <= 0.05 else "[red]NO[/]"
+        table.add_row(what, f"{median * 1e3:.1f} ms", f"{best * 1e3:.1f} ms", "≤ 50 ms", met)
+    table.add_row(
+        "one restart per lesion (same numbers)",
+        f"{restart[0] * 1e3:.0f} ms",
+        f"{restart[1] * 1e3:.0f} ms",
+    )
+    table.add_row(
+        "variants in turn, BLAS-threaded products",
+        f"{one_thread[0] * 1e3:.1f} ms",
+        f"{one_thread[1] * 1e3:.1f} ms",
+    )
+    table.add_row(
+        "whole `restutor lesion --json` process",
+        f"{process[0] * 1e3:.0f} ms",
+        f"{process[1] * 1e3:.0f} ms",
+    )
+    console.print(table)
+    console.print(
+        f"residual: the output moves by at most {result.residual.max():.1%} "
+        f"(median {np.median(result.residual):.1%}); plain: median {np.median(result.plain):.0%} "
+        f"(min {result.plain.min():.0%})"
+    )
+
+
 def main() -> None:
     console = Console()
     engine_benchmark(console)
     lessons_benchmark(console)
     notes_benchmark(console)
+    train_benchmark(console)
+    lesion_benchmark(console)
 
 
 def engine_benchmark(console: Console) -> None:

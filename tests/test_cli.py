@@ -146,6 +146,7 @@ def test_headless_commands_never_import_textual():
         "main(['sim', '--json', '--depth', '2']); main(['sim', '--depth', '2']); "
         "main(['validate']); main(['glossary']); main(['glossary', 'skip connection']); "
         "main(['review', '--due']); main(['notes', 'list']); main(['notes', 'search', 'x']); "
+        "main(['train', '--depths', '2', '--steps', '2']); "
         "import tutor.sim, tutor.plot, tutor.paths, tutor.store, tutor.lessons.catalog; "
         "import tutor.lessons.markdown, tutor.lessons.measures; "
         "ui = ('textual', 'textual_plotext'); "
@@ -240,3 +241,70 @@ def test_a_corrupt_database_is_reported_with_where_it_went(capsys, tmp_path):
     assert code == 0 and out.strip() == "no notes"
     assert "was damaged; it was moved to" in err and ".corrupt-" in err
     assert list(tmp_path.glob("restutor.db.corrupt-*"))
+
+
+def test_train_json_is_the_trainer_result(capsys):
+    from tutor.sim import TrainParams, train
+
+    argv = ["train", "--json", "--depths", "2,4", "--width", "8", "--steps", "6", "--seed", "3"]
+    code, out, err = run(capsys, *argv)
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    params = TrainParams(depths=(2, 4), width=8, steps=6, seed=3)
+    assert data == json.loads(json.dumps(train(params).to_dict()))
+    assert set(data) == {"params", "runs"}
+    assert data["params"]["depths"] == [2, 4] and data["params"]["steps"] == 6
+    assert [(r["depth"], r["residual"]) for r in data["runs"]] == [
+        (2, False),
+        (2, True),
+        (4, False),
+        (4, True),
+    ]
+    for r in data["runs"]:
+        assert set(r) == {"depth", "residual", "step", "loss"}
+        assert r["step"] == list(range(7)) and len(r["loss"]) == 7
+
+
+def test_train_options_default_to_the_experiments_defaults():
+    from tutor.cli import build_parser
+    from tutor.sim import TrainParams
+
+    args = build_parser().parse_args(["train"])
+    defaults = TrainParams()
+    assert (args.depths, args.width, args.steps, args.seed) == (
+        list(defaults.depths),
+        defaults.width,
+        defaults.steps,
+        defaults.seed,
+    )
+
+
+def test_train_shows_the_curves_a_table_of_final_losses_and_what_they_mean(capsys):
+    code, out, err = run(capsys, "train", "--depths", "2,6", "--width", "8", "--steps", "10")
+    assert code == 0 and err == ""  # stderr is no terminal here: no progress bar
+    assert "training loss (MSE; predicting the mean scores 1)" in out
+    assert "plain: final loss" in out and "residual: final loss" in out
+    assert "Going from 2 to 6 layers, the plain network ends" in out
+    assert "\x1b[" not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["train", "--depths", "4,x"], "--depths: takes integers separated by commas"),
+        (["train", "--depths", "-3"], "each depth must be from 2 to 200 (got -3)"),
+        (["train", "--depths", ""], "--depths: takes integers separated by commas"),
+        (["train", "--depths", "4,15"], "each depth must be even"),
+        (["train", "--depths", "4,4"], "depths must not repeat"),
+        (["train", "--width", "0"], "width must be from 4 to 512"),
+        (["train", "--steps", "100000"], "steps must be from 1 to 20,000"),
+        (["train", "--seed", "-1"], "seed must be from 0"),
+        (["train", "--steps", "many"], "invalid int value: 'many'"),
+    ],
+)
+def test_train_bad_input_is_one_line_and_exit_2(capsys, argv, words):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert words in err
+    assert err.count("\n") == 1 and err.startswith("restutor: ")

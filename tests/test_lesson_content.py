@@ -9,7 +9,13 @@ import pytest
 from tutor.lessons.arithmetic import evaluate
 from tutor.lessons.catalog import load_catalog
 from tutor.lessons.graph import edges
-from tutor.lessons.measures import measure, run_lab_state
+from tutor.lessons.measures import (
+    measure,
+    run_lab_state,
+    run_training,
+    train_measure,
+    train_params,
+)
 from tutor.paths import builtin_lessons_dir
 
 CATALOG = load_catalog([builtin_lessons_dir()])
@@ -20,7 +26,7 @@ PREDICTIONS = [
     (lesson.id, item)
     for lesson in LESSONS
     for item in lesson.practice
-    if item.kind == "predict-sim"
+    if item.kind in ("predict-sim", "predict-train")
 ]
 CANONICAL = {
     "Deep Residual Learning for Image Recognition",
@@ -67,8 +73,11 @@ def test_every_worked_example_step_recomputes():
 @pytest.mark.parametrize(
     ("lesson_id", "item"), PREDICTIONS, ids=[f"{lid}:{item.id}" for lid, item in PREDICTIONS]
 )
-def test_every_predict_sim_answer_is_what_the_engine_shows(lesson_id, item):
-    value = measure(run_lab_state(item.lab.params), item.measure)
+def test_every_prediction_answer_is_what_the_experiment_shows(lesson_id, item):
+    if item.kind == "predict-train":
+        value = train_measure(run_training(train_params(item.train)), item.measure)
+    else:
+        value = measure(run_lab_state(item.lab.params, item.measure), item.measure)
     if item.choices:
         low, high = item.bounds[item.correct]
         assert value is not None and low <= value < high, (value, item.bounds)

@@ -11,7 +11,7 @@ from tutor.practice.grading import (
     NotANumber,
     grade_choice,
     grade_number,
-    grade_predict_sim,
+    grade_prediction,
     grade_text,
     mentions,
     parse_number,
@@ -109,15 +109,15 @@ def test_predict_sim_choices_are_graded_by_the_measured_bucket():
     item = PredictSimItem(
         choices=["shrinks", "grows"], bounds=[[0, 1], [1, 1e9]], correct=0, **PREDICT, **COMMON
     )
-    assert grade_predict_sim(item, 0, 0.12).correct
-    wrong = grade_predict_sim(item, 1, 0.12)
+    assert grade_prediction(item, 0, 0.12).correct
+    wrong = grade_prediction(item, 1, 0.12)
     assert not wrong.correct and "shrinks" in wrong.message and wrong.measured == 0.12
 
 
 def test_predict_sim_numbers_are_graded_by_relative_tolerance():
     item = PredictSimItem(value=0.12, rel_tolerance=0.1, **PREDICT, **COMMON)
-    assert grade_predict_sim(item, "0.125", 0.12).correct
-    assert not grade_predict_sim(item, "0.2", 0.12).correct
+    assert grade_prediction(item, "0.125", 0.12).correct
+    assert not grade_prediction(item, "0.2", 0.12).correct
 
 
 @pytest.mark.parametrize(

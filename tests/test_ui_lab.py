@@ -194,6 +194,10 @@ async def test_plots_draw_the_current_run():
 
 #: The keys the footer shows, each exercised by a test below.
 TESTED_FOOTER_KEYS = {
+    "left_square_bracket",  # these four in test_ui_lab_tabs
+    "right_square_bracket",
+    "enter",
+    "x",
     "up",
     "down",
     "left",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 from tutor import paths
 
 if TYPE_CHECKING:
-    from tutor.sim import Progress, SimParams
+    from tutor.sim import Progress, SimParams, TrainParams
 
 EXIT_BAD_INPUT = 2
 
@@ -125,6 +125,61 @@ def _add_sim_options(parser: argparse.ArgumentParser) -> None:
     add("--json", action="store_true", help="print the result as one JSON object")
 
 
+def _depth_list(text: str) -> list[int]:
+    """``4,16,48`` → ``[4, 16, 48]``; the limits are TrainParams' to check."""
+    try:
+        return [int(word) for word in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"takes integers separated by commas, like 4,16,48 (got '{text}')"
+        ) from None
+
+
+def _add_train_options(parser: argparse.ArgumentParser) -> None:
+    from tutor.sim import TrainParams
+
+    defaults = TrainParams()
+    add = parser.add_argument
+    add(
+        "--depths",
+        type=_depth_list,
+        default=list(defaults.depths),
+        metavar="L,L,…",
+        help="even numbers of weight layers, one plain and one residual network each "
+        f"(default {','.join(map(str, defaults.depths))})",
+    )
+    add(
+        "--width",
+        type=int,
+        default=defaults.width,
+        metavar="D",
+        help="units per layer (default %(default)s)",
+    )
+    add(
+        "--steps",
+        type=int,
+        default=defaults.steps,
+        metavar="S",
+        help="Adam steps per network (default %(default)s)",
+    )
+    add(
+        "--seed",
+        type=int,
+        default=defaults.seed,
+        metavar="S",
+        help="random seed: the task, the initializations and the batches (default %(default)s)",
+    )
+    add("--lr", type=float, default=defaults.lr, help="Adam's learning rate (default %(default)s)")
+    add(
+        "--batch",
+        type=int,
+        default=defaults.batch,
+        metavar="B",
+        help="examples per step, of the 512 (default %(default)s)",
+    )
+    add("--json", action="store_true", help="print the curves as one JSON object")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
     parser = _Parser(
@@ -142,6 +197,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_sim_options(sim)
     sim.set_defaults(handler=_run_sim)
+
+    lesion = commands.add_parser(
+        "lesion",
+        parents=[common],
+        help="delete one block at a time: how far the output moves, plain vs residual",
+        description="The unraveled view: for the network 'restutor sim' would show with the "
+        "same options, delete each block in turn (h_k = h_{k-1}) in the plain and the residual "
+        "stack, and plot the relative change of the output ‖h_L' − h_L‖/‖h_L‖ per block, "
+        "with the path-length distribution C(L, k) of the residual stack. --plain changes "
+        "nothing here: both variants are always lesioned.",
+    )
+    _add_sim_options(lesion)
+    lesion.set_defaults(handler=_run_lesion)
+
+    train = commands.add_parser(
+        "train",
+        parents=[common],
+        help="train plain and residual MLPs of several depths: the degradation problem",
+        description="Train a plain and a residual MLP per depth on the same regression task "
+        "(NumPy backprop, Adam) and plot their training-loss curves: the deepest plain network "
+        "ends worse than a shallow one, the residual networks do not.",
+    )
+    _add_train_options(train)
+    train.set_defaults(handler=_run_train)
 
     validate = commands.add_parser(
         "validate",
@@ -574,7 +653,7 @@ def _run_sim(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _progress_bar(enabled: bool) -> Iterator[Progress | None]:
+def _progress_bar(enabled: bool, what: str = "simulating") -> Iterator[Progress | None]:
     """A ``progress(done, total)`` callback drawing a Rich bar on stderr, or None."""
     if not enabled:
         yield None
@@ -583,7 +662,7 @@ def _progress_bar(enabled: bool) -> Iterator[Progress | None]:
     from rich.progress import Progress as Bar
 
     with Bar(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("simulating", total=None)
+        task = bar.add_task(what, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
@@ -636,6 +715,118 @@ def _fmt(value: float) -> str:
     if value != value or value in (float("inf"), float("-inf")):
         return "—"
     return f"{value:.4g}"
+
+
+def _run_lesion(args: argparse.Namespace) -> int:
+    from tutor.sim import SimParamError, lesion_blocks
+    from tutor.sim.lesion import estimated_seconds
+
+    try:
+        params = _sim_params(args)
+        with _progress_bar(
+            sys.stderr.isatty() and estimated_seconds(params) > PROGRESS_AFTER_SECONDS,
+            "lesioning",
+        ) as progress:
+            result = lesion_blocks(params, progress=progress)
+    except SimParamError as error:
+        raise UsageError(str(error)) from None
+    except MemoryError:
+        raise UsageError(
+            "not enough memory for this lesion; lower depth, width, networks or inputs"
+        ) from None
+    if args.json:
+        print(json.dumps(result.to_dict(), allow_nan=False))
+        return 0
+    _print_lesion(result)
+    return 0
+
+
+def _print_lesion(result) -> None:
+    from rich.console import Console
+
+    from tutor.plot import lesion_summary, render_lesion
+
+    color = _color_wanted(sys.stdout)
+    console = Console(no_color=not color, highlight=False, soft_wrap=True)
+    size = shutil.get_terminal_size((100, 40))
+    p = result.params
+    console.print(
+        f"[bold]lesion[/], plain and residual: depth {p.depth}, width {p.width}, "
+        f"α {p.alpha:g} (residual), {p.activation}, σ_w {p.sigma_w:g}, norm {p.norm}; "
+        f"{p.networks} networks × {p.inputs} inputs, seed {p.seed}"
+    )
+    print(
+        render_lesion(
+            result, width=min(size.columns, 120), height=max(size.lines - 8, 24), color=color
+        )
+    )
+    console.print(lesion_summary(result))
+
+
+def _train_params(args: argparse.Namespace) -> TrainParams:
+    """The training setup the `train` options name (raises SimParamError)."""
+    from tutor.sim import TrainParams
+
+    return TrainParams(
+        depths=args.depths,
+        width=args.width,
+        steps=args.steps,
+        seed=args.seed,
+        lr=args.lr,
+        batch=args.batch,
+    )
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    from tutor.sim import SimParamError
+
+    try:
+        params = _train_params(args)
+    except SimParamError as error:
+        raise UsageError(str(error)) from None
+    from tutor.sim import train
+
+    with _progress_bar(sys.stderr.isatty(), "training") as progress:
+        result = train(params, progress)
+    if args.json:
+        print(json.dumps(result.to_dict(), allow_nan=False))
+        return 0
+    _print_train(result)
+    return 0
+
+
+def _print_train(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from tutor.plot import render_training, training_inks
+    from tutor.sim.trainer import SAMPLES, finding
+
+    color = _color_wanted(sys.stdout)
+    console = Console(no_color=not color, highlight=False, soft_wrap=True)
+    size = shutil.get_terminal_size((100, 40))
+    p = result.params
+    console.print(
+        f"[bold]plain vs residual[/] MLPs of depth {', '.join(map(str, p.depths))}, width "
+        f"{p.width}: {p.steps} Adam steps each (lr {p.lr:g}, batch {p.batch}) on {SAMPLES} "
+        f"points labelled by a random teacher network; seed {p.seed}"
+    )
+    height = min(max(size.lines - 12, 16), 32)
+    print(render_training(result, min(size.columns, 120), height, color, legend=False))
+
+    inks = training_inks(result)
+    table = Table(title=None, box=None, pad_edge=False)
+    for column in ("depth", "plain: final loss", "residual: final loss"):
+        table.add_column(column, justify="right")
+    for depth in p.depths:
+        cells = []
+        for residual in (False, True):
+            ink = inks[depth, residual]
+            mark = f"[color({ink.ansi})]━━[/]" if color else ink.plain_marker * 2
+            cells.append(f"{mark} {_fmt(result.run(depth, residual).final_loss)}")
+        table.add_row(str(depth), *cells)
+    console.print(table)
+    console.print(finding(result))
 
 
 def _split_lesson_id(

@@ -15,6 +15,7 @@ from tutor.store import Note
 
 if TYPE_CHECKING:
     from tutor.lessons.model import Lesson
+    from tutor.sim import SimParams, TrainParams
 
 #: What a note can be anchored to.
 ANCHOR_KINDS = (
@@ -102,14 +103,46 @@ def to_markdown(
     return "\n\n".join(parts) + "\n"
 
 
+def lab_anchor_data(experiment: str, params: SimParams | TrainParams) -> dict:
+    """What a note on the lab keeps: the parameters, and the tab unless it is Signal (so
+    notes written before the lab had tabs read back the same)."""
+    data = params.to_dict()
+    return data if experiment == "signal" else {**data, "experiment": experiment}
+
+
+def lab_anchor_state(data: dict | None) -> tuple[str, SimParams | TrainParams]:
+    """The tab and parameters a lab note was written on (raises ``ValueError`` if the
+    stored state is not one the lab can run)."""
+    from tutor.sim import SimParams, TrainParams
+
+    fields = dict(data or {})
+    experiment = fields.pop("experiment", "signal")
+    try:
+        if experiment == "train":
+            return experiment, TrainParams(**fields)
+        if experiment in ("signal", "lesion"):
+            return experiment, SimParams(**fields)
+    except TypeError as error:
+        raise ValueError(str(error)) from None
+    raise ValueError(f"unknown lab tab {experiment!r}")
+
+
+def lab_command(experiment: str, params: SimParams | TrainParams) -> str:
+    """The command line that reruns a lab tab's state outside the lab."""
+    from tutor.sim.params import sim_command
+    from tutor.sim.train_params import train_command
+
+    if experiment == "train":
+        return train_command(params)  # type: ignore[arg-type]
+    return sim_command(params, "lesion" if experiment == "lesion" else "sim")  # type: ignore[arg-type]
+
+
 def anchored_content(note: Note, lesson: Lesson | None) -> str:
     """The anchored object itself, in words, so an export makes sense on its own."""
     if note.anchor_kind == "lab":
-        from tutor.sim.params import SimParams, sim_command
-
         try:
-            return "`" + sim_command(SimParams(**(note.anchor_data or {}))) + "`"
-        except (TypeError, ValueError):
+            return "`" + lab_command(*lab_anchor_state(note.anchor_data)) + "`"
+        except ValueError:
             return f"lab state {note.anchor_data}"
     if lesson is None:
         return f"{note.anchor_kind} {note.anchor_id}"

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from tutor.sim import SimParams, SimResult
+
+if TYPE_CHECKING:
+    from tutor.sim.lesion import LesionResult
+    from tutor.sim.trainer import TrainResult
 
 Which = Literal["forward", "backward"]
 
@@ -194,3 +198,218 @@ def draw_prediction(
             if np.isfinite(y) and y > 0:
                 fig.hline(y, ink)
     fig.title(f"{PANEL_TITLES[which]} — your prediction in red")
+
+
+#: Plain runs in warm colours, residual runs in cool ones, deeper runs further along;
+#: without colour each run keeps a marker of its own (plain: x + * #, residual: o @ & $).
+_TRAIN_PALETTES: dict[bool, tuple[tuple[str, int, str], ...]] = {
+    False: (("orange", 3, "x"), ("red", 1, "+"), ("magenta", 5, "*"), ("red+", 9, "#")),
+    True: (("cyan", 6, "o"), ("blue", 4, "@"), ("green", 2, "&"), ("blue+", 12, "$")),
+}
+
+
+def training_inks(result: TrainResult) -> dict[tuple[int, bool], Ink]:
+    """How each ``(depth, residual)`` run is drawn, so a legend elsewhere can match it."""
+    inks = {}
+    for residual, palette in _TRAIN_PALETTES.items():
+        for index, depth in enumerate(sorted(result.params.depths)):
+            color, ansi, mark = palette[index % len(palette)]
+            inks[depth, residual] = Ink(color, ansi, "braille", mark, mark)
+    return inks
+
+
+#: Losses above this are cut off the top: an untrained deep residual stack can start in
+#: the hundreds, which would squash the decades below 1 where the curves part ways.
+LOSS_CEILING = 10.0
+
+
+def draw_training(
+    fig: Any, result: TrainResult, color: bool = True, *, legend: bool = True
+) -> None:
+    """The training-loss curves, one per depth and variant, on a log scale.
+
+    A log scale because what matters is the ratio between curves (a network
+    stuck at 0.1 is ten times worse than one at 0.01, however small both look).
+    The x axis spans the whole run even while curves are still growing, so a
+    live plot does not rescale as it fills.
+    """
+    inks = training_inks(result)
+    drawn = []
+    for run in result.runs:
+        steps, losses = np.asarray(run.steps), np.asarray(run.losses)
+        xs, ys = _line(steps, losses)
+        if not xs:
+            continue
+        drawn.append(losses)
+        ink = inks[run.depth, run.residual]
+        fig.plot(
+            xs,
+            ys,
+            marker=ink.marker if color else ink.plain_marker,
+            color=ink.color if color else "default",
+            label=f"{run.name} layers" if legend else None,
+        )
+    values = _finite_positive(np.concatenate(drawn)) if drawn else np.empty(0)
+    if values.size:
+        low, high = values.min(), min(values.max(), LOSS_CEILING)
+        fig.yscale("log")
+        if low < high:  # plotext takes the limits of a log axis as exponents
+            fig.ylim(math.log10(low), math.log10(high))
+        decades = range(math.ceil(math.log10(low)), math.floor(math.log10(high)) + 1)
+        ticks = [10.0**e for e in decades] if len(decades) > 1 else _ticks(low, high, log=True)
+        fig.yticks(ticks, [f"{t:.2g}" for t in ticks])
+    fig.title("training loss (MSE; predicting the mean scores 1)")
+    fig.xlabel("step")
+    fig.xlim(0, result.params.steps)
+
+
+def render_training(
+    result: TrainResult, width: int, height: int, color: bool, *, legend: bool = True
+) -> str:
+    """The training curves as text for a terminal (ANSI colours only if ``color``)."""
+    from plotext._figure import _figure_class
+    from plotext._utility import uncolorize
+
+    fig = _figure_class()
+    fig.theme("pro" if color else "clear")
+    fig.plotsize(width, height)
+    draw_training(fig, result, color, legend=legend)
+    text = fig.build()
+    return text if color else uncolorize(text)
+
+
+#: The lesion panel's two curves: residual cool like the lab's RMS, plain warm; without
+#: colour each keeps a marker of its own.
+LESION_INKS: dict[bool, Ink] = {
+    True: Ink("cyan", 6, "braille", "o", "o"),
+    False: Ink("orange", 3, "braille", "x", "x"),
+}
+
+#: Path lengths holding less than this fraction of all paths are not drawn as bars: a bar
+#: of 10⁻¹² would still fill a whole character cell and look like one of 1%.
+PATH_FRACTION_SHOWN = 1e-4
+
+
+def draw_lesion(fig: Any, result: LesionResult, color: bool = True, *, legend: bool = True) -> None:
+    """How far the output moves when block k alone is deleted, plain against residual.
+
+    The y axis turns logarithmic once the curves span more than ``LOG_SCALE_SPREAD``;
+    a lesion that gives no ratio (the output overflowed) is left out.
+    """
+    drawn = []
+    for residual, label in ((False, "plain: layer k skipped"), (True, "residual: branch k zeroed")):
+        values = result.residual if residual else result.plain
+        xs, ys = _line(result.blocks, values)
+        if not xs:
+            continue
+        drawn.append(values)
+        ink = LESION_INKS[residual]
+        fig.plot(
+            xs,
+            ys,
+            marker=ink.marker if color else ink.plain_marker,
+            color=ink.color if color else "default",
+            label=label if legend else None,
+        )
+    values = _finite_positive(np.concatenate(drawn)) if drawn else np.empty(0)
+    if values.size:
+        log = values.max() / values.min() > LOG_SCALE_SPREAD
+        if log:  # at least 30× apart, so at least one decade tick between the extremes
+            fig.yscale("log")
+            low, high = math.log10(values.min()), math.log10(values.max())
+            ticks = [10.0**e for e in range(math.ceil(low), math.floor(high) + 1)]
+        else:
+            # From zero, so the gap reads as a ratio; the headroom keeps the legend off the curves.
+            fig.ylim(0, 1.3 * values.max())
+            ticks = _round_ticks(1.3 * values.max())
+        fig.yticks(ticks, [format_percent(t) for t in ticks])
+    fig.title("output change ‖h_L' − h_L‖ / ‖h_L‖ when block k alone is deleted")
+    fig.xlabel("deleted block k")
+    _integer_xticks(fig, 1, result.params.depth)
+
+
+def draw_paths(fig: Any, depth: int, color: bool = True) -> None:
+    """The path lengths of ``depth`` residual blocks: the fraction C(L, k) / 2^L of paths
+    that go through exactly k branches.
+
+    Fractions, not counts (the lab's 40 blocks have 10¹¹ paths of length 20), and the
+    whole range 0..L on the x axis, so that the learner sees how few paths are as long
+    as the network: almost all of them use about half its blocks.
+    """
+    from tutor.sim import path_counts
+
+    total = 2**depth
+    lengths, fractions = [], []
+    for length, count in enumerate(path_counts(depth)):
+        if count / total >= PATH_FRACTION_SHOWN:
+            lengths.append(length)
+            fractions.append(count / total)
+    fig.bar(lengths, fractions, color="blue" if color else "default", width=0.8)
+    ticks = _round_ticks(max(fractions))
+    fig.yticks(ticks, [format_percent(t) for t in ticks])
+    _integer_xticks(fig, 0, depth)
+    fig.title(f"paths through {depth} residual blocks by length (mean {depth / 2:g})")
+    fig.xlabel("path length k: the branches a path goes through")
+
+
+def _round_ticks(high: float) -> list[float]:
+    """Ticks from 0 to at most ``high`` at a round step (1, 2, 2.5 or 5 × 10ⁿ), 3 to 6 of them:
+    a percentage axis reads best at 50%, 100%, 150%."""
+    rough = high / 5
+    magnitude = 10.0 ** math.floor(math.log10(rough))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= rough)
+    return [i * step for i in range(int(high / step + 1e-9) + 1)]
+
+
+def _integer_xticks(fig: Any, first: int, last: int) -> None:
+    """Five whole-number ticks from ``first`` to ``last`` (blocks and lengths are counts)."""
+    ticks = sorted({round(first + (last - first) * q) for q in (0, 0.25, 0.5, 0.75, 1)})
+    fig.xticks(ticks, [str(t) for t in ticks])
+    fig.xlim(first - 0.5, last + 0.5)
+
+
+def format_percent(value: float) -> str:
+    """A relative change as a percentage: 1430%, 143%, 13.3%, 0.42%, 3.1e-05%; a dash for none."""
+    if not math.isfinite(value):
+        return "—"
+    percent = 100 * value
+    if percent >= 100 or percent == 0:
+        return f"{percent:.0f}%"
+    return f"{percent:.3g}%" if percent >= 1e-3 else f"{percent:.1e}%"
+
+
+def lesion_summary(result: LesionResult) -> str:
+    """The experiment in one line: the worst residual lesion against the typical plain one."""
+    residual = result.residual[np.isfinite(result.residual)]
+    plain = result.plain[np.isfinite(result.plain)]
+    parts = [
+        f"deleting one residual block moves the output by at most {format_percent(residual.max())}"
+        if residual.size
+        else "no ratio for the residual stack (its output overflowed or vanished)",
+        f"deleting one plain layer by a median of {format_percent(float(np.median(plain)))}"
+        if plain.size
+        else "no ratio for the plain stack (its output overflowed or vanished)",
+    ]
+    missing = int(np.isnan(result.plain).sum() + np.isnan(result.residual).sum())
+    if residual.size and plain.size and missing:
+        parts.append(f"{missing} lesion(s) gave no ratio (the output overflowed or vanished)")
+    return "; ".join(parts)
+
+
+def render_lesion(result: LesionResult, width: int, height: int, color: bool = False) -> str:
+    """The lesion curves above the path-length histogram, as text for a terminal."""
+    from plotext._figure import _figure_class
+    from plotext._utility import uncolorize
+
+    panels = []
+    for draw in (
+        lambda fig: draw_lesion(fig, result, color),
+        lambda fig: draw_paths(fig, result.params.depth, color),
+    ):
+        fig = _figure_class()
+        fig.theme("pro" if color else "clear")
+        fig.plotsize(width, max(height // 2, 8))
+        draw(fig)
+        text = fig.build()
+        panels.append(text if color else uncolorize(text))
+    return "\n".join(panels)

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tutor.lessons.arithmetic import BadArithmetic, evaluate
-from tutor.lessons.model import Lesson
+from tutor.lessons.model import Lesson, Prediction
 from tutor.lessons.yamlio import ParsedFile, Problem, parse_file
 
 #: How close a worked example's ``compute`` must come to its ``result``.
@@ -141,7 +141,7 @@ def check_lesson(file: LessonFile) -> list[Problem]:
                 )
 
     for p_index, item in enumerate(lesson.practice):
-        if item.kind == "predict-sim":
+        if isinstance(item, Prediction):
             for b_index, (low, high) in enumerate(item.bounds):
                 if low >= high:
                     problems.append(

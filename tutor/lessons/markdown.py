@@ -42,7 +42,8 @@ def code_intro(lesson: Lesson) -> str:
 
 def lab_state_line(state: LabState) -> str:
     params = ", ".join(f"{k}={v}" for k, v in state.params.items()) or "the lab defaults"
-    return f"**{state.title}** ({params}) — {state.notice.strip()}"
+    where = "" if state.experiment == "signal" else f"{state.experiment} tab: "
+    return f"**{state.title}** ({where}{params}) — {state.notice.strip()}"
 
 
 def demo_intro(lesson: Lesson) -> str:

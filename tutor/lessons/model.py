@@ -65,6 +65,10 @@ class CodeWitness(Strict):
     expected_output: str = Field(description="Exactly what the program prints.")
 
 
+#: The lab's three experiments, one tab each.
+Experiment = Literal["signal", "lesion", "train"]
+
+
 class LabState(Strict):
     """A simulator state worth trying: any ``SimParams`` field not given keeps its default."""
 
@@ -75,6 +79,11 @@ class LabState(Strict):
         "residual, inputs, networks, seed."
     )
     notice: Markdown = Field(description="What to look for when this state runs.")
+    experiment: Experiment = Field(
+        "signal",
+        description="The lab tab it opens on: signal (norms across depth), lesion (delete "
+        "one block) or train (the degradation experiment, at `restutor train`'s defaults).",
+    )
 
     @model_validator(mode="after")
     def _known_params(self) -> LabState:
@@ -231,21 +240,20 @@ class TextItem(PracticeBase):
     key_ideas: list[KeyIdea] = Field(min_length=1)
 
 
-Measure = Literal["forward_growth", "gradient_ratio", "diverged_at"]
+Measure = Literal[
+    "forward_growth",
+    "gradient_ratio",
+    "diverged_at",
+    "lesion_plain_median",
+    "lesion_residual_median",
+]
+TrainMeasure = Literal["plain_depth_penalty", "residual_depth_penalty", "worst_plain_depth"]
 
 
-class PredictSimItem(PracticeBase):
-    """Predict what the simulator will show for ``lab`` before it runs.
+class Prediction(PracticeBase):
+    """What every predict-before-you-see item shares: the answer is a choice among
+    ``choices`` (each a range of the measure) or a number with a relative tolerance."""
 
-    ``forward_growth`` is ``rms‖h_L‖ / rms‖h_0‖``; ``gradient_ratio`` is
-    ``rms‖g_0‖ / rms‖g_L‖``; ``diverged_at`` the first overflowing layer (or
-    none). The answer is either a choice among ``choices`` (each a range of the
-    measure) or a number with a relative tolerance; the tests run the engine.
-    """
-
-    kind: Literal["predict-sim"]
-    lab: LabState
-    measure: Measure
     choices: list[Text] = Field(default_factory=list)
     bounds: list[tuple[float, float]] = Field(
         default_factory=list, description="For each choice, the [low, high) range of the measure."
@@ -255,7 +263,7 @@ class PredictSimItem(PracticeBase):
     rel_tolerance: float | None = Field(None, gt=0)
 
     @model_validator(mode="after")
-    def _one_answer_form(self) -> PredictSimItem:
+    def _one_answer_form(self) -> Prediction:
         as_choice = bool(self.choices)
         if as_choice:
             if len(self.bounds) != len(self.choices) or self.correct is None:
@@ -271,8 +279,58 @@ class PredictSimItem(PracticeBase):
         return self
 
 
+class PredictSimItem(Prediction):
+    """Predict what the simulator will show for ``lab`` before it runs.
+
+    ``forward_growth`` is ``rms‖h_L‖ / rms‖h_0‖``; ``gradient_ratio`` is
+    ``rms‖g_0‖ / rms‖g_L‖``; ``diverged_at`` the first overflowing layer (or
+    none); ``lesion_plain_median`` / ``lesion_residual_median`` the median, over
+    the blocks, of how far the output moves when that one block is deleted
+    (relative). The tests run the engine.
+    """
+
+    kind: Literal["predict-sim"]
+    lab: LabState
+    measure: Measure
+
+
+class PredictTrainItem(Prediction):
+    """Predict what the degradation experiment (plain and residual networks trained at
+    several depths) will show before it trains.
+
+    ``plain_depth_penalty`` is the deepest plain network's final training loss over the
+    shallowest one's; ``residual_depth_penalty`` the same for the residual networks;
+    ``worst_plain_depth`` the depth of the plain network that ends highest. The tests train.
+    """
+
+    kind: Literal["predict-train"]
+    train: dict[str, int | float | list[int]] = Field(
+        default_factory=dict,
+        description="TrainParams fields: depths, width, steps, seed, lr, batch; "
+        "the ones not given keep the defaults of `restutor train`.",
+    )
+    measure: TrainMeasure
+
+    @model_validator(mode="after")
+    def _known_train_params(self) -> PredictTrainItem:
+        from tutor.sim.params import SimParamError
+        from tutor.sim.train_params import TrainParams
+
+        unknown = sorted(set(self.train) - set(TrainParams.__dataclass_fields__))
+        if unknown:
+            raise ValueError(f"unknown training parameter(s): {', '.join(unknown)}")
+        try:
+            params = TrainParams(**self.train)  # type: ignore[arg-type]
+        except SimParamError as error:
+            raise ValueError(str(error)) from None
+        if len(params.depths) < 2:
+            raise ValueError("a training prediction compares depths: give two or more")
+        return self
+
+
 PracticeItem = Annotated[
-    ChoiceItem | NumberItem | TextItem | PredictSimItem, Field(discriminator="kind")
+    ChoiceItem | NumberItem | TextItem | PredictSimItem | PredictTrainItem,
+    Field(discriminator="kind"),
 ]
 
 

@@ -2,8 +2,8 @@
 
 Numbers accept ``0.2``, ``1/5``, ``2e-1`` or ``20%``; text answers are checked
 for the item's key ideas, tolerant of case, plurals and small typos, and then
-the learner's own self-check has the last word; ``predict-sim`` answers are
-compared with what the engine actually produces for the item's lab state.
+the learner's own self-check has the last word; ``predict-sim`` and ``predict-train``
+answers are compared with what the experiment actually produces.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from tutor.lessons.model import ChoiceItem, NumberItem, PredictSimItem, TextItem
+from tutor.lessons.model import ChoiceItem, NumberItem, Prediction, TextItem
 
 #: Token similarity (difflib ratio) that still counts as the same word: one typo
 #: in a word of six or more letters.
@@ -33,7 +33,7 @@ class Grade:
     message: str
     covered: tuple[str, ...] = field(default=())  # text items: key ideas found
     missing: tuple[str, ...] = field(default=())  # text items: key ideas not found
-    measured: float | None = None  # predict-sim: what the engine produced
+    measured: float | None = None  # a prediction: what the experiment produced
 
 
 def parse_number(text: str) -> float:
@@ -109,15 +109,16 @@ def grade_text(item: TextItem, answer: str) -> Grade:
     return Grade(not missing, message, covered, missing)
 
 
-def correct_bucket(item: PredictSimItem, value: float | None) -> int | None:
+def correct_bucket(item: Prediction, value: float | None) -> int | None:
     """The choice whose ``[low, high)`` range holds ``value`` (None if none does)."""
     if value is None:
         return None
     return next((i for i, (low, high) in enumerate(item.bounds) if low <= value < high), None)
 
 
-def grade_predict_sim(item: PredictSimItem, answer: int | str, measured: float | None) -> Grade:
-    """Compare the prediction with the engine's ``measured`` value for the item's lab state."""
+def grade_prediction(item: Prediction, answer: int | str, measured: float | None) -> Grade:
+    """Compare the prediction with what the experiment ``measured`` (the item's lab state
+    run, or its networks trained)."""
     shown = "no overflow" if measured is None else f"{measured:.4g}"
     if item.choices:
         assert isinstance(answer, int)

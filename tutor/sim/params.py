@@ -104,8 +104,9 @@ class SimParams:
         return self.networks * self.inputs
 
 
-def sim_command(params: SimParams) -> str:
-    """The ``restutor sim`` command line that reruns ``params``, naming only what differs.
+def sim_command(params: SimParams, command: str = "sim") -> str:
+    """The ``restutor sim`` (or ``lesion``) command line that reruns ``params``, naming
+    only what differs.
 
     Floats are written with ``repr`` (the shortest text that reads back as the
     same float), so the command parses back to exactly these parameters; each
@@ -113,7 +114,7 @@ def sim_command(params: SimParams) -> str:
     negative one (``-1e-05``) for an option.
     """
     defaults = SimParams()
-    words = ["restutor", "sim"]
+    words = ["restutor", command]
     for field in fields(SimParams):
         value = getattr(params, field.name)
         if value == getattr(defaults, field.name):

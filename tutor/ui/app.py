@@ -16,9 +16,9 @@ from tutor.lessons.index import LessonSummary
 from tutor.ui.messages import OpenLesson
 
 if TYPE_CHECKING:
-    from tutor.lessons.model import Lesson
+    from tutor.lessons.model import Experiment, Lesson
     from tutor.practice.schedule import Reviewer
-    from tutor.sim import SimParams
+    from tutor.sim import SimParams, TrainParams
     from tutor.store import Store
 
 
@@ -232,11 +232,19 @@ class RestutorApp(App[None]):
             return
         self.push_screen(LessonScreen(lesson, section))
 
-    def open_lab(self, params: SimParams | None = None, title: str | None = None) -> None:
-        from tutor.sim import SimParams
+    def open_lab(
+        self,
+        params: SimParams | TrainParams | None = None,
+        title: str | None = None,
+        experiment: Experiment = "signal",
+    ) -> None:
+        """The lab on ``experiment``'s tab, in ``params`` (a network, or a training setup)."""
+        from tutor.sim import SimParams, TrainParams
         from tutor.ui.screens.lab import LabScreen
 
-        self.push_screen(LabScreen(params or SimParams(), title))
+        train = params if isinstance(params, TrainParams) else None
+        network = params if isinstance(params, SimParams) else SimParams()
+        self.push_screen(LabScreen(network, title, experiment, train))
 
     @on(OpenLesson)
     def _open_lesson_message(self, message: OpenLesson) -> None:

@@ -110,7 +110,9 @@ class LessonScreen(BaseScreen):
 
         state = self.lesson.lab_state(state_id) if state_id else None
         params = SimParams(**state.params) if state else SimParams()  # type: ignore[arg-type]
-        self.app.open_lab(params, state.title if state else None)  # type: ignore[attr-defined]
+        self.app.open_lab(  # type: ignore[attr-defined]
+            params, state.title if state else None, state.experiment if state else "signal"
+        )
 
     def action_open_lab(self) -> None:
         self._open_lab_state(self.lesson.sections.demo.opens)

@@ -129,9 +129,14 @@ class NotesScreen(BaseScreen):
         if note is None:
             return
         if note.anchor_kind == "lab":
-            from tutor.sim import SimParams
+            from tutor.notes import lab_anchor_state
 
-            self.app.open_lab(SimParams(**(note.anchor_data or {})), "from a note")  # type: ignore[attr-defined]
+            try:
+                experiment, params = lab_anchor_state(note.anchor_data)
+            except ValueError as error:
+                self.notify(f"this note's lab state cannot be opened: {error}", severity="error")
+                return
+            self.app.open_lab(params, "from a note", experiment)  # type: ignore[attr-defined]
         elif note.lesson_id:
             self.app.open_lesson(note.lesson_id, SECTION_OF.get(note.anchor_kind))  # type: ignore[attr-defined]
         else:

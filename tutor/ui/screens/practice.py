@@ -7,6 +7,7 @@ item is recorded as a review (FSRS), half-typed answers are kept as drafts.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -17,19 +18,19 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
-from tutor.lessons.model import PredictSimItem
+from tutor.lessons.model import Prediction
 from tutor.practice.grading import (
     Grade,
     NotANumber,
     grade_choice,
     grade_number,
-    grade_predict_sim,
+    grade_prediction,
     grade_text,
     parse_number,
 )
 from tutor.practice.session import DIFFICULTIES, Attempt, NotYet, Session
-from tutor.sim import SimResult
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.widgets.prediction_plot import PredictionPlot
 
@@ -37,7 +38,10 @@ PLACEHOLDERS = {
     "number": "your number (0.2, 1/5 or 2e-1), then Enter",
     "text": "your answer in a sentence or two, then Enter",
     "predict-sim": "your predicted value, then Enter",
+    "predict-train": "your predicted value, then Enter",
 }
+#: How often a training item's progress is redrawn while the networks train.
+PROGRESS_EVERY_SECONDS = 0.2
 
 
 class PracticeScreen(BaseScreen):
@@ -59,11 +63,19 @@ class PracticeScreen(BaseScreen):
 
     @dataclass
     class Measured(Message):
-        """The engine's value for a predict-sim item's lab state."""
+        """What the experiment measured for a prediction item, and the run as evidence
+        (a ``SimResult``, ``LesionResult`` or ``TrainResult``)."""
 
         item_id: str
         value: float | None
-        result: SimResult
+        result: object
+
+    @dataclass
+    class Training(Message):
+        """How far a training item's networks have got."""
+
+        item_id: str
+        text: str
 
     def __init__(self, session: Session, title: str) -> None:
         super().__init__()
@@ -88,6 +100,7 @@ class PracticeScreen(BaseScreen):
     # -- showing -------------------------------------------------------------------
 
     def show_item(self) -> None:
+        self.workers.cancel_group(self, "practice")  # an experiment for the item left behind
         self.attempt = self.session.current()
         self.recorded = False
         choices, answer = self.query_one("#choices", OptionList), self.query_one("#answer", Input)
@@ -223,17 +236,48 @@ class PracticeScreen(BaseScreen):
         assert self.attempt is not None
         self._pending = (shown, answer)
         self._lock_inputs()
-        self.query_one("#feedback", Markdown).update(
-            f"**You committed:** {shown}\n\n*Running the lab state…*"
-        )
+        doing = "Training the networks" if self.attempt.item.kind == "predict-train" else "Running"
+        self.query_one("#feedback", Markdown).update(f"**You committed:** {shown}\n\n*{doing}…*")
         self._measure(self.attempt.item)
 
     @work(thread=True, exclusive=True, group="practice", exit_on_error=False)
-    def _measure(self, item: PredictSimItem) -> None:
-        from tutor.lessons.measures import measure, run_lab_state
+    def _measure(self, item: Prediction) -> None:
+        from tutor.lessons import measures
 
-        result = run_lab_state(item.lab.params)
-        self.post_message(self.Measured(item.id, measure(result, item.measure), result))
+        if item.kind == "predict-train":
+            result = self._train(item)
+            if result is None:
+                return  # the learner moved on: the worker was cancelled
+            value = measures.train_measure(result, item.measure)
+        else:
+            result = measures.run_lab_state(item.lab.params, item.measure)
+            value = measures.measure(result, item.measure)
+        self.post_message(self.Measured(item.id, value, result))
+
+    def _train(self, item: Prediction) -> object | None:
+        """Train the item's networks, reporting progress; None if cancelled on the way."""
+        from tutor.lessons.measures import train_params
+        from tutor.sim import training
+
+        worker = get_current_worker()
+        last_report = time.monotonic()
+        result = None
+        for result in training(train_params(item.train)):
+            if worker.is_cancelled:
+                return None
+            if time.monotonic() - last_report > PROGRESS_EVERY_SECONDS:
+                last_report = time.monotonic()
+                percent = 100 * result.done // result.total
+                self.post_message(self.Training(item.id, f"Training the networks… {percent}%"))
+        return result
+
+    @on(Training)
+    def _training(self, message: Training) -> None:
+        attempt = self.attempt
+        if attempt is not None and attempt.item.id == message.item_id and attempt.grade is None:
+            self.query_one("#feedback", Markdown).update(
+                f"**You committed:** {self._pending[0]}\n\n*{message.text}*"
+            )
 
     @on(Measured)
     def _measured(self, message: Measured) -> None:
@@ -242,7 +286,7 @@ class PracticeScreen(BaseScreen):
             return
         shown, answer = self._pending
         item = attempt.item
-        grade = grade_predict_sim(item, answer, message.value)  # type: ignore[arg-type]
+        grade = grade_prediction(item, answer, message.value)  # type: ignore[arg-type]
         attempt.commit(shown, grade)
         self._show_feedback()
         prediction = (

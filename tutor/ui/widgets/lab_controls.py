@@ -1,4 +1,5 @@
-"""The lab's parameter panel: every parameter, the one selected, and how each one steps.
+"""The lab's parameter panels (the simulator's, the training's): every parameter, the one
+selected, and how each one steps.
 
 The panel takes no focus and handles no keys: the lab screen's bindings pick a
 knob and turn it, and the panel shows the result through its reactives.
@@ -16,7 +17,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tutor.sim import ACTIVATIONS, NORMS, SimParams
+from tutor.sim import ACTIVATIONS, NORMS, SimParams, TrainParams
 
 # fmt: off
 #: Depths worth visiting: dense where the curves change fast, sparse up to 1,000.
@@ -55,7 +56,7 @@ class Knob:
     step: Callable[[Any, int], Any]
     show: Callable[[Any], str] = str
 
-    def turn(self, params: SimParams, direction: int) -> SimParams:
+    def turn(self, params: Any, direction: int) -> Any:
         """``params`` with this knob moved one step; raises ``SimParamError`` past a limit."""
         return replace(params, **{self.field: self.step(getattr(params, self.field), direction)})
 
@@ -70,6 +71,37 @@ KNOBS: tuple[Knob, ...] = (
     Knob("residual", "skip", lambda v, d: not v, lambda v: "on" if v else "off"),
     Knob("seed", "seed", lambda v, d: max(0, v + d)),
 )
+
+
+#: Depth sets worth comparing: the default, its two ends, a shallower and a deeper ladder.
+DEPTH_SETS = ((4, 16, 48), (4, 48), (2, 8, 32), (4, 16, 48, 96), (8, 32, 96))
+TRAIN_WIDTHS = (8, 16, 32, 64, 128)
+TRAIN_STEPS = (100, 200, 400, 800, 1600)
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2)
+
+
+def next_depth_set(depths: tuple[int, ...], direction: int) -> tuple[int, ...]:
+    """The next of ``DEPTH_SETS``; a set from elsewhere (a lesson's) steps to the first."""
+    if depths not in DEPTH_SETS:
+        return DEPTH_SETS[0]
+    return DEPTH_SETS[(DEPTH_SETS.index(depths) + direction) % len(DEPTH_SETS)]
+
+
+TRAIN_KNOBS: tuple[Knob, ...] = (
+    Knob("depths", "depths", next_depth_set, lambda v: ", ".join(map(str, v))),
+    Knob("width", "width", lambda v, d: along(TRAIN_WIDTHS, v, d)),
+    Knob("steps", "steps", lambda v, d: along(TRAIN_STEPS, v, d)),
+    Knob("lr", "learning rate", lambda v, d: along(LEARNING_RATES, v, d), "{:g}".format),
+    Knob("seed", "seed", lambda v, d: max(0, v + d)),
+)
+
+
+def ensemble_caption(params: SimParams) -> str:
+    return f"{params.networks} networks × {params.inputs} inputs"
+
+
+def training_caption(params: TrainParams) -> str:
+    return f"Adam, batch {params.batch}; each depth plain and residual"
 
 
 class LabControls(Widget):
@@ -93,25 +125,33 @@ class LabControls(Widget):
     """
     COMPONENT_CLASSES = {"lab-controls--selected", "lab-controls--status"}
 
-    params: reactive[SimParams] = reactive(SimParams)
+    params: reactive[Any] = reactive(SimParams)
     selected: reactive[int] = reactive(0)
-    #: What the simulator is doing, e.g. "computing… 40%"; empty when the plots are current.
+    #: What the experiment is doing, e.g. "computing… 40%"; empty when the plots are current.
     status: reactive[str] = reactive("")
 
-    def on_mount(self) -> None:
-        self.border_title = "parameters"
+    def __init__(
+        self,
+        knobs: Sequence[Knob] = KNOBS,
+        title: str = "parameters",
+        caption: Callable[[Any], str] = ensemble_caption,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.knobs, self.caption = knobs, caption
+        self.border_title = title
 
     def render(self) -> RenderableType:
         selected_style = self.get_component_rich_style("lab-controls--selected")
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(ratio=1)
         table.add_column(justify="right")
-        for index, knob in enumerate(KNOBS):
+        for index, knob in enumerate(self.knobs):
             value = knob.show(getattr(self.params, knob.field))
             if index == self.selected:
                 table.add_row(f"▸ {knob.label}", f"◂ {value} ▸", style=selected_style)
             else:
                 table.add_row(f"  {knob.label}", f"{value}  ")
-        ensemble = f"{self.params.networks} networks × {self.params.inputs} inputs"
         status_style = self.get_component_rich_style("lab-controls--status")
-        return Group(table, Text(self.status or ensemble, style=status_style))
+        return Group(table, Text(self.status or self.caption(self.params), style=status_style))
