@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, NoReturn
 from tutor import paths
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from tutor.sim import Progress, SimParams, TrainParams
 
 EXIT_BAD_INPUT = 2
@@ -606,6 +608,14 @@ def _run_glossary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stdout_console() -> tuple[Console, bool]:
+    """A Rich console on standard output, and whether it (and the plots) may use colour."""
+    from rich.console import Console
+
+    color = _color_wanted(sys.stdout)
+    return Console(no_color=not color, highlight=False, soft_wrap=True), color
+
+
 def _color_wanted(stream: object) -> bool:
     return "NO_COLOR" not in os.environ and getattr(stream, "isatty", lambda: False)()
 
@@ -667,13 +677,11 @@ def _progress_bar(enabled: bool, what: str = "simulating") -> Iterator[Progress 
 
 
 def _print_sim(result) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from tutor.plot import render_sim
 
-    color = _color_wanted(sys.stdout)
-    console = Console(no_color=not color, highlight=False, soft_wrap=True)
+    console, color = _stdout_console()
     size = shutil.get_terminal_size((100, 40))
     p = result.params
     kind = "residual" if p.residual else "plain"
@@ -742,12 +750,9 @@ def _run_lesion(args: argparse.Namespace) -> int:
 
 
 def _print_lesion(result) -> None:
-    from rich.console import Console
-
     from tutor.plot import lesion_summary, render_lesion
 
-    color = _color_wanted(sys.stdout)
-    console = Console(no_color=not color, highlight=False, soft_wrap=True)
+    console, color = _stdout_console()
     size = shutil.get_terminal_size((100, 40))
     p = result.params
     console.print(
@@ -796,14 +801,12 @@ def _run_train(args: argparse.Namespace) -> int:
 
 
 def _print_train(result) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from tutor.plot import render_training, training_inks
     from tutor.sim.trainer import SAMPLES, finding
 
-    color = _color_wanted(sys.stdout)
-    console = Console(no_color=not color, highlight=False, soft_wrap=True)
+    console, color = _stdout_console()
     size = shutil.get_terminal_size((100, 40))
     p = result.params
     console.print(

@@ -163,6 +163,9 @@ def render_sim(result: SimResult, width: int, height: int, color: bool) -> str:
     return "\n".join(panels)
 
 
+#: A predicted lesion change above this (a 1000-fold move) is a range's open end.
+LESION_MARK_LIMIT = 1e3
+
 #: Which panel shows a predict-sim measure, and which end of it the measure is relative to.
 _MEASURE_PANEL: dict[str, tuple[Which, int]] = {
     "gradient_ratio": ("backward", -1),  # g_0 predicted as ratio × g_L
@@ -173,20 +176,32 @@ _MEASURE_PANEL: dict[str, tuple[Which, int]] = {
 
 def draw_prediction(
     fig: Any,
-    result: SimResult,
+    result: SimResult | LesionResult | TrainResult,
     measure: str,
     prediction: float | tuple[float, float],
     color: bool = True,
 ) -> None:
-    """The lab state's panel with the learner's committed prediction marked on it.
+    """The experiment's evidence with the learner's committed prediction marked on it.
 
     A ratio is drawn where it puts the far end of the curve (a horizontal line, or
-    two for a predicted range); a predicted divergence layer as a vertical line.
+    two for a predicted range); a predicted divergence layer as a vertical line; a
+    predicted lesion change as a line across the per-block changes. Training curves
+    carry no mark: the prediction compares their ends, which the feedback states.
     """
-    which, reference_end = _MEASURE_PANEL[measure]
-    draw_norm_panel(fig, result, which, color, legend=True)
     marks = prediction if isinstance(prediction, tuple) else (prediction,)
     ink = "red" if color else "default"
+    if measure.startswith("lesion_"):
+        draw_lesion(fig, result, color)  # type: ignore[arg-type]
+        for value in marks:
+            if 0 < value < LESION_MARK_LIMIT:  # an open-ended range has no top to draw
+                fig.hline(value, ink)
+        fig.title("output change when block k is deleted — your prediction in red")
+        return
+    if measure not in _MEASURE_PANEL:
+        draw_training(fig, result, color)  # type: ignore[arg-type]
+        return
+    which, reference_end = _MEASURE_PANEL[measure]
+    draw_norm_panel(fig, result, which, color, legend=True)  # type: ignore[arg-type]
     if measure == "diverged_at":
         for layer in marks:
             if 0 <= layer <= result.params.depth:

@@ -385,15 +385,23 @@ class PracticeScreen(BaseScreen):
 
     def action_open_lab(self) -> None:
         attempt = self.attempt
-        if attempt is None or attempt.item.kind != "predict-sim":
+        if attempt is None or not isinstance(attempt.item, Prediction):
             return
         if attempt.committed is None:
             self._refuse(NotYet("commit a prediction first: the lab would give it away"))
             return
+        item = attempt.item
+        if item.kind == "predict-train":
+            from tutor.lessons.measures import train_params
+
+            self.app.open_lab(train_params(item.train), "from practice", "train")  # type: ignore[attr-defined]
+            return
+        from tutor.lessons.measures import LESION_VARIANTS
         from tutor.sim import SimParams
 
-        lab = attempt.item.lab  # type: ignore[union-attr]
-        self.app.open_lab(SimParams(**lab.params), lab.title)  # type: ignore[attr-defined, arg-type]
+        lab = item.lab
+        experiment = "lesion" if item.measure in LESION_VARIANTS else "signal"
+        self.app.open_lab(SimParams(**lab.params), lab.title, experiment)  # type: ignore[attr-defined, arg-type]
 
     def note_anchor(self):  # noqa: ANN201
         from tutor.ui.screens.note_editor import Anchor

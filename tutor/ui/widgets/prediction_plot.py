@@ -1,4 +1,5 @@
-"""After a predict-sim commit: the lab state's curve with the prediction marked on it."""
+"""After a prediction is committed: the experiment's evidence (the lab state's curve, its
+lesion, or the training curves) with the prediction marked where it can be."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from tutor.plot import draw_prediction
-from tutor.sim import SimResult
 
 
 class PredictionPlot(PlotextPlot):
@@ -18,7 +18,7 @@ class PredictionPlot(PlotextPlot):
     """
 
     def __init__(
-        self, result: SimResult, measure: str, prediction: float | tuple[float, float]
+        self, result: object, measure: str, prediction: float | tuple[float, float]
     ) -> None:
         super().__init__()
         self.result, self.measure, self.prediction = result, measure, prediction
