@@ -168,12 +168,18 @@ async def test_an_unwritable_database_is_a_warning_not_a_crash(tmp_path):
 
 async def test_the_command_palette_lists_every_screen(tmp_path):
     from tutor.ui.app import ScreenCommands
+    from tutor.ui.screens.lab import LabScreen
 
     app = make_app(tmp_path / "db")
-    async with app.run_test(size=SIZE):
-        names = [name for name, _, _ in ScreenCommands(app.screen)._entries()]
-    assert "Open the map" in names and "Open the lab" in names
-    assert sum(name.startswith("Open lesson: ") for name in names) == len(app.summaries)
+    async with app.run_test(size=SIZE) as pilot:
+        entries = {name: open_it for name, open_it, _ in ScreenCommands(app.screen)._entries()}
+        entries["Open the lab: lesion"]()
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen) and app.screen.experiment == "lesion"
+        await app.workers.wait_for_complete()
+    assert "Open the map" in entries and "Open the lab" in entries
+    assert "Open the lab: train" in entries
+    assert sum(name.startswith("Open lesson: ") for name in entries) == len(app.summaries)
 
 
 async def test_map_keys_open_the_lab_and_quit(tmp_path):

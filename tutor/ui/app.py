@@ -34,6 +34,16 @@ class ScreenCommands(Provider):
         entries: list[tuple[str, object, str]] = [
             ("Open the map", app.open_map, "all lessons and how they connect"),
             ("Open the lab", app.open_lab, "forward and gradient norms across depth"),
+            (
+                "Open the lab: lesion",
+                partial(app.open_lab, None, None, "lesion"),
+                "delete one block at a time: which network shrugs?",
+            ),
+            (
+                "Open the lab: train",
+                partial(app.open_lab, None, None, "train"),
+                "plain and residual networks of several depths, trained side by side",
+            ),
             ("Open the notes", app.open_notes, "the research room: search, jump back"),
         ]
         for lesson in app.summaries:
