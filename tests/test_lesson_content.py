@@ -10,6 +10,7 @@ from tutor.lessons.arithmetic import evaluate
 from tutor.lessons.catalog import load_catalog
 from tutor.lessons.graph import edges
 from tutor.lessons.measures import (
+    LESION_VARIANTS,
     measure,
     run_lab_state,
     run_training,
@@ -128,7 +129,14 @@ def test_the_main_lesson_is_complete():
     kinds = Counter(item.kind for item in MAIN.practice)
     levels = Counter(item.difficulty for item in MAIN.practice)
     assert len(MAIN.practice) >= 15
-    assert set(kinds) == {"choice", "number", "text", "predict-sim"} and kinds["predict-sim"] >= 3
+    assert (
+        set(kinds) == {"choice", "number", "text", "predict-sim", "predict-train"}
+        and kinds["predict-sim"] >= 3
+        and kinds["predict-train"] >= 2
+        and any(
+            item.kind == "predict-sim" and item.measure in LESION_VARIANTS for item in MAIN.practice
+        )
+    )
     assert set(levels) == {"easy", "medium", "hard"}
     assert len(MAIN.worked_examples) >= 4
     assert len(MAIN.interview) >= 6

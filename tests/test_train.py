@@ -222,3 +222,13 @@ def test_the_plot_draws_every_run_and_a_live_partial_one():
     assert "plain-4 layers" in render_training(partial, 80, 20, color=False)
     assert "residual-4 layers" not in render_training(partial, 80, 20, color=False)
     assert "\x1b[" in render_training(result, 80, 20, color=True)
+
+
+def test_a_curve_still_above_the_plots_ceiling_is_left_out_until_it_comes_down():
+    from tutor.plot import LOSS_CEILING
+
+    params = TrainParams(depths=(4, 48))
+    finished = TrainRun(4, False, (0, 400), (1.0, 0.02))
+    starting = TrainRun(48, True, (0,), (25 * LOSS_CEILING,))  # a deep residual net at step 0
+    text = render_training(TrainResult(params, (finished, starting), 401), 80, 16, color=True)
+    assert "plain-4 layers" in text and "residual-48 layers" not in text

@@ -211,3 +211,55 @@ async def test_the_stats_view_from_the_map(tmp_path):
         assert main[2] == "1" and main[3].endswith("%")
         await pilot.press("escape")
         assert not isinstance(app.screen, StatsScreen)
+
+
+async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_tab(tmp_path):
+    from tutor.lessons.measures import train_params
+    from tutor.ui.screens.lab import LabScreen
+    from tutor.ui.widgets.prediction_plot import PredictionPlot
+
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "predict-train")
+        await pilot.pause()
+        await pilot.press("enter")  # commit the first choice
+        assert "Training the networks" in screen.query_one("#feedback").source
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        grade = screen.attempt.grade
+        assert grade is not None and grade.measured is not None
+        assert grade.correct == (screen.attempt.committed == item.choices[item.correct])
+        [plot] = screen.query(PredictionPlot)  # the curves the answer came from
+        assert plot.result.complete and plot.result.params == train_params(item.train)
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen) and app.screen.experiment == "train"
+        assert app.screen.train_params == train_params(item.train)
+        app.screen.action_cancel_training()  # not awaited: it may be cancelled before it starts
+
+
+async def test_a_lesion_prediction_is_graded_on_the_lesion_and_opens_the_lesion_tab(tmp_path):
+    from tutor.lessons.measures import LESION_VARIANTS
+    from tutor.ui.screens.lab import LabScreen
+    from tutor.ui.widgets.prediction_plot import PredictionPlot
+
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot, "unraveled-view")
+        queue = screen.session.queue
+        screen.session.position = next(
+            i for i, (_, it) in enumerate(queue) if getattr(it, "measure", "") in LESION_VARIANTS
+        )
+        screen.show_item()
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.attempt.grade is not None and screen.attempt.grade.measured is not None
+        [plot] = screen.query(PredictionPlot)
+        assert len(plot.result.residual) == plot.result.params.depth
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen) and app.screen.experiment == "lesion"
+        await app.workers.wait_for_complete()

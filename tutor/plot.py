@@ -253,8 +253,8 @@ def draw_training(
     for run in result.runs:
         steps, losses = np.asarray(run.steps), np.asarray(run.losses)
         xs, ys = _line(steps, losses)
-        if not xs:
-            continue
+        if not xs or min(ys) > LOSS_CEILING:
+            continue  # nothing on the canvas yet (and plotext fails on a legend without points)
         drawn.append(losses)
         ink = inks[run.depth, run.residual]
         fig.plot(

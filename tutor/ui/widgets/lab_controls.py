@@ -91,7 +91,7 @@ TRAIN_KNOBS: tuple[Knob, ...] = (
     Knob("depths", "depths", next_depth_set, lambda v: ", ".join(map(str, v))),
     Knob("width", "width", lambda v, d: along(TRAIN_WIDTHS, v, d)),
     Knob("steps", "steps", lambda v, d: along(TRAIN_STEPS, v, d)),
-    Knob("lr", "learning rate", lambda v, d: along(LEARNING_RATES, v, d), "{:g}".format),
+    Knob("lr", "lr (Adam)", lambda v, d: along(LEARNING_RATES, v, d), "{:g}".format),
     Knob("seed", "seed", lambda v, d: max(0, v + d)),
 )
 
@@ -101,7 +101,7 @@ def ensemble_caption(params: SimParams) -> str:
 
 
 def training_caption(params: TrainParams) -> str:
-    return f"Adam, batch {params.batch}; each depth plain and residual"
+    return f"batch {params.batch}, plain and residual"
 
 
 class LabControls(Widget):
