@@ -171,3 +171,17 @@ async def test_a_note_on_the_train_tab_reopens_the_lab_on_that_tab_and_setup(tmp
         assert isinstance(lab, LabScreen)
         assert lab.experiment == "train" and lab.train_params == SMALL_TRAINING
         await app.workers.wait_for_complete()
+
+
+async def test_a_lesion_that_cannot_fit_says_why_in_its_tab(monkeypatch):
+    import tutor.sim.lesion as lesion_module
+
+    monkeypatch.setattr(lesion_module, "SMALL_RUN_BYTES", 0)
+    monkeypatch.setattr(lesion_module, "available_memory", lambda: 1000)
+    app = TabApp("lesion", SimParams(depth=8, width=16))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        assert app.lab.lesion is None
+        assert app.lab.lesion_status.startswith("cannot delete the blocks:")
+        assert "memory" in app.lab.lesion_status

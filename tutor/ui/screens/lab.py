@@ -284,7 +284,7 @@ class LabScreen(BaseScreen):
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "sim" or event.state != WorkerState.ERROR:
+        if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
         if isinstance(error, SimParamError):
@@ -292,8 +292,15 @@ class LabScreen(BaseScreen):
         elif isinstance(error, MemoryError):
             text = "not enough memory for this run; lower depth or width"
         else:
-            text = f"the simulation failed: {error!r}"
+            text = f"the {event.worker.group} run failed: {error!r}"
         self.notify(text, title="Cannot run", severity="error", timeout=8, markup=False)
+        if event.worker.group == "lesion":
+            self.lesion_status = f"cannot delete the blocks: {text}"
+            return
+        if event.worker.group == "train":
+            self.train_status = "training failed: enter tries again"
+            self.refresh_bindings()
+            return
         self._stop_reveal()
         if self.run is None:
             self.status = f"cannot run: {text}"
@@ -406,7 +413,10 @@ class LabScreen(BaseScreen):
         self.refresh_bindings()
 
     def _training_now(self) -> bool:
-        return any(worker.group == "train" and not worker.is_finished for worker in self.workers)
+        return any(
+            worker.group == "train" and worker.node is self and not worker.is_finished
+            for worker in self.workers
+        )
 
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def _train(self, params: TrainParams, generation: int) -> None:
