@@ -296,7 +296,7 @@ def test_train_shows_the_curves_a_table_of_final_losses_and_what_they_mean(capsy
         (["train", "--depths", ""], "--depths: takes integers separated by commas"),
         (["train", "--depths", "4,15"], "each depth must be even"),
         (["train", "--depths", "4,4"], "depths must not repeat"),
-        (["train", "--width", "0"], "width must be from 4 to 512"),
+        (["train", "--width", "0"], "width must be from 4 to 256"),
         (["train", "--steps", "100000"], "steps must be from 1 to 20,000"),
         (["train", "--seed", "-1"], "seed must be from 0"),
         (["train", "--steps", "many"], "invalid int value: 'many'"),

@@ -121,6 +121,41 @@ def test_predict_sim_numbers_are_graded_by_relative_tolerance():
 
 
 @pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"measure": "lesion_residual_median"}, "read on the lesion tab"),
+        ({"lab": {**PREDICT["lab"], "experiment": "lesion"}}, "read on the signal tab"),
+        (
+            {"lab": {**PREDICT["lab"], "experiment": "train"}},
+            "leave 'params' empty",
+        ),
+    ],
+)
+def test_a_prediction_names_the_tab_its_measure_is_read_on(change, words):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=words):
+        PredictSimItem(value=0.1, rel_tolerance=0.1, **{**PREDICT, **change}, **COMMON)
+
+
+def test_a_training_prediction_validates_its_setup():
+    from pydantic import ValidationError
+
+    from tutor.lessons.model import PredictTrainItem
+
+    base = {"kind": "predict-train", "measure": "worst_plain_depth", "value": 48.0}
+    item = PredictTrainItem(rel_tolerance=0.01, **base, **COMMON)
+    assert item.train == {}
+    for train, words in (
+        ({"depths": [4]}, "give two or more"),
+        ({"depths": [3, 4]}, "must be even"),
+        ({"momentum": 0.9}, "unknown training parameter"),
+    ):
+        with pytest.raises(ValidationError, match=words):
+            PredictTrainItem(rel_tolerance=0.01, train=train, **base, **COMMON)
+
+
+@pytest.mark.parametrize(
     ("correct", "nudges", "rating"),
     [
         (True, 0, Rating.Good),

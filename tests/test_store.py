@@ -45,8 +45,12 @@ def test_a_migration_backs_the_old_file_up_first(tmp_path):
     assert backup.execute("SELECT lesson_id, section FROM progress").fetchall() == [
         ("residual-connections", "math")
     ]
+    assert store.notices() == [
+        f"the database {path} was upgraded; the previous version is kept at {store.backed_up}"
+    ]
     store.close()
-    assert Store(path).backed_up is None  # nothing to migrate, nothing copied
+    again = Store(path)
+    assert again.backed_up is None and again.notices() == []  # nothing to migrate, nothing copied
 
 
 def test_an_unusable_path_is_a_clear_error(tmp_path):

@@ -158,8 +158,8 @@ def test_progress_reaches_the_total_and_snapshots_grow():
 @pytest.mark.parametrize(
     ("changes", "words"),
     [
-        ({"depths": ()}, "give from 1 to 8 depths"),
-        ({"depths": tuple(range(2, 20, 2))}, "give from 1 to 8 depths"),
+        ({"depths": ()}, "give from 1 to 4 depths"),
+        ({"depths": tuple(range(2, 20, 2))}, "give from 1 to 4 depths"),
         ({"depths": (4, 0)}, "each depth must be from 2 to 200 (got 0)"),
         ({"depths": (-3,)}, "each depth must be from 2 to 200 (got -3)"),
         ({"depths": (202,)}, "each depth must be from 2 to 200"),
@@ -167,8 +167,8 @@ def test_progress_reaches_the_total_and_snapshots_grow():
         ({"depths": (4, 4)}, "depths must not repeat"),
         ({"depths": (4.0,)}, "each depth must be an integer"),
         ({"depths": "4,16"}, "depths must be a list"),
-        ({"width": 3}, "width must be from 4 to 512"),
-        ({"width": 10_000}, "width must be from 4 to 512"),
+        ({"width": 3}, "width must be from 4 to 256"),
+        ({"width": 10_000}, "width must be from 4 to 256"),
         ({"steps": 0}, "steps must be from 1 to 20,000"),
         ({"steps": 2.5}, "steps must be an integer"),
         ({"seed": -1}, "seed must be from 0"),
@@ -209,6 +209,14 @@ def test_the_finding_names_what_the_curves_show():
     assert "two or more depths" in finding(fake({(4, False): 0.1, (4, True): 0.1}))
     stopped = dataclasses.replace(degraded, done=1)
     assert "stopped before every network finished" in finding(stopped)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_a_diverged_network_gets_no_verdict_and_is_named(bad):
+    diverged = fake({(4, False): 0.1, (4, True): bad, (48, False): 0.1, (48, True): 0.05})
+    assert finding(diverged).startswith("Training diverged (residual-4): no verdict")
+    zero = fake({(4, False): 0.0, (4, True): 0.1, (48, False): 0.1, (48, True): 0.05})
+    assert "zero loss" in finding(zero)
 
 
 def test_the_plot_draws_every_run_and_a_live_partial_one():

@@ -322,17 +322,9 @@ def _open_store(args: argparse.Namespace):  # noqa: ANN202
         store = Store(paths.db_path(getattr(args, "db", None)))
     except StoreError as error:
         raise UsageError(str(error)) from None
-    _report_moved_aside(store)
+    for notice in store.notices():
+        print(f"restutor: {notice}", file=sys.stderr)
     return store
-
-
-def _report_moved_aside(store) -> None:  # noqa: ANN001
-    if store.moved_aside is not None:
-        print(
-            f"restutor: the database {store.path} was damaged; it was moved to "
-            f"{store.moved_aside} (nothing deleted) and a new one started",
-            file=sys.stderr,
-        )
 
 
 def _run_notes(args: argparse.Namespace) -> int:
@@ -791,8 +783,11 @@ def _run_train(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     from tutor.sim import train
 
-    with _progress_bar(sys.stderr.isatty(), "training") as progress:
-        result = train(params, progress)
+    try:
+        with _progress_bar(sys.stderr.isatty(), "training") as progress:
+            result = train(params, progress)
+    except MemoryError:
+        raise UsageError("not enough memory for these networks; lower depths or width") from None
     if args.json:
         print(json.dumps(result.to_dict(), allow_nan=False))
         return 0

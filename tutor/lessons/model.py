@@ -92,6 +92,10 @@ class LabState(Strict):
         unknown = sorted(set(self.params) - set(SimParams.__dataclass_fields__))
         if unknown:
             raise ValueError(f"unknown lab parameter(s): {', '.join(unknown)}")
+        if self.experiment == "train" and self.params:
+            raise ValueError(
+                "a train state opens the Train tab on its own setup: leave 'params' empty"
+            )
         try:
             SimParams(**self.params)  # type: ignore[arg-type]
         except SimParamError as error:
@@ -292,6 +296,16 @@ class PredictSimItem(Prediction):
     kind: Literal["predict-sim"]
     lab: LabState
     measure: Measure
+
+    @model_validator(mode="after")
+    def _lab_tab_fits_the_measure(self) -> PredictSimItem:
+        wants = "lesion" if self.measure.startswith("lesion_") else "signal"
+        if self.lab.experiment != wants:
+            raise ValueError(
+                f"measure {self.measure} is read on the {wants} tab: "
+                f"give its lab state 'experiment: {wants}'"
+            )
+        return self
 
 
 class PredictTrainItem(Prediction):

@@ -11,16 +11,18 @@ from dataclasses import dataclass
 
 from tutor.sim.params import SimParamError
 
-#: Inclusive bounds for the integer parameters: far above what the experiment needs,
-#: low enough that no run holds more than a few megabytes.
+#: Inclusive bounds for the integer parameters: far above what the experiment needs, low
+#: enough that the largest network (depth 200, width 256: its weights, gradient and Adam's
+#: two moments, 4 × 13M floats) stays near 300 MB.
 TRAIN_INT_LIMITS: dict[str, tuple[int, int]] = {
-    "width": (4, 512),
+    "width": (4, 256),
     "steps": (1, 20_000),
     "seed": (0, 2**63 - 1),
     "batch": (1, 512),  # at most the training set
 }
 DEPTH_LIMITS = (2, 200)
-MAX_DEPTHS = 8
+#: At most this many depths: each is two curves, and the plot tells apart eight.
+MAX_DEPTHS = 4
 LR_LIMITS = (1e-6, 1.0)
 
 

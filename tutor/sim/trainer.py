@@ -413,15 +413,27 @@ def finding(result: TrainResult) -> str:
     if not result.complete:
         return "Training stopped before every network finished: no verdict on partial curves."
     shallow, deep = depths[0], depths[-1]
-    ratios = {}
+    finals = {}
     for residual in (False, True):
         low, high = result.run(shallow, residual), result.run(deep, residual)
         assert low is not None and high is not None  # a complete result holds every run
-        ratios[residual] = high.final_loss / low.final_loss
+        finals[residual] = (low.final_loss, high.final_loss)
+    if not all(math.isfinite(loss) and loss > 0 for pair in finals.values() for loss in pair):
+        broken = [
+            f"{'residual' if residual else 'plain'}-{depth}"
+            for residual, pair in finals.items()
+            for depth, loss in zip((shallow, deep), pair, strict=True)
+            if not math.isfinite(loss)
+        ]
+        return (
+            f"Training diverged ({', '.join(broken)}): no verdict; "
+            "a smaller learning rate keeps every network finite."
+            if broken
+            else "A network reached zero loss: no ratio to compare."
+        )
+    ratios = {residual: high / low for residual, (low, high) in finals.items()}
 
     def how(ratio: float) -> str:
-        if not math.isfinite(ratio):
-            return "diverged"
         if ratio > 1:
             return f"ends {ratio:.3g}× higher"
         return f"ends {1 / ratio:.3g}× lower"

@@ -220,6 +220,21 @@ class Store:
             copy.close()
         self.backed_up = target
 
+    def notices(self) -> list[str]:
+        """What opening the file did that the learner should hear of (damage, an upgrade)."""
+        said = []
+        if self.moved_aside is not None:
+            said.append(
+                f"the database {self.path} was damaged; it was moved to {self.moved_aside} "
+                "(nothing deleted) and a new one started"
+            )
+        if self.backed_up is not None:
+            said.append(
+                f"the database {self.path} was upgraded; the previous version is kept at "
+                f"{self.backed_up}"
+            )
+        return said
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

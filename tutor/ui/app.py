@@ -116,13 +116,8 @@ class RestutorApp(App[None]):
         except StoreError as error:
             self.notify(f"{error}; progress will not be saved", severity="warning", timeout=8)
             return
-        if self.store.moved_aside is not None:
-            self.notify(
-                f"the database was damaged; it was moved to {self.store.moved_aside} "
-                "(nothing deleted) and a new one started",
-                severity="warning",
-                timeout=15,
-            )
+        for notice in self.store.notices():
+            self.notify(notice, severity="warning", timeout=15)
         for lesson_id, section in self._unsaved:
             self.store.mark_seen(lesson_id, section)
         self._unsaved.clear()

@@ -202,7 +202,9 @@ class LabScreen(BaseScreen):
                     )
                     yield PlotLegend().data_bind(LabScreen.run)
                 with TabPane("Lesion", id="lesion"):
-                    yield LesionPlot(id="lesion-plot").data_bind(result=LabScreen.lesion)
+                    yield LesionPlot(id="lesion-plot").data_bind(
+                        result=LabScreen.lesion, waiting=LabScreen.lesion_status
+                    )
                     yield PathsPlot(id="paths-plot")
                     yield Static(id="lesion-summary", markup=False)
                 with TabPane("Train", id="train"):
@@ -295,6 +297,7 @@ class LabScreen(BaseScreen):
             text = f"the {event.worker.group} run failed: {error!r}"
         self.notify(text, title="Cannot run", severity="error", timeout=8, markup=False)
         if event.worker.group == "lesion":
+            self.lesion = None  # not the old network's lesion beside the new parameters
             self.lesion_status = f"cannot delete the blocks: {text}"
             return
         if event.worker.group == "train":
@@ -334,8 +337,8 @@ class LabScreen(BaseScreen):
         experiment = self.experiment
         if action in SIGNAL_ONLY:
             return experiment == "signal"
-        if action == "toggle_skip":  # the training runs both variants anyway
-            return experiment != "train"
+        if action == "toggle_skip":  # the lesion and the training run both variants anyway
+            return experiment == "signal"
         if action == "train":
             return experiment == "train"
         if action == "cancel_training":
@@ -344,19 +347,27 @@ class LabScreen(BaseScreen):
 
     # -- lesion ---------------------------------------------------------------------
 
+    @property
+    def lesion_params(self) -> SimParams:
+        """The network the Lesion tab shows: both variants are lesioned, so the skip
+        toggle is no part of it (one state, one command, one note anchor)."""
+        return replace(self.params, residual=True)
+
     def _lesion_if_stale(self) -> None:
-        if self.lesion is not None and self.lesion.params == self.params:
+        params = self.lesion_params
+        if self.lesion is not None and self.lesion.params == params:
             return
-        cost = lesion_module.estimated_seconds(self.params)
+        self.lesion = None
+        cost = lesion_module.estimated_seconds(params)
         if cost > LAB_BUDGET_SECONDS:
+            self.workers.cancel_group(self, "lesion")
             self.lesion_status = (
-                f"deleting each of {self.params.depth} blocks would take about {cost:.0f} s "
+                f"deleting each of {params.depth} blocks would take about {cost:.0f} s "
                 "here: lower the depth, or run `restutor lesion` outside the lab"
             )
-            self.lesion = None
             return
         self.lesion_status = "deleting one block at a time…"
-        self._lesion(self.params)
+        self._lesion(params)
 
     @work(thread=True, exclusive=True, group="lesion", exit_on_error=False)
     def _lesion(self, params: SimParams) -> None:
@@ -381,7 +392,7 @@ class LabScreen(BaseScreen):
 
     @on(LesionFinished)
     def _show_lesion(self, message: LesionFinished) -> None:
-        if message.result.params != self.params:
+        if message.result.params != self.lesion_params:
             return  # a newer lesion is on its way
         from tutor.plot import lesion_summary
 
@@ -410,6 +421,9 @@ class LabScreen(BaseScreen):
         result = self.training
         done = f"{100 * result.done // result.total}%" if result else "nothing"
         self.train_status = f"stopped at {done}: enter trains again"
+        self.query_one("#train-summary", Static).update(
+            "Stopped: the finished curves stay, with no verdict on partial ones."
+        )
         self.refresh_bindings()
 
     def _training_now(self) -> bool:
@@ -530,7 +544,9 @@ class LabScreen(BaseScreen):
 
     def _state(self) -> SimParams | TrainParams:
         """What the current tab runs: the training setup, or the network."""
-        return self.train_params if self.experiment == "train" else self.params
+        if self.experiment == "train":
+            return self.train_params
+        return self.lesion_params if self.experiment == "lesion" else self.params
 
     def _command(self) -> str:
         """The command line that reruns what this tab shows."""
@@ -556,7 +572,8 @@ class LabScreen(BaseScreen):
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
-            self.workers.cancel_group(self, "train")
+            for group in ("sim", "lesion", "train"):
+                self.workers.cancel_group(self, group)
             self.dismiss()
 
     # -- stepping through the layers -----------------------------------------------

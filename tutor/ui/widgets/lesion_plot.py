@@ -22,12 +22,14 @@ class LesionPlot(PlotextPlot):
     """
 
     result: reactive[LesionResult | None] = reactive(None)
+    #: Why there is no result yet: computing, declined, or failed (the tab's status line).
+    waiting: reactive[str] = reactive("")
 
     def render(self) -> RenderResult:
         plt = self.plt
         plt.clear_figure()
         if self.result is None:
-            plt.title("deleting one block at a time: computing…")
+            plt.title(self.waiting.split(":")[0] or "deleting one block at a time")
         else:
             draw_lesion(plt, self.result)
         return super().render()
