@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tutor import paths
 
@@ -600,6 +600,15 @@ def _run_glossary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _show(result: Any, as_json: bool, draw: Callable[[Any], None]) -> int:
+    """An experiment's result as its fixed JSON (NaN as null), or drawn for a terminal."""
+    if as_json:
+        print(json.dumps(result.to_dict(), allow_nan=False))
+    else:
+        draw(result)
+    return 0
+
+
 def _stdout_console() -> tuple[Console, bool]:
     """A Rich console on standard output, and whether it (and the plots) may use colour."""
     from rich.console import Console
@@ -647,11 +656,7 @@ def _run_sim(args: argparse.Namespace) -> int:
             "not enough memory for this run; lower depth, width, networks or inputs"
         ) from None
 
-    if args.json:
-        print(json.dumps(result.to_dict(), allow_nan=False))
-        return 0
-    _print_sim(result)
-    return 0
+    return _show(result, args.json, _print_sim)
 
 
 @contextmanager
@@ -734,11 +739,7 @@ def _run_lesion(args: argparse.Namespace) -> int:
         raise UsageError(
             "not enough memory for this lesion; lower depth, width, networks or inputs"
         ) from None
-    if args.json:
-        print(json.dumps(result.to_dict(), allow_nan=False))
-        return 0
-    _print_lesion(result)
-    return 0
+    return _show(result, args.json, _print_lesion)
 
 
 def _print_lesion(result) -> None:
@@ -788,11 +789,7 @@ def _run_train(args: argparse.Namespace) -> int:
             result = train(params, progress)
     except MemoryError:
         raise UsageError("not enough memory for these networks; lower depths or width") from None
-    if args.json:
-        print(json.dumps(result.to_dict(), allow_nan=False))
-        return 0
-    _print_train(result)
-    return 0
+    return _show(result, args.json, _print_train)
 
 
 def _print_train(result) -> None:
