@@ -17,7 +17,7 @@ from textual.widget import Widget
 import tutor.sim.params as sim_params
 from tests.strategies import small_params
 from tests.ui_app import make_app
-from tutor.cli import build_parser
+from tutor.cli import _sim_params, build_parser
 from tutor.plot import draw_norm_panel
 from tutor.sim import SimParams, Simulator, simulate
 from tutor.sim.params import sim_command
@@ -70,19 +70,7 @@ def parse_command(command: str) -> SimParams:
     """Read a ``restutor sim`` command back through the real CLI parser."""
     words = shlex.split(command)
     assert words[:2] == ["restutor", "sim"]
-    args = build_parser().parse_args(words[1:])
-    return SimParams(
-        depth=args.depth,
-        width=args.width,
-        alpha=args.alpha,
-        activation=args.activation,
-        sigma_w=args.sigma_w,
-        norm=args.norm,
-        residual=not args.plain,
-        inputs=args.inputs,
-        networks=args.networks,
-        seed=args.seed,
-    )
+    return _sim_params(build_parser().parse_args(words[1:]))
 
 
 # -- the pure parts -------------------------------------------------------------
