@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from numpy.testing import assert_allclose, assert_array_equal
 
 from tests.strategies import small_params
-from tutor.cli import main
+from tests.test_cli import run
 from tutor.sim import (
     ACTIVATIONS,
     NORMS,
@@ -263,12 +263,6 @@ def test_a_lesion_too_big_for_memory_is_refused_before_allocating():
 
 
 # -- the command line ----------------------------------------------------------------
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_lesion_json_is_the_experiment_result(capsys):

@@ -180,10 +180,10 @@ async def test_a_note_on_the_train_tab_reopens_the_lab_on_that_tab_and_setup(tmp
 
 
 async def test_a_lesion_that_cannot_fit_says_why_in_its_tab(monkeypatch):
-    import tutor.sim.lesion as lesion_module
+    import tutor.sim.params as params_module
 
-    monkeypatch.setattr(lesion_module, "SMALL_RUN_BYTES", 0)
-    monkeypatch.setattr(lesion_module, "available_memory", lambda: 1000)
+    monkeypatch.setattr(params_module, "SMALL_RUN_BYTES", 0)
+    monkeypatch.setattr(params_module, "available_memory", lambda: 1000)
     app = TabApp("lesion", SimParams(depth=8, width=16))
     async with app.run_test(size=SIZE) as pilot:
         with contextlib.suppress(WorkerFailed):  # the lesion's worker fails, as it should

@@ -35,14 +35,7 @@ from tutor.sim.engine import (
     _json_floats,
     _rms_from_squares,
 )
-from tutor.sim.params import (
-    DEFAULT_ITEMSIZE,
-    SMALL_RUN_BYTES,
-    SimParamError,
-    SimParams,
-    _human,
-    available_memory,
-)
+from tutor.sim.params import DEFAULT_ITEMSIZE, SimParams, refuse_beyond_memory
 
 
 def path_counts(depth: int) -> list[int]:
@@ -130,15 +123,7 @@ def bytes_needed(params: SimParams, itemsize: int = DEFAULT_ITEMSIZE) -> int:
 
 def check_memory(params: SimParams, itemsize: int = DEFAULT_ITEMSIZE) -> None:
     """Refuse a lesion that would not fit in memory, before anything is allocated."""
-    need = bytes_needed(params, itemsize)
-    if need < SMALL_RUN_BYTES:
-        return
-    have = available_memory()
-    if have is not None and need > 0.8 * have:
-        raise SimParamError(
-            f"this lesion needs about {_human(need)} of memory but only {_human(have)} is "
-            "available; lower depth, width, networks or inputs"
-        )
+    refuse_beyond_memory(bytes_needed(params, itemsize), "lesion")
 
 
 def estimated_seconds(params: SimParams) -> float:

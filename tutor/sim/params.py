@@ -155,13 +155,18 @@ def check_memory(params: SimParams, itemsize: int = DEFAULT_ITEMSIZE, held: int 
 
     ``held`` is what the caller already holds and will reuse (cached weights).
     """
-    need = bytes_needed(params, itemsize) - held
+    refuse_beyond_memory(bytes_needed(params, itemsize) - held, "run")
+
+
+def refuse_beyond_memory(need: int, what: str) -> None:
+    """Raise ``SimParamError`` if ``need`` bytes would not fit in the free memory (small
+    needs are not checked: no syscall)."""
     if need < SMALL_RUN_BYTES:
         return
     have = available_memory()
     if have is not None and need > 0.8 * have:
         raise SimParamError(
-            f"this run needs about {_human(need)} of memory but only {_human(have)} is "
+            f"this {what} needs about {_human(need)} of memory but only {_human(have)} is "
             "available; lower depth, width, networks or inputs"
         )
 

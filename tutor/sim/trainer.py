@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -385,6 +386,16 @@ def training(params: TrainParams) -> Iterator[TrainResult]:
                 run = TrainRun(depth, residual, tuple(steps), tuple(losses))
                 yield TrainResult(params, (*finished, run), len(finished) * params.steps + step)
             finished.append(run)
+
+
+def paced(snapshots: Iterable[TrainResult], seconds: float) -> Iterator[TrainResult]:
+    """The snapshots at most one per ``seconds``, and always the finished experiment: as
+    often as a screen can usefully redraw (or be asked whether to stop)."""
+    last = time.monotonic()
+    for result in snapshots:
+        if result.complete or time.monotonic() - last > seconds:
+            last = time.monotonic()
+            yield result
 
 
 def train(

@@ -436,15 +436,13 @@ class LabScreen(BaseScreen):
     def _train(self, params: TrainParams, generation: int) -> None:
         """Train off the UI thread; post a snapshot at most every ``TRAIN_FRAME_SECONDS``."""
         from tutor.sim import training
+        from tutor.sim.trainer import paced
 
         worker = get_current_worker()
-        last_frame = time.monotonic()
-        for result in training(params):
+        for result in paced(training(params), TRAIN_FRAME_SECONDS):
             if worker.is_cancelled:
                 return
-            if result.complete or time.monotonic() - last_frame > TRAIN_FRAME_SECONDS:
-                last_frame = time.monotonic()
-                self.post_message(self.TrainProgress(result, generation))
+            self.post_message(self.TrainProgress(result, generation))
 
     @on(TrainProgress)
     def _show_training(self, message: TrainProgress) -> None:

@@ -7,7 +7,6 @@ item is recorded as a review (FSRS), half-typed answers are kept as drafts.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -258,18 +257,17 @@ class PracticeScreen(BaseScreen):
         """Train the item's networks, reporting progress; None if cancelled on the way."""
         from tutor.lessons.measures import train_params
         from tutor.sim import training
+        from tutor.sim.trainer import paced
 
         worker = get_current_worker()
-        last_report = time.monotonic()
-        result = None
-        for result in training(train_params(item.train)):
+        for result in paced(training(train_params(item.train)), PROGRESS_EVERY_SECONDS):
             if worker.is_cancelled:
                 return None
-            if time.monotonic() - last_report > PROGRESS_EVERY_SECONDS:
-                last_report = time.monotonic()
-                percent = 100 * result.done // result.total
-                self.post_message(self.Training(item.id, f"Training the networks… {percent}%"))
-        return result
+            if result.complete:
+                return result
+            percent = 100 * result.done // result.total
+            self.post_message(self.Training(item.id, f"Training the networks… {percent}%"))
+        return None  # no snapshots: nothing was trained
 
     @on(Training)
     def _training(self, message: Training) -> None:
