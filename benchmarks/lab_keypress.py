@@ -26,8 +26,7 @@ from rich.table import Table
 from textual.app import App
 
 from tutor.plot import draw_norm_panel
-from tutor.sim import SimParams, Simulator
-from tutor.ui.lab_run import run_both
+from tutor.sim import SimParams, Simulator, run_both
 from tutor.ui.screens import lab as lab_screen
 from tutor.ui.screens.lab import LabScreen
 from tutor.ui.widgets.lab_controls import KNOBS

@@ -148,7 +148,7 @@ def test_headless_commands_never_import_textual():
         "main(['review', '--due']); main(['notes', 'list']); main(['notes', 'search', 'x']); "
         "main(['train', '--depths', '2', '--steps', '2']); "
         "import tutor.sim, tutor.plot, tutor.paths, tutor.store, tutor.lessons.catalog; "
-        "import tutor.lessons.markdown, tutor.lessons.measures; "
+        "import tutor.lessons.markdown, tutor.practice.measures; "
         "ui = ('textual', 'textual_plotext'); "
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ui); "
         "print('UI-IMPORTS', bad, file=sys.stderr)"

@@ -9,7 +9,8 @@ import pytest
 from tutor.lessons.arithmetic import evaluate
 from tutor.lessons.catalog import load_catalog
 from tutor.lessons.graph import edges
-from tutor.lessons.measures import (
+from tutor.paths import builtin_lessons_dir
+from tutor.practice.measures import (
     LESION_VARIANTS,
     measure,
     run_lab_state,
@@ -17,7 +18,6 @@ from tutor.lessons.measures import (
     train_measure,
     train_params,
 )
-from tutor.paths import builtin_lessons_dir
 
 CATALOG = load_catalog([builtin_lessons_dir()])
 LESSONS = CATALOG.lessons

@@ -19,9 +19,8 @@ from tests.strategies import small_params
 from tests.ui_app import make_app
 from tutor.cli import _sim_params, build_parser
 from tutor.plot import draw_norm_panel
-from tutor.sim import SimParams, Simulator, simulate
+from tutor.sim import SimParams, Simulator, run_both, simulate, skip_toggled
 from tutor.sim.params import sim_command
-from tutor.ui.lab_run import run_both, skip_toggled
 from tutor.ui.screens.lab import LabScreen
 from tutor.ui.widgets.lab_controls import DEPTHS, KNOBS, LabControls, along, cycle
 from tutor.ui.widgets.lab_readout import LabReadout

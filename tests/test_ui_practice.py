@@ -214,7 +214,7 @@ async def test_the_stats_view_from_the_map(tmp_path):
 
 
 async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_tab(tmp_path):
-    from tutor.lessons.measures import train_params
+    from tutor.practice.measures import train_params
     from tutor.ui.screens.lab import LabScreen
     from tutor.ui.widgets.prediction_plot import PredictionPlot
 
@@ -240,7 +240,7 @@ async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_
 
 
 async def test_a_lesion_prediction_is_graded_on_the_lesion_and_opens_the_lesion_tab(tmp_path):
-    from tutor.lessons.measures import LESION_VARIANTS
+    from tutor.practice.measures import LESION_VARIANTS
     from tutor.ui.screens.lab import LabScreen
     from tutor.ui.widgets.prediction_plot import PredictionPlot
 

@@ -640,8 +640,7 @@ def _sim_params(args: argparse.Namespace) -> SimParams:
 
 
 def _run_sim(args: argparse.Namespace) -> int:
-    from tutor.sim import SimParamError, simulate
-    from tutor.sim.params import estimated_seconds
+    from tutor.sim import SimParamError, estimated_seconds, simulate
 
     try:
         params = _sim_params(args)
@@ -724,7 +723,7 @@ def _fmt(value: float) -> str:
 
 def _run_lesion(args: argparse.Namespace) -> int:
     from tutor.sim import SimParamError, lesion_blocks
-    from tutor.sim.lesion import estimated_seconds
+    from tutor.sim import estimated_lesion_seconds as estimated_seconds
 
     try:
         params = _sim_params(args)
@@ -796,7 +795,7 @@ def _print_train(result) -> None:
     from rich.table import Table
 
     from tutor.plot import render_training, training_inks
-    from tutor.sim.trainer import SAMPLES, finding
+    from tutor.sim import SAMPLES, finding
 
     console, color = _stdout_console()
     size = shutil.get_terminal_size((100, 40))

@@ -129,8 +129,7 @@ def lab_anchor_state(data: dict | None) -> tuple[str, SimParams | TrainParams]:
 
 def lab_command(experiment: str, params: SimParams | TrainParams) -> str:
     """The command line that reruns a lab tab's state outside the lab."""
-    from tutor.sim.params import sim_command
-    from tutor.sim.train_params import train_command
+    from tutor.sim import sim_command, train_command
 
     if experiment == "train":
         return train_command(params)  # type: ignore[arg-type]

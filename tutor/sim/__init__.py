@@ -1,58 +1,107 @@
 """The simulator: forward and gradient norms across depth, plain vs residual.
 
-Pure NumPy; imports nothing of the UI. See ``engine`` for the model and
-``theory`` for the mean-field curves drawn beside it, ``lesion`` for the
-delete-one-block experiment, ``trainer`` for the degradation experiment. The
-engine, the lesion and the trainer (and NumPy) load on first use, so code that
-only needs the parameters starts fast.
+Pure NumPy; imports nothing of the UI. This module is the package's face: the CLI,
+the UI and the practice code import from here, never from the modules behind it.
+See ``engine`` for the model and ``theory`` for the mean-field curves drawn beside
+it, ``lesion`` for the delete-one-block experiment, ``trainer`` for the degradation
+experiment and ``lab_run`` for the lab's paired runs. The engine, the lesion and the
+trainer (and NumPy) load on first use, so code that only needs the parameters starts
+fast.
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING
 
-from tutor.sim.params import ACTIVATIONS, NORMS, SimParamError, SimParams
-from tutor.sim.train_params import TrainParams
+from tutor.sim.params import (
+    ACTIVATIONS,
+    NORMS,
+    SimParamError,
+    SimParams,
+    estimated_seconds,
+    sim_command,
+)
+from tutor.sim.train_params import TrainParams, train_command
 
 if TYPE_CHECKING:
-    from tutor.sim.engine import NormStats, Progress, SimResult, Simulator, simulate
+    from tutor.sim.engine import NormStats, Progress, SimResult, Simulator, Workspace, simulate
+    from tutor.sim.lab_run import LabProgress, LabRun, run_both, skip_toggled
     from tutor.sim.lesion import LesionResult, lesion_blocks, path_counts
-    from tutor.sim.trainer import TrainResult, TrainRun, train, training
+    from tutor.sim.lesion import estimated_seconds as estimated_lesion_seconds
+    from tutor.sim.trainer import (
+        SAMPLES,
+        TrainResult,
+        TrainRun,
+        finding,
+        paced,
+        train,
+        training,
+    )
+
+#: Each lazily loaded name, and the module (and name there) it comes from.
+_LAZY = {
+    "NormStats": ("engine", "NormStats"),
+    "Progress": ("engine", "Progress"),
+    "SimResult": ("engine", "SimResult"),
+    "Simulator": ("engine", "Simulator"),
+    "Workspace": ("engine", "Workspace"),
+    "simulate": ("engine", "simulate"),
+    "LabProgress": ("lab_run", "LabProgress"),
+    "LabRun": ("lab_run", "LabRun"),
+    "run_both": ("lab_run", "run_both"),
+    "skip_toggled": ("lab_run", "skip_toggled"),
+    "LesionResult": ("lesion", "LesionResult"),
+    "estimated_lesion_seconds": ("lesion", "estimated_seconds"),
+    "lesion_blocks": ("lesion", "lesion_blocks"),
+    "path_counts": ("lesion", "path_counts"),
+    "SAMPLES": ("trainer", "SAMPLES"),
+    "TrainResult": ("trainer", "TrainResult"),
+    "TrainRun": ("trainer", "TrainRun"),
+    "finding": ("trainer", "finding"),
+    "paced": ("trainer", "paced"),
+    "train": ("trainer", "train"),
+    "training": ("trainer", "training"),
+}
 
 __all__ = [
     "ACTIVATIONS",
     "NORMS",
-    "LesionResult",
-    "NormStats",
-    "Progress",
     "SimParamError",
     "SimParams",
+    "TrainParams",
+    "estimated_seconds",
+    "sim_command",
+    "train_command",
+    "NormStats",
+    "Progress",
     "SimResult",
     "Simulator",
-    "TrainParams",
-    "TrainResult",
-    "TrainRun",
+    "Workspace",
+    "simulate",
+    "LabProgress",
+    "LabRun",
+    "run_both",
+    "skip_toggled",
+    "LesionResult",
+    "estimated_lesion_seconds",
     "lesion_blocks",
     "path_counts",
-    "simulate",
+    "SAMPLES",
+    "TrainResult",
+    "TrainRun",
+    "finding",
+    "paced",
     "train",
     "training",
 ]
 
-_ENGINE_NAMES = {"NormStats", "Progress", "Simulator", "SimResult", "simulate"}
-_LESION_NAMES = {"LesionResult", "lesion_blocks", "path_counts"}
-_TRAIN_NAMES = {"TrainResult", "TrainRun", "train", "training"}
-
 
 def __getattr__(name: str) -> object:
-    if name in _ENGINE_NAMES:
-        from tutor.sim import engine
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'tutor.sim' has no attribute {name!r}") from None
+    return getattr(import_module(f"tutor.sim.{module}"), attribute)
 
-        return getattr(engine, name)
-    if name in _LESION_NAMES:
-        from tutor.sim import lesion
 
-        return getattr(lesion, name)
-    if name in _TRAIN_NAMES:
-        from tutor.sim import trainer
-
-        return getattr(trainer, name)
-    raise AttributeError(f"module 'tutor.sim' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import events
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+
+if TYPE_CHECKING:
+    from tutor.ui.app import RestutorApp
 
 #: Below this size a screen shows how big the terminal must be instead of its content.
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 
 
-class BaseScreen(Screen[None]):
+class TutorScreen:
+    """Mixed into every screen of the app: the app, typed as restutor's."""
+
+    app: App[object]
+
+    @property
+    def tutor(self) -> RestutorApp:
+        """The app's store, lessons and ``open_*`` methods, without a ``type: ignore``."""
+        return cast("RestutorApp", self.app)
+
+
+class BaseScreen(TutorScreen, Screen[None]):
     """Subclasses compose their content in ``compose_content``; the frame is shared."""
 
     #: Where the learner is, shown in the header.

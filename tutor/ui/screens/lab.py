@@ -32,12 +32,24 @@ from textual.timer import Timer
 from textual.widgets import Static, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
-import tutor.sim.lesion as lesion_module
 from tutor.lessons.model import Experiment
-from tutor.sim import LesionResult, SimParamError, SimParams, Simulator, TrainParams, TrainResult
-from tutor.sim.engine import Workspace
-from tutor.sim.params import estimated_seconds
-from tutor.ui.lab_run import LabRun, run_both
+from tutor.sim import (
+    LabRun,
+    LesionResult,
+    SimParamError,
+    SimParams,
+    Simulator,
+    TrainParams,
+    TrainResult,
+    Workspace,
+    estimated_lesion_seconds,
+    estimated_seconds,
+    finding,
+    lesion_blocks,
+    paced,
+    run_both,
+    training,
+)
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.widgets.lab_controls import (
     KNOBS,
@@ -358,7 +370,7 @@ class LabScreen(BaseScreen):
         if self.lesion is not None and self.lesion.params == params:
             return
         self.lesion = None
-        cost = lesion_module.estimated_seconds(params)
+        cost = estimated_lesion_seconds(params)
         if cost > LAB_BUDGET_SECONDS:
             self.workers.cancel_group(self, "lesion")
             self.lesion_status = (
@@ -382,7 +394,7 @@ class LabScreen(BaseScreen):
             if worker.is_cancelled:
                 return
             try:
-                result = lesion_module.lesion_blocks(
+                result = lesion_blocks(
                     params, self._simulator, progress, self._lesion_workspace
                 )
             except _Superseded:
@@ -435,9 +447,6 @@ class LabScreen(BaseScreen):
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def _train(self, params: TrainParams, generation: int) -> None:
         """Train off the UI thread; post a snapshot at most every ``TRAIN_FRAME_SECONDS``."""
-        from tutor.sim import training
-        from tutor.sim.trainer import paced
-
         worker = get_current_worker()
         for result in paced(training(params), TRAIN_FRAME_SECONDS):
             if worker.is_cancelled:
@@ -449,8 +458,6 @@ class LabScreen(BaseScreen):
         if message.generation != self._train_generation:
             return  # from a run since cancelled or replaced
         result = message.result
-        from tutor.sim.trainer import finding
-
         self.training = result
         if result.complete:
             self.train_status = ""

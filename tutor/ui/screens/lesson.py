@@ -68,7 +68,7 @@ class LessonScreen(BaseScreen):
         container.remove_children()
         container.mount_all(self._section_widgets(key))
         container.scroll_home(animate=False)
-        self.app.mark_seen(self.lesson.id, key)  # type: ignore[attr-defined]
+        self.tutor.mark_seen(self.lesson.id, key)
 
     def _section_widgets(self, key: str) -> list[Widget]:
         lesson = self.lesson
@@ -110,7 +110,7 @@ class LessonScreen(BaseScreen):
 
         state = self.lesson.lab_state(state_id) if state_id else None
         params = SimParams(**state.params) if state else SimParams()  # type: ignore[arg-type]
-        self.app.open_lab(  # type: ignore[attr-defined]
+        self.tutor.open_lab(
             params, state.title if state else None, state.experiment if state else "signal"
         )
 
@@ -131,13 +131,13 @@ class LessonScreen(BaseScreen):
 
     def action_notes(self) -> None:
         """The research room, showing this lesson's notes."""
-        self.app.open_notes(self.lesson.id)  # type: ignore[attr-defined]
+        self.tutor.open_notes(self.lesson.id)
 
     def action_practice(self) -> None:
         if not self.lesson.practice:
             self.notify("this lesson has no practice items")
             return
-        self.app.open_practice(self.lesson)  # type: ignore[attr-defined]
+        self.tutor.open_practice(self.lesson)
 
     def action_step_section(self, step: int) -> None:
         index = (SECTION_KEYS.index(self.section) + step) % len(SECTION_KEYS)

@@ -26,9 +26,8 @@ class MapScreen(BaseScreen):
     ]
 
     def compose_content(self) -> ComposeResult:
-        app = self.app
         with VerticalScroll(id="map-scroll"):
-            yield LessonMap(app.summaries, id="lesson-map")  # type: ignore[attr-defined]
+            yield LessonMap(self.tutor.summaries, id="lesson-map")
         yield Static(id="map-detail")
 
     def on_mount(self) -> None:
@@ -40,17 +39,17 @@ class MapScreen(BaseScreen):
         self.refresh_progress()
 
     def refresh_progress(self) -> None:
-        seen = self.app.seen_sections()  # type: ignore[attr-defined]
+        seen = self.tutor.seen_sections()
         progress = {
             lesson_id: min(1.0, len(sections) / SECTIONS_PER_LESSON)
             for lesson_id, sections in seen.items()
         }
-        due = self.app.due_counts()  # type: ignore[attr-defined]
+        due = self.tutor.due_counts()
         self.query_one(LessonMap).set_progress(progress, due=due)
 
     @on(LessonMap.Highlighted)
     def _show_detail(self, message: LessonMap.Highlighted) -> None:
-        lesson = self.app.summary(message.lesson_id)  # type: ignore[attr-defined]
+        lesson = self.tutor.summary(message.lesson_id)
         if lesson is None:
             return
         detail = Text()
@@ -72,7 +71,7 @@ class MapScreen(BaseScreen):
         return Anchor("concept", lesson.id, lesson.title, lesson_id=lesson.id)
 
     def action_notes(self) -> None:
-        self.app.open_notes()  # type: ignore[attr-defined]
+        self.tutor.open_notes()
 
     def action_stats(self) -> None:
         from tutor.ui.screens.stats import StatsScreen
@@ -80,7 +79,7 @@ class MapScreen(BaseScreen):
         self.app.push_screen(StatsScreen())
 
     def action_review(self) -> None:
-        self.app.open_review()  # type: ignore[attr-defined]
+        self.tutor.open_review()
 
     def action_open_lab(self) -> None:
-        self.app.open_lab()  # type: ignore[attr-defined]
+        self.tutor.open_lab()

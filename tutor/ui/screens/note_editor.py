@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
 from tutor.store import Note
+from tutor.ui.screens.base import TutorScreen
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Anchor:
         )
 
 
-class NoteEditor(ModalScreen[Note | None]):
+class NoteEditor(TutorScreen, ModalScreen[Note | None]):
     """A new note on ``anchor``, or, given ``note``, that note rewritten (its anchor stays)."""
 
     DEFAULT_CSS = """
@@ -87,7 +88,7 @@ class NoteEditor(ModalScreen[Note | None]):
         }
 
     def _load_draft(self) -> dict[str, str]:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.tutor.store
         saved = store.draft(self.draft_key) if store else ""
         if not saved and self.note:
             note = self.note
@@ -98,10 +99,10 @@ class NoteEditor(ModalScreen[Note | None]):
             return {"body": saved}
 
     def _save_draft(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.tutor.store
         if store is not None:
             fields = self._fields()
-            self.app.safely(  # type: ignore[attr-defined]
+            self.tutor.safely(
                 store.save_draft,
                 self.draft_key,
                 json.dumps(fields) if any(fields.values()) else "",
@@ -114,7 +115,7 @@ class NoteEditor(ModalScreen[Note | None]):
         self._save_draft()
 
     def action_save(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.tutor.store
         fields = self._fields()
         if not fields["body"].strip():
             self.notify("the note is empty", severity="warning")
@@ -124,12 +125,12 @@ class NoteEditor(ModalScreen[Note | None]):
             return
         tags = tuple(fields["tags"].split())
         if self.note:
-            note = self.app.safely(  # type: ignore[attr-defined]
+            note = self.tutor.safely(
                 store.update_note, self.note.id, fields["body"], tags, fields["next"]
             )
         else:
             anchor = self.anchor
-            note = self.app.safely(  # type: ignore[attr-defined]
+            note = self.tutor.safely(
                 store.add_note,
                 fields["body"],
                 anchor.kind,
@@ -141,7 +142,7 @@ class NoteEditor(ModalScreen[Note | None]):
             )
         if note is None:
             return  # refused by the database (or the note is gone): the draft is still there
-        self.app.safely(store.save_draft, self.draft_key, "")  # type: ignore[attr-defined]
+        self.tutor.safely(store.save_draft, self.draft_key, "")
         self.notify(f"note {note.id} saved")
         self.dismiss(note)
 

@@ -44,8 +44,8 @@ class NotesScreen(BaseScreen):
 
     def compose_content(self) -> ComposeResult:
         yield Input(placeholder='search: words, "a phrase", prefix*, AND/OR/NOT', id="notes-query")
-        store = self.app.store  # type: ignore[attr-defined]
-        lessons = [(s.title, s.id) for s in self.app.summaries]  # type: ignore[attr-defined]
+        store = self.tutor.store
+        lessons = [(s.title, s.id) for s in self.tutor.summaries]
         with Horizontal(id="notes-filters"):
             yield Select(
                 [(kind, kind) for kind in ANCHOR_KINDS], prompt="any object", id="filter-kind"
@@ -70,7 +70,7 @@ class NotesScreen(BaseScreen):
     @on(Input.Changed, "#notes-query")
     @on(Select.Changed)
     def _refresh(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.tutor.store
         query = self.query_one("#notes-query", Input).value
         filters = {
             name: None if select.is_blank() else select.value
@@ -111,7 +111,7 @@ class NotesScreen(BaseScreen):
         return self.shown[index] if index is not None and index < len(self.shown) else None
 
     def _object_text(self, note: Note) -> str:
-        lesson = self.app.lesson(note.lesson_id) if note.lesson_id else None  # type: ignore[attr-defined]
+        lesson = self.tutor.lesson(note.lesson_id) if note.lesson_id else None
         return anchored_content(note, lesson)
 
     def _show(self, note: Note) -> None:
@@ -136,9 +136,9 @@ class NotesScreen(BaseScreen):
             except ValueError as error:
                 self.notify(f"this note's lab state cannot be opened: {error}", severity="error")
                 return
-            self.app.open_lab(params, "from a note", experiment)  # type: ignore[attr-defined]
+            self.tutor.open_lab(params, "from a note", experiment)
         elif note.lesson_id:
-            self.app.open_lesson(note.lesson_id, SECTION_OF.get(note.anchor_kind))  # type: ignore[attr-defined]
+            self.tutor.open_lesson(note.lesson_id, SECTION_OF.get(note.anchor_kind))
         else:
             self.notify("this note's object has no lesson to open")
 
@@ -154,7 +154,7 @@ class NotesScreen(BaseScreen):
         """An edit may bring new tags: offer them, keeping the one chosen if it is still used."""
         tags = self.query_one("#filter-tag", Select)
         chosen = tags.value
-        in_use = self.app.store.tags()  # type: ignore[attr-defined]
+        in_use = self.tutor.store.tags()
         tags.set_options([(tag, tag) for tag in in_use])
         if chosen in in_use:
             tags.value = chosen
@@ -168,7 +168,7 @@ class NotesScreen(BaseScreen):
         text = research_prompt(note, self._object_text(note), context)
         self.app.copy_to_clipboard(text)
         # Beside the database, so it is found where the learner's data lives.
-        target = self.app.db_path.parent / "research-prompts" / f"note-{note.id}.md"  # type: ignore[attr-defined]
+        target = self.tutor.db_path.parent / "research-prompts" / f"note-{note.id}.md"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")

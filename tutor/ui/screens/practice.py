@@ -134,7 +134,7 @@ class PracticeScreen(BaseScreen):
         session = self.session
         if not session.over:
             return "No practice items match these filters."
-        reviewer = self.app.reviewer()  # type: ignore[attr-defined]
+        reviewer = self.tutor.reviewer()
         next_due = reviewer.store.next_due() if reviewer else None
         return (
             f"## Review done\n\n{session.done} done, {session.right} right.\n\n"
@@ -241,7 +241,7 @@ class PracticeScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="practice", exit_on_error=False)
     def _measure(self, item: Prediction) -> None:
-        from tutor.lessons import measures
+        from tutor.practice import measures
 
         if item.kind == "predict-train":
             result = self._train(item)
@@ -255,9 +255,8 @@ class PracticeScreen(BaseScreen):
 
     def _train(self, item: Prediction) -> object | None:
         """Train the item's networks, reporting progress; None if cancelled on the way."""
-        from tutor.lessons.measures import train_params
-        from tutor.sim import training
-        from tutor.sim.trainer import paced
+        from tutor.practice.measures import train_params
+        from tutor.sim import paced, training
 
         worker = get_current_worker()
         for result in paced(training(train_params(item.train)), PROGRESS_EVERY_SECONDS):
@@ -342,9 +341,9 @@ class PracticeScreen(BaseScreen):
             return
         self.recorded = True
         self.session.record(attempt)
-        reviewer = self.app.reviewer()  # type: ignore[attr-defined]
+        reviewer = self.tutor.reviewer()
         if reviewer is not None:
-            self.app.safely(  # type: ignore[attr-defined]
+            self.tutor.safely(
                 reviewer.record,
                 attempt.item.id,
                 attempt.lesson_id,
@@ -372,8 +371,8 @@ class PracticeScreen(BaseScreen):
         self.show_item()
 
     def action_undo(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        item_id = self.app.safely(store.undo_last_review) if store else None  # type: ignore[attr-defined]
+        store = self.tutor.store
+        item_id = self.tutor.safely(store.undo_last_review) if store else None
         if item_id is None:
             self.notify("nothing to undo")
             return
@@ -390,16 +389,16 @@ class PracticeScreen(BaseScreen):
             return
         item = attempt.item
         if item.kind == "predict-train":
-            from tutor.lessons.measures import train_params
+            from tutor.practice.measures import train_params
 
-            self.app.open_lab(train_params(item.train), "from practice", "train")  # type: ignore[attr-defined]
+            self.tutor.open_lab(train_params(item.train), "from practice", "train")
             return
-        from tutor.lessons.measures import LESION_VARIANTS
+        from tutor.practice.measures import LESION_VARIANTS
         from tutor.sim import SimParams
 
         lab = item.lab
         experiment = "lesion" if item.measure in LESION_VARIANTS else "signal"
-        self.app.open_lab(SimParams(**lab.params), lab.title, experiment)  # type: ignore[attr-defined, arg-type]
+        self.tutor.open_lab(SimParams(**lab.params), lab.title, experiment)  # type: ignore[arg-type]
 
     def note_anchor(self):  # noqa: ANN201
         from tutor.ui.screens.note_editor import Anchor
@@ -423,11 +422,11 @@ class PracticeScreen(BaseScreen):
 
     def _store_draft(self, body: str | None = None) -> str:
         """Save ``body`` as the current item's draft; with no body, return the saved one."""
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.tutor.store
         if store is None or self.attempt is None:
             return ""
         key = f"practice:{self.attempt.item.id}"
         if body is None:
             return store.draft(key)
-        self.app.safely(store.save_draft, key, body)  # type: ignore[attr-defined]
+        self.tutor.safely(store.save_draft, key, body)
         return body

@@ -8,10 +8,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from tutor.ui.screens.base import TutorScreen
+
 DAYS = 7
 
 
-class StatsScreen(ModalScreen[None]):
+class StatsScreen(TutorScreen, ModalScreen[None]):
     DEFAULT_CSS = """
     StatsScreen { align: center middle; }
     StatsScreen > Vertical {
@@ -44,10 +46,10 @@ class StatsScreen(ModalScreen[None]):
             "retention",
             *(["today"] + [f"+{d}d" for d in range(1, DAYS)]),
         )
-        reviewer = self.app.reviewer()  # type: ignore[attr-defined]
+        reviewer = self.tutor.reviewer()
         stats = reviewer.stats(days=DAYS) if reviewer else {}
-        for summary in self.app.summaries:  # type: ignore[attr-defined]
-            lesson = self.app.lesson(summary.id)  # type: ignore[attr-defined]
+        for summary in self.tutor.summaries:
+            lesson = self.tutor.lesson(summary.id)
             items = len(lesson.practice) if lesson else 0
             s = stats.get(summary.id)
             due = s.due_by_day if s else [0] * DAYS

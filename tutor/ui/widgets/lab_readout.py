@@ -10,8 +10,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tutor.plot import format_value, variant_name
-from tutor.sim import SimResult
-from tutor.ui.lab_run import LabRun
+from tutor.sim import LabRun, SimResult
 
 
 def _theory_shown(result: SimResult) -> str:

@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
 from tutor.plot import INKS, PANEL_TITLES, Which, draw_norm_panel, variant_name
-from tutor.ui.lab_run import LabRun
+from tutor.sim import LabRun
 
 #: Below this many rows a panel drops its x-axis label.
 SHORT_PLOT_HEIGHT = 12

@@ -1,6 +1,6 @@
 """The lab's unit of work: one parameter set, run with and without the skip connection.
 
-Pure (no Textual): the lab's worker thread calls ``run_both`` and posts the result.
+Pure (no Textual): the lab's Signal worker thread calls ``run_both`` and posts the result.
 """
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from tutor.sim import SimParams, SimResult, Simulator
+from tutor.sim.engine import SimResult, Simulator
+from tutor.sim.params import SimParams
 
 #: Hears each step of a lab run as ``(stage, done, total)``; ``total`` is None
 #: while weights are drawn (how many are already held is the simulator's business).
