@@ -19,8 +19,9 @@ from tutor.sim.params import (
     SimParams,
     estimated_seconds,
     sim_command,
+    sim_options,
 )
-from tutor.sim.train_params import TrainParams, train_command
+from tutor.sim.train_params import TrainParams, train_command, train_options
 
 if TYPE_CHECKING:
     from tutor.sim.engine import NormStats, Progress, SimResult, Simulator, Workspace, simulate
@@ -70,7 +71,9 @@ __all__ = [
     "TrainParams",
     "estimated_seconds",
     "sim_command",
+    "sim_options",
     "train_command",
+    "train_options",
     "NormStats",
     "Progress",
     "SimResult",

@@ -104,17 +104,17 @@ class SimParams:
         return self.networks * self.inputs
 
 
-def sim_command(params: SimParams, command: str = "sim") -> str:
-    """The ``restutor sim`` (or ``lesion``) command line that reruns ``params``, naming
-    only what differs.
+def sim_options(params: SimParams) -> list[str]:
+    """The options of ``restutor sim`` (or ``lesion``) that rerun ``params``, naming only
+    what differs from the defaults.
 
     Floats are written with ``repr`` (the shortest text that reads back as the
-    same float), so the command parses back to exactly these parameters; each
+    same float), so the options parse back to exactly these parameters; each
     value is joined to its option with ``=`` so that argparse never mistakes a
     negative one (``-1e-05``) for an option.
     """
     defaults = SimParams()
-    words = ["restutor", command]
+    words = []
     for field in fields(SimParams):
         value = getattr(params, field.name)
         if value == getattr(defaults, field.name):
@@ -124,7 +124,12 @@ def sim_command(params: SimParams, command: str = "sim") -> str:
         else:
             text = repr(value) if isinstance(value, float) else str(value)
             words.append(f"--{field.name.replace('_', '-')}={text}")
-    return shlex.join(words)
+    return words
+
+
+def sim_command(params: SimParams, command: str = "sim") -> str:
+    """The ``restutor sim`` (or ``lesion``) command line that reruns ``params``."""
+    return shlex.join(["restutor", command, *sim_options(params)])
 
 
 def bytes_needed(params: SimParams, itemsize: int = DEFAULT_ITEMSIZE) -> int:

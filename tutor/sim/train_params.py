@@ -89,14 +89,19 @@ class TrainParams:
         }
 
 
-def train_command(params: TrainParams) -> str:
-    """The ``restutor train`` command line that reruns ``params``, naming only what differs."""
+def train_options(params: TrainParams) -> list[str]:
+    """The options of ``restutor train`` that rerun ``params``, naming only what differs."""
     defaults = TrainParams()
-    words = ["restutor", "train"]
+    words = []
     if params.depths != defaults.depths:
         words.append(f"--depths={','.join(map(str, params.depths))}")
     for name in ("width", "steps", "seed", "lr", "batch"):
         value = getattr(params, name)
         if value != getattr(defaults, name):
             words.append(f"--{name}={value!r}")
-    return " ".join(words)
+    return words
+
+
+def train_command(params: TrainParams) -> str:
+    """The ``restutor train`` command line that reruns ``params``."""
+    return " ".join(["restutor", "train", *train_options(params)])

@@ -33,6 +33,7 @@ from textual.widgets import Static, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tutor.lessons.model import Experiment
+from tutor.notes import Anchor
 from tutor.sim import (
     LabRun,
     LesionResult,
@@ -564,16 +565,11 @@ class LabScreen(BaseScreen):
         self.app.copy_to_clipboard(command)
         self.notify(command, title="Copied to the clipboard", markup=False)
 
-    def note_anchor(self):  # noqa: ANN201
+    def note_anchor(self) -> Anchor:
         """The lab's current tab and state, kept so the note can reopen them exactly."""
-        from tutor.notes import lab_anchor_data
-        from tutor.ui.screens.note_editor import Anchor
+        from tutor.notes import lab_anchor
 
-        command = self._command()
-        options = command.split(" ", 2)[2] if command.count(" ") >= 2 else "defaults"
-        anchor_id = options if self.experiment == "signal" else f"{self.experiment} {options}"
-        data = lab_anchor_data(self.experiment, self._state())
-        return Anchor("lab", anchor_id, command, data=data)
+        return lab_anchor(self.experiment, self._state())
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +21,9 @@ from tutor.ui.widgets.witness_view import WitnessView
 from tutor.ui.widgets.worked_example_view import WorkedExampleView
 
 SECTION_KEYS = [key for key, _ in md.SECTIONS]
+
+if TYPE_CHECKING:
+    from tutor.notes import Anchor
 
 
 class LessonScreen(BaseScreen):
@@ -117,9 +122,9 @@ class LessonScreen(BaseScreen):
     def action_open_lab(self) -> None:
         self._open_lab_state(self.lesson.sections.demo.opens)
 
-    def note_anchor(self):  # noqa: ANN201
+    def note_anchor(self) -> Anchor:
         """The focused code witness, the key equation on the Math section, else the concept."""
-        from tutor.ui.screens.note_editor import Anchor
+        from tutor.notes import Anchor
 
         lesson = self.lesson
         focused = self.focused

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,6 +14,9 @@ from textual.widgets import Static
 from tutor.ui.messages import OpenLesson
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.widgets.lesson_map import SECTIONS_PER_LESSON, LessonMap
+
+if TYPE_CHECKING:
+    from tutor.notes import Anchor
 
 
 class MapScreen(BaseScreen):
@@ -62,8 +67,8 @@ class MapScreen(BaseScreen):
     def _open(self, message: LessonMap.Opened) -> None:
         self.post_message(OpenLesson(message.lesson_id))
 
-    def note_anchor(self):  # noqa: ANN201
-        from tutor.ui.screens.note_editor import Anchor
+    def note_anchor(self) -> Anchor:
+        from tutor.notes import Anchor
 
         lesson = self.query_one(LessonMap).selected
         if lesson is None:

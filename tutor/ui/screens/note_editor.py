@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,30 +10,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
+from tutor.notes import Anchor
 from tutor.store import Note
 from tutor.ui.screens.base import TutorScreen
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """The exact object a note is about."""
-
-    kind: str
-    id: str
-    description: str
-    lesson_id: str | None = None
-    data: dict | None = field(default=None)
-
-    @property
-    def draft_key(self) -> str:
-        return f"note:{self.kind}:{self.id}"
-
-    @classmethod
-    def of(cls, note: Note) -> Anchor:
-        """The anchor a saved note already has."""
-        return cls(
-            note.anchor_kind, note.anchor_id, note.anchor_id, note.lesson_id, note.anchor_data
-        )
 
 
 class NoteEditor(TutorScreen, ModalScreen[Note | None]):

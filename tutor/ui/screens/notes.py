@@ -144,7 +144,8 @@ class NotesScreen(BaseScreen):
 
     def action_edit(self) -> None:
         """Rewrite the selected note; its anchor and its place in the history stay."""
-        from tutor.ui.screens.note_editor import Anchor, NoteEditor
+        from tutor.notes import Anchor
+        from tutor.ui.screens.note_editor import NoteEditor
 
         note = self.selected
         if note is not None:

@@ -8,6 +8,7 @@ item is recorded as a review (FSRS), half-typed answers are kept as drafts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -41,6 +42,9 @@ PLACEHOLDERS = {
 }
 #: How often a training item's progress is redrawn while the networks train.
 PROGRESS_EVERY_SECONDS = 0.2
+
+if TYPE_CHECKING:
+    from tutor.notes import Anchor
 
 
 class PracticeScreen(BaseScreen):
@@ -400,8 +404,8 @@ class PracticeScreen(BaseScreen):
         experiment = "lesion" if item.measure in LESION_VARIANTS else "signal"
         self.tutor.open_lab(SimParams(**lab.params), lab.title, experiment)  # type: ignore[arg-type]
 
-    def note_anchor(self):  # noqa: ANN201
-        from tutor.ui.screens.note_editor import Anchor
+    def note_anchor(self) -> Anchor:
+        from tutor.notes import Anchor
 
         if self.attempt is None:
             return None
