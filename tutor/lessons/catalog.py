@@ -116,7 +116,7 @@ def graph_problems(catalog: Catalog) -> list[Problem]:
                     f"'{lesson.bridge.next}'{_suggest(lesson.bridge.next, known)}",
                 )
             )
-    graph = {lesson_id: set() for lesson_id in known}
+    graph: dict[str, set[str]] = {lesson_id: set() for lesson_id in known}
     for before, after in edges(f.lesson for f in catalog.by_id.values() if f.lesson):
         if before in graph and after in graph and before != after:
             graph[before].add(after)

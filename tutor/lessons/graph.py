@@ -29,7 +29,7 @@ Node = TypeVar("Node", bound=LessonNode)
 
 def edges(lessons: Iterable[LessonNode]) -> set[tuple[str, str]]:
     """Prerequisite edges ``before → after``, from both ends' declarations."""
-    found = set()
+    found: set[tuple[str, str]] = set()
     for lesson in lessons:
         found.update((before, lesson.id) for before in lesson.prerequisites)
         found.update((lesson.id, after) for after in lesson.unlocks)

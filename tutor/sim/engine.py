@@ -102,17 +102,21 @@ class SimResult:
             "forward": self.forward.to_dict(),
             "backward": self.backward.to_dict(),
             "theory": {
-                "forward": _json_floats(self.theory_forward),
-                "backward": _json_floats(self.theory_backward),
+                "forward": _json_curve(self.theory_forward),
+                "backward": _json_curve(self.theory_backward),
             },
             "diverged_at": self.diverged_at,
         }
 
 
-def _json_floats(values: np.ndarray | None) -> list[float | None] | None:
-    if values is None:
-        return None
+def _json_floats(values: np.ndarray) -> list[float | None]:
+    """JSON has no NaN or infinity: a value that overflowed is written as null."""
     return [float(v) if math.isfinite(v) else None for v in values.tolist()]
+
+
+def _json_curve(values: np.ndarray | None) -> list[float | None] | None:
+    """A theory curve, or null where the theory is not offered."""
+    return None if values is None else _json_floats(values)
 
 
 class Simulator:
@@ -252,7 +256,9 @@ def propagate(
     if transposed is None:
         transposed = [np.ascontiguousarray(z.transpose(0, 2, 1)) for z in weights]
     with np.errstate(all="ignore"):
-        passes = _passes(params, weights, transposed, inputs, upstream, tick, inputs.dtype, space)
+        passes = _passes(
+            params, weights, transposed, inputs, upstream, tick, inputs.dtype.type, space
+        )
         if not (
             np.isfinite(passes.forward_norms).all() and np.isfinite(passes.backward_norms).all()
         ):
@@ -330,6 +336,7 @@ def _forward(
     np.vecdot(h, h, out=squares[0], dtype=norm_dtype)
     for layer in range(depth):
         if params.norm == "pre":
+            assert normed is not None and rms_all is not None
             rms = rms_all[layer] = _rms_from_squares(squares[layer], d, dtype)
             branch_in = np.divide(h, rms, out=normed[layer])
             u = np.matmul(branch_in, weights[layer])
@@ -337,16 +344,19 @@ def _forward(
             u = np.matmul(h, weights[layer])
         u *= scale
         if params.activation == "tanh":
+            assert slopes is not None
             np.tanh(u, out=u)
             np.square(u, out=slopes[layer])
             np.subtract(1, slopes[layer], out=slopes[layer])
         elif params.activation == "relu":
+            assert slopes is not None
             np.greater(u, 0, out=slopes[layer])
             np.maximum(u, 0, out=u)
         if params.residual:
             u *= alpha
             u += h
         if params.norm == "post":
+            assert normed is not None and rms_all is not None
             rms = rms_all[layer] = _rms_from_squares(np.vecdot(u, u), d, dtype)
             u = np.divide(u, rms, out=normed[layer + 1])
         h = u
@@ -377,11 +387,13 @@ def _backward(
     np.vecdot(g, g, out=squares[depth], dtype=norm_dtype)
     for layer in range(depth, 0, -1):
         if params.norm == "post":
+            assert normed is not None and rms_all is not None
             g = _through_rms_norm(g, normed[layer], rms_all[layer - 1])
         branch = g if slopes is None else slopes[layer - 1] * g
         down = np.matmul(branch, transposed[layer - 1])
         down *= gain
         if params.norm == "pre":
+            assert normed is not None and rms_all is not None
             down = _through_rms_norm(down, normed[layer - 1], rms_all[layer - 1])
         if params.residual:
             down += g

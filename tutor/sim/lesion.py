@@ -238,6 +238,7 @@ def _lesioned_outputs(
         live = states[:, :size]
         branch_in = live
         if params.norm == "pre":
+            assert normed is not None
             rms = _rms_from_squares(np.vecdot(live, live), d, dtype)
             branch_in = np.divide(live, rms, out=normed[:, :size])
         np.multiply(weights[layer - 1], scale, out=scaled)

@@ -76,14 +76,14 @@ class SimParams:
                 raise SimParamError(f"{name} must be an integer (got {value!r})")
             if not low <= value <= high:
                 raise SimParamError(f"{name} must be from {low} to {high:,} (got {value:,})")
-        for name, (low, high) in FLOAT_LIMITS.items():
+        for name, (least, most) in FLOAT_LIMITS.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise SimParamError(f"{name} must be a number (got {value!r})")
             if not math.isfinite(value):
                 raise SimParamError(f"{name} must be a finite number (got {value})")
-            if not low <= value <= high:
-                raise SimParamError(f"{name} must be from {low:g} to {high:g} (got {value:g})")
+            if not least <= value <= most:
+                raise SimParamError(f"{name} must be from {least:g} to {most:g} (got {value:g})")
             object.__setattr__(self, name, float(value))
         if self.activation not in ACTIVATIONS:
             raise SimParamError(

@@ -72,9 +72,9 @@ class TrainParams:
         lr = self.lr
         if isinstance(lr, bool) or not isinstance(lr, int | float) or not math.isfinite(lr):
             raise SimParamError(f"lr must be a finite number (got {lr!r})")
-        low, high = LR_LIMITS
-        if not low <= lr <= high:
-            raise SimParamError(f"lr must be from {low:g} to {high:g} (got {lr:g})")
+        least, most = LR_LIMITS
+        if not least <= lr <= most:
+            raise SimParamError(f"lr must be from {least:g} to {most:g} (got {lr:g})")
         object.__setattr__(self, "lr", float(lr))
 
     def to_dict(self) -> dict[str, object]:
