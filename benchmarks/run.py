@@ -35,7 +35,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tutor.sim import SimParams, Simulator, simulate
-from tutor.sim.engine import _LAYER_STREAM, NormStats, _generator
+from tutor.sim.engine import LAYER_STREAM, NormStats, stream
 
 DEFAULTS = SimParams()
 
@@ -85,7 +85,7 @@ def draw_serially(params: SimParams):
     out = []
     for layer in range(1, params.depth + 1):
         z = np.empty((params.networks, params.width, params.width), np.float32)
-        _generator(params.seed, _LAYER_STREAM, layer).standard_normal(out=z, dtype=np.float32)
+        stream(params.seed, LAYER_STREAM, layer).standard_normal(out=z, dtype=np.float32)
         out.append(z)
     return out
 

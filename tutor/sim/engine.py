@@ -28,10 +28,10 @@ RMS_EPS = 1e-6
 #: Reports ``(steps done, steps in all)`` as a run advances.
 Progress = Callable[[int, int], None]
 
-_INPUTS_STREAM, _UPSTREAM_STREAM, _LAYER_STREAM = 0, 1, 2
+INPUTS_STREAM, UPSTREAM_STREAM, LAYER_STREAM = 0, 1, 2
 
 
-def _generator(seed: int, *key: int) -> np.random.Generator:
+def stream(seed: int, *key: int) -> np.random.Generator:
     """An independent stream for one piece of the run (SFC64: NumPy's fastest)."""
     return np.random.Generator(np.random.SFC64(np.random.SeedSequence(seed, spawn_key=key)))
 
@@ -66,7 +66,7 @@ class NormStats:
         )
 
     def to_dict(self) -> dict[str, list[float | None]]:
-        return {name: _json_floats(getattr(self, name)) for name in self.__slots__}
+        return {name: json_floats(getattr(self, name)) for name in self.__slots__}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,14 +109,14 @@ class SimResult:
         }
 
 
-def _json_floats(values: np.ndarray) -> list[float | None]:
+def json_floats(values: np.ndarray) -> list[float | None]:
     """JSON has no NaN or infinity: a value that overflowed is written as null."""
     return [float(v) if math.isfinite(v) else None for v in values.tolist()]
 
 
 def _json_curve(values: np.ndarray | None) -> list[float | None] | None:
     """A theory curve, or null where the theory is not offered."""
-    return None if values is None else _json_floats(values)
+    return None if values is None else json_floats(values)
 
 
 class Simulator:
@@ -185,7 +185,7 @@ class Simulator:
 
         def draw(layer: int) -> tuple[np.ndarray, np.ndarray]:
             out = np.empty((networks, width, width), self.dtype)
-            _generator(seed, _LAYER_STREAM, layer).standard_normal(out=out, dtype=self.dtype)
+            stream(seed, LAYER_STREAM, layer).standard_normal(out=out, dtype=self.dtype)
             return out, np.ascontiguousarray(out.transpose(0, 2, 1))
 
         layers = _draw_pool().map(draw, range(first + 1, depth + 1))
@@ -199,8 +199,8 @@ class Simulator:
         if key == self._io_key:
             return
         shape = (params.networks, params.inputs, params.width)
-        self._inputs = _generator(params.seed, _INPUTS_STREAM).standard_normal(shape, self.dtype)
-        self._upstream = _generator(params.seed, _UPSTREAM_STREAM).standard_normal(
+        self._inputs = stream(params.seed, INPUTS_STREAM).standard_normal(shape, self.dtype)
+        self._upstream = stream(params.seed, UPSTREAM_STREAM).standard_normal(
             shape, self.dtype
         )
         self._io_key = key
@@ -337,7 +337,7 @@ def _forward(
     for layer in range(depth):
         if params.norm == "pre":
             assert normed is not None and rms_all is not None
-            rms = rms_all[layer] = _rms_from_squares(squares[layer], d, dtype)
+            rms = rms_all[layer] = rms_from_squares(squares[layer], d, dtype)
             branch_in = np.divide(h, rms, out=normed[layer])
             u = np.matmul(branch_in, weights[layer])
         else:
@@ -357,7 +357,7 @@ def _forward(
             u += h
         if params.norm == "post":
             assert normed is not None and rms_all is not None
-            rms = rms_all[layer] = _rms_from_squares(np.vecdot(u, u), d, dtype)
+            rms = rms_all[layer] = rms_from_squares(np.vecdot(u, u), d, dtype)
             u = np.divide(u, rms, out=normed[layer + 1])
         h = u
         np.vecdot(h, h, out=squares[layer + 1], dtype=norm_dtype)
@@ -403,7 +403,7 @@ def _backward(
     return squares.reshape(depth + 1, -1), g
 
 
-def _rms_from_squares(squares: np.ndarray, width: int, dtype: np.dtype) -> np.ndarray:
+def rms_from_squares(squares: np.ndarray, width: int, dtype: np.dtype) -> np.ndarray:
     """``sqrt(‖x‖²/d + ε)`` from squared norms ``(M, K)``, shaped ``(M, K, 1)`` for rows."""
     rms = np.sqrt(squares / width + RMS_EPS).astype(dtype, copy=False)
     return rms[:, :, None]

@@ -32,8 +32,8 @@ from tutor.sim.engine import (
     Progress,
     Simulator,
     Workspace,
-    _json_floats,
-    _rms_from_squares,
+    json_floats,
+    rms_from_squares,
 )
 from tutor.sim.params import DEFAULT_ITEMSIZE, SimParams, refuse_beyond_memory
 
@@ -71,8 +71,8 @@ class LesionResult:
         """Exactly the object ``restutor lesion --json`` prints."""
         return {
             "params": self.params.to_dict(),
-            "plain": _json_floats(self.plain),
-            "residual": _json_floats(self.residual),
+            "plain": json_floats(self.plain),
+            "residual": json_floats(self.residual),
             "paths": self.paths,
         }
 
@@ -239,7 +239,7 @@ def _lesioned_outputs(
         branch_in = live
         if params.norm == "pre":
             assert normed is not None
-            rms = _rms_from_squares(np.vecdot(live, live), d, dtype)
+            rms = rms_from_squares(np.vecdot(live, live), d, dtype)
             branch_in = np.divide(live, rms, out=normed[:, :size])
         np.multiply(weights[layer - 1], scale, out=scaled)
         u = other[:, :size]
@@ -252,7 +252,7 @@ def _lesioned_outputs(
             u *= alpha
             u += live
         if params.norm == "post":
-            u /= _rms_from_squares(np.vecdot(u, u), d, dtype)
+            u /= rms_from_squares(np.vecdot(u, u), d, dtype)
         other[:, born : born + k] = states[:, :k]  # copy `layer` is born: h_{layer-1} as it is
         states, other = other, states
         done += layer
