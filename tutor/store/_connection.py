@@ -14,11 +14,13 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from tutor.store._migrations import back_up, migrate, needs_backup, schema_version
 
 T = TypeVar("T")
+P = ParamSpec("P")
+S = TypeVar("S", bound="Tables")
 
 
 class StoreError(Exception):
@@ -35,12 +37,12 @@ def _failure(path: Path, error: sqlite3.OperationalError, doing: str) -> StoreEr
     return StoreError(f"cannot {doing} the database {path}: {error}")
 
 
-def writes(method: Callable[..., T]) -> Callable[..., T]:
+def writes(method: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]:
     """A write that fails (the file busy past the timeout, read-only, full) raises
     ``StoreError`` naming the file, so callers handle one exception, never a traceback."""
 
     @functools.wraps(method)
-    def wrapper(self: Tables, *args: object, **kwargs: object) -> T:
+    def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return method(self, *args, **kwargs)
         except sqlite3.OperationalError as error:

@@ -85,6 +85,7 @@ class Notes(Tables):
                 row,
             )
             note_id = cursor.lastrowid
+        assert note_id is not None  # set by every INSERT that went through
         note = self.note(note_id)
         assert note is not None
         return note
@@ -110,7 +111,8 @@ class Notes(Tables):
         prefixes, AND/OR/NOT); input that is not valid FTS5 is searched for as plain words
         instead of failing.
         """
-        clauses, args = [], []
+        clauses: list[str] = []
+        args: list[str] = []
         if lesson_id:
             clauses.append("n.lesson_id = ?")
             args.append(lesson_id)
