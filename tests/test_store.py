@@ -1,10 +1,41 @@
-"""The store: migrations, progress, and clear errors."""
+"""The store: its face, migrations, progress, and clear errors."""
 
+import inspect
+import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 
+import tutor
+import tutor.store
 from tutor.store import MIGRATIONS, Store, StoreError
+
+
+def test_every_public_name_resolves_and_is_listed():
+    """``__all__`` is the package's whole face: each name resolves, none is left out."""
+    for name in tutor.store.__all__:
+        assert getattr(tutor.store, name) is not None, name
+    public = {
+        name
+        for name, value in vars(tutor.store).items()
+        if not name.startswith("_") and not inspect.ismodule(value)
+    }
+    assert public == set(tutor.store.__all__)
+
+
+def test_only_the_store_speaks_sqlite():
+    """One package owns all SQL: ``sqlite3`` appears nowhere in the app outside it."""
+    package = Path(tutor.__file__).parent
+    benchmarks = Path(__file__).parents[1] / "benchmarks"
+    files = [*package.rglob("*.py"), *benchmarks.rglob("*.py")]
+    outside = [
+        str(path)
+        for path in files
+        if package / "store" not in path.parents
+        and re.search(r"\bsqlite3\b", path.read_text(encoding="utf-8"))
+    ]
+    assert len(files) > 10 and outside == []
 
 
 def test_a_new_database_is_migrated_to_the_latest_version(tmp_path):

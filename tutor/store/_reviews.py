@@ -1,0 +1,104 @@
+"""Review state: each practice item's scheduler card and the log of its reviews.
+
+The cards and logs are ``fsrs`` objects as JSON; ``tutor.practice`` owns what they mean,
+this module only keeps them (and the card before each review, so a review can be undone).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from tutor.store._connection import Tables, writes
+
+
+class Reviews(Tables):
+    def card(self, item_id: str) -> str | None:
+        """The item's card (JSON), or None if it was never reviewed."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT card FROM cards WHERE item_id = ?", (item_id,)
+            ).fetchone()
+        return row[0] if row else None
+
+    @writes
+    def record_review(
+        self,
+        *,
+        item_id: str,
+        lesson_id: str,
+        card: str,
+        due: str,
+        rating: int,
+        correct: bool,
+        nudges: int,
+        reviewed_at: str,
+        log: str,
+    ) -> None:
+        """Save the new card and its review log in one transaction (the old card kept for undo)."""
+        with self._lock, self._db:
+            before = self._db.execute(
+                "SELECT card FROM cards WHERE item_id = ?", (item_id,)
+            ).fetchone()
+            self._db.execute(
+                "INSERT INTO reviews (item_id, lesson_id, rating, correct, nudges, reviewed_at,"
+                " card_before, log) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    item_id,
+                    lesson_id,
+                    rating,
+                    int(correct),
+                    nudges,
+                    reviewed_at,
+                    before[0] if before else None,
+                    log,
+                ),
+            )
+            self._db.execute(
+                "INSERT INTO cards (item_id, lesson_id, card, due) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (item_id) DO UPDATE SET lesson_id = excluded.lesson_id,"
+                " card = excluded.card, due = excluded.due",
+                (item_id, lesson_id, card, due),
+            )
+
+    @writes
+    def undo_last_review(self) -> str | None:
+        """Take back the most recent review: its card returns to what it was. Its item id."""
+        with self._lock, self._db:
+            row = self._db.execute(
+                "SELECT id, item_id, card_before FROM reviews ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                return None
+            review_id, item_id, before = row
+            self._db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            if before is None:
+                self._db.execute("DELETE FROM cards WHERE item_id = ?", (item_id,))
+            else:
+                due = (
+                    datetime.fromisoformat(json.loads(before)["due"])
+                    .astimezone(UTC)
+                    .isoformat(timespec="seconds")
+                )
+                self._db.execute(
+                    "UPDATE cards SET card = ?, due = ? WHERE item_id = ?", (before, due, item_id)
+                )
+            return item_id
+
+    def due_cards(self, now: str) -> list[tuple[str, str, str]]:
+        """``(item_id, lesson_id, due)`` of every card due at ``now``, soonest first."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT item_id, lesson_id, due FROM cards WHERE due <= ? ORDER BY due, item_id",
+                (now,),
+            ).fetchall()
+
+    def cards(self) -> list[tuple[str, str, str]]:
+        """``(item_id, lesson_id, card JSON)`` of every item ever reviewed."""
+        with self._lock:
+            return self._db.execute("SELECT item_id, lesson_id, card FROM cards").fetchall()
+
+    def next_due(self) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT MIN(due) FROM cards").fetchone()
+        return row[0] if row else None
