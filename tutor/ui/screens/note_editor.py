@@ -37,7 +37,7 @@ class NoteEditor(TutorScreen, ModalScreen[Note | None]):
 
     def __init__(self, anchor: Anchor, note: Note | None = None) -> None:
         super().__init__()
-        self.anchor = anchor
+        self.anchored_to = anchor
         self.note = note
         # An edit's draft is the note's own, so it never mixes with a new note's on the anchor.
         self.draft_key = f"note-edit:{note.uid}" if note else anchor.draft_key
@@ -47,7 +47,7 @@ class NoteEditor(TutorScreen, ModalScreen[Note | None]):
         title = f"Note {self.note.id}, on" if self.note else "Note on"
         with Vertical():
             yield Static(
-                f"[b]{title}[/b] {self.anchor.kind}: {self.anchor.description}", markup=True
+                f"[b]{title}[/b] {self.anchored_to.kind}: {self.anchored_to.description}", markup=True
             )
             yield TextArea(draft.get("body", ""), id="note-body")
             yield Input(
@@ -107,7 +107,7 @@ class NoteEditor(TutorScreen, ModalScreen[Note | None]):
                 store.update_note, self.note.id, fields["body"], tags, fields["next"]
             )
         else:
-            anchor = self.anchor
+            anchor = self.anchored_to
             note = self.tutor.safely(
                 store.add_note,
                 fields["body"],
