@@ -124,6 +124,38 @@ async def test_a_predict_sim_item_runs_the_engine_after_the_commit(tmp_path):
         assert app.screen.params == SimParams(**item.lab.params)
 
 
+async def test_a_failed_experiment_says_so_in_place_and_lets_the_learner_move_on(
+    tmp_path, monkeypatch
+):
+    from tutor.practice import measures
+    from tutor.ui.widgets.prediction_evidence import PredictionEvidence
+
+    def broken(params, measure_name):
+        raise MemoryError("needs [bold]more[/bold] memory")
+
+    monkeypatch.setattr(measures, "run_lab_state", broken)
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "predict-sim")
+        await pilot.pause()
+        if item.choices:
+            await pilot.press("enter")
+        else:
+            screen.query_one("#answer").value = "1"
+            await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        evidence = screen.query_one(PredictionEvidence)
+        assert "Running" not in evidence.status  # never left at "Running…"
+        assert "MemoryError: needs [bold]more[/bold] memory" in evidence.status  # not markup
+        assert "[bold]more" in evidence.query_one("#evidence-status").content.plain
+        assert evidence.has_class("-failed") and screen.attempt.grade is None
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert screen.attempt.item.id != item.id and not screen.query(PredictionEvidence)
+
+
 async def test_difficulty_filters_and_drafts(tmp_path):
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
@@ -216,6 +248,7 @@ async def test_the_stats_view_from_the_map(tmp_path):
 async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_tab(tmp_path):
     from tutor.practice.measures import train_params
     from tutor.ui.screens.lab import LabScreen
+    from tutor.ui.widgets.prediction_evidence import PredictionEvidence
     from tutor.ui.widgets.prediction_plot import PredictionPlot
 
     app = make_app(tmp_path / "db")
@@ -224,7 +257,7 @@ async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_
         item = go_to(screen, "predict-train")
         await pilot.pause()
         await pilot.press("enter")  # commit the first choice
-        assert "Training the networks" in screen.query_one("#feedback").source
+        assert "Training the networks" in screen.query_one(PredictionEvidence).status
         await app.workers.wait_for_complete()
         await pilot.pause()
         grade = screen.attempt.grade
@@ -237,6 +270,25 @@ async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_
         assert isinstance(app.screen, LabScreen) and app.screen.experiment == "train"
         assert app.screen.train_params == train_params(item.train)
         app.screen.action_cancel_training()  # not awaited: it may be cancelled before it starts
+
+
+async def test_moving_on_while_the_networks_train_cancels_the_training(tmp_path):
+    from textual.worker import WorkerState
+
+    from tutor.ui.widgets.prediction_evidence import PredictionEvidence
+
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "predict-train")
+        await pilot.pause()
+        await pilot.press("enter")
+        [worker] = [w for w in app.workers if w.group == "evidence"]
+        await pilot.press("right_square_bracket")  # nothing committed yet: free to move on
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert worker.state is WorkerState.CANCELLED
+        assert screen.attempt.item.id != item.id and not screen.query(PredictionEvidence)
 
 
 async def test_a_lesion_prediction_is_graded_on_the_lesion_and_opens_the_lesion_tab(tmp_path):

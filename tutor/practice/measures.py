@@ -8,6 +8,7 @@ and the practice screen both measure through here, so what is graded is what is 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -20,12 +21,17 @@ if TYPE_CHECKING:
 LESION_VARIANTS = {"lesion_plain_median": "plain", "lesion_residual_median": "residual"}
 
 
-def run_lab_state(params: dict[str, object], measure_name: str) -> SimResult | LesionResult:
+def run_lab_state(params: Mapping[str, object], measure_name: str) -> SimResult | LesionResult:
     """Run the experiment a lab-state measure needs (unspecified fields keep the lab defaults)."""
     from tutor.sim import lesion_blocks, simulate
 
-    sim_params = SimParams(**params)  # type: ignore[arg-type]
-    return lesion_blocks(sim_params) if measure_name in LESION_VARIANTS else simulate(sim_params)
+    setup = sim_params(params)
+    return lesion_blocks(setup) if measure_name in LESION_VARIANTS else simulate(setup)
+
+
+def sim_params(fields: Mapping[str, object]) -> SimParams:
+    """A lab state's simulator setup (the fields not given keep the lab's defaults)."""
+    return SimParams(**fields)  # type: ignore[arg-type]
 
 
 def measure(result: SimResult | LesionResult, name: str) -> float | None:
@@ -48,7 +54,7 @@ def measure(result: SimResult | LesionResult, name: str) -> float | None:
     raise ValueError(f"unknown measure {name!r}")
 
 
-def train_params(fields: dict[str, object]) -> TrainParams:
+def train_params(fields: Mapping[str, object]) -> TrainParams:
     """An item's training setup (the fields not given keep `restutor train`'s defaults)."""
     return TrainParams(**fields)  # type: ignore[arg-type]
 

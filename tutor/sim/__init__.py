@@ -4,9 +4,9 @@ Pure NumPy; imports nothing of the UI. This module is the package's face: the CL
 the UI and the practice code import from here, never from the modules behind it.
 See ``engine`` for the model and ``theory`` for the mean-field curves drawn beside
 it, ``lesion`` for the delete-one-block experiment, ``trainer`` for the degradation
-experiment and ``lab_run`` for the lab's paired runs. The engine, the lesion and the
-trainer (and NumPy) load on first use, so code that only needs the parameters starts
-fast.
+experiment (``mlp`` for its networks and optimizer) and ``lab_run`` for the lab's
+paired runs. The engine, the lesion and the trainer (and NumPy) load on first use, so
+code that only needs the parameters starts fast.
 """
 
 from importlib import import_module
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from tutor.sim.lab_run import LabProgress, LabRun, run_both, skip_toggled
     from tutor.sim.lesion import LesionResult, lesion_blocks, path_counts
     from tutor.sim.lesion import estimated_seconds as estimated_lesion_seconds
+    from tutor.sim.mlp import SAMPLES
     from tutor.sim.trainer import (
-        SAMPLES,
         TrainResult,
         TrainRun,
         finding,
@@ -54,7 +54,7 @@ _LAZY = {
     "estimated_lesion_seconds": ("lesion", "estimated_seconds"),
     "lesion_blocks": ("lesion", "lesion_blocks"),
     "path_counts": ("lesion", "path_counts"),
-    "SAMPLES": ("trainer", "SAMPLES"),
+    "SAMPLES": ("mlp", "SAMPLES"),
     "TrainResult": ("trainer", "TrainResult"),
     "TrainRun": ("trainer", "TrainRun"),
     "finding": ("trainer", "finding"),

@@ -6,6 +6,11 @@ keeps gradients as columns (``Z gᵀ``), so neither product needs a transpose.
 The standard-normal draws ``Z_l`` are kept unscaled (``W_l = σ_w/√d · Z_lᵀ``);
 the scale is applied to the much smaller pre-activations, so a new ``σ_w``,
 like a new alpha, activation, skip toggle or norm placement, reuses them.
+
+Kept in one module on purpose: the forward pass leaves exactly the tape (``_Forward``,
+the ``Workspace`` buffers) that the backward pass reads, and the ``Simulator``'s cache
+feeds both, so splitting it would cut one algorithm in half (only the ~60 lines of
+result types separate cleanly, and moving them would not make the math shorter).
 """
 
 from __future__ import annotations

@@ -3,24 +3,32 @@
 The order is the session's (``tutor.practice.session``): nothing is revealed
 before a prediction is committed, and the keys that reveal say so. Each finished
 item is recorded as a review (FSRS), half-typed answers are kept as drafts.
+
+This screen keeps that flow (commit, nudges, answer, grade, schedule). A prediction's
+evidence (its experiment, run in a worker, then drawn) is ``PredictionEvidence``; how
+an attempt reads is ``AttemptFeedback``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
-from tutor.lessons.model import Prediction
+from tutor.lessons.model import (
+    ChoiceItem,
+    NumberItem,
+    Prediction,
+    PredictSimItem,
+    PredictTrainItem,
+    TextItem,
+)
 from tutor.practice.grading import (
     Grade,
     NotANumber,
@@ -32,7 +40,8 @@ from tutor.practice.grading import (
 )
 from tutor.practice.session import DIFFICULTIES, Attempt, NotYet, Session
 from tutor.ui.screens.base import BaseScreen
-from tutor.ui.widgets.prediction_plot import PredictionPlot
+from tutor.ui.widgets.attempt_feedback import AttemptFeedback
+from tutor.ui.widgets.prediction_evidence import PredictionEvidence
 
 PLACEHOLDERS = {
     "number": "your number (0.2, 1/5 or 2e-1), then Enter",
@@ -40,8 +49,6 @@ PLACEHOLDERS = {
     "predict-sim": "your predicted value, then Enter",
     "predict-train": "your predicted value, then Enter",
 }
-#: How often a training item's progress is redrawn while the networks train.
-PROGRESS_EVERY_SECONDS = 0.2
 
 if TYPE_CHECKING:
     from tutor.notes import Anchor
@@ -64,29 +71,13 @@ class PracticeScreen(BaseScreen):
         Binding("escape", "back", "Back"),
     ]
 
-    @dataclass
-    class Measured(Message):
-        """What the experiment measured for a prediction item, and the run as evidence
-        (a ``SimResult``, ``LesionResult`` or ``TrainResult``)."""
-
-        item_id: str
-        value: float | None
-        result: object
-
-    @dataclass
-    class Training(Message):
-        """How far a training item's networks have got."""
-
-        item_id: str
-        text: str
-
     def __init__(self, session: Session, title: str) -> None:
         super().__init__()
         self.session = session
         self.LOCATION = title
         self.attempt: Attempt | None = None
         self.recorded = False
-        self._pending: tuple[str, int | str] = ("", "")  # a prediction waiting for the engine
+        self._pending: tuple[str, int | str] = ("", "")  # a prediction waiting for its evidence
 
     def compose_content(self) -> ComposeResult:
         yield Static(id="practice-status")
@@ -94,7 +85,7 @@ class PracticeScreen(BaseScreen):
             yield Markdown(id="prompt")
             yield OptionList(id="choices")
             yield Input(id="answer")
-            yield Markdown(id="feedback")
+            yield AttemptFeedback(id="feedback")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -103,13 +94,11 @@ class PracticeScreen(BaseScreen):
     # -- showing -------------------------------------------------------------------
 
     def show_item(self) -> None:
-        self.workers.cancel_group(self, "practice")  # an experiment for the item left behind
+        self.query(PredictionEvidence).remove()  # and its experiment, if still running
         self.attempt = self.session.current()
         self.recorded = False
         choices, answer = self.query_one("#choices", OptionList), self.query_one("#answer", Input)
-        feedback = self.query_one("#feedback", Markdown)
-        feedback.update("")
-        self.query(PredictionPlot).remove()
+        self.query_one("#feedback", AttemptFeedback).update("")
         if self.attempt is None:
             self.query_one("#prompt", Markdown).update(self._empty_text())
             choices.display = answer.display = False
@@ -119,7 +108,7 @@ class PracticeScreen(BaseScreen):
         self.query_one("#prompt", Markdown).update(
             f"*{item.difficulty} · {item.kind}*\n\n{item.prompt.strip()}"
         )
-        options = list(getattr(item, "choices", []) or [])
+        options = item.choices if isinstance(item, ChoiceItem | Prediction) else []
         choices.display = bool(options)
         answer.display = not options
         choices.disabled = answer.disabled = False
@@ -161,35 +150,8 @@ class PracticeScreen(BaseScreen):
         )
 
     def _show_feedback(self) -> None:
-        attempt = self.attempt
-        assert attempt is not None and attempt.grade is not None
-        item = attempt.item
-        verdict = "✓" if attempt.grade.correct else "✗"
-        parts = [f"**You committed:** {attempt.committed}"]
-        if item.kind == "text":
-            grade = attempt.grade
-            parts.append(f"Key ideas found: {', '.join(grade.covered) or 'none'}")
-            if grade.missing:
-                parts.append(f"Not found: {', '.join(grade.missing)}")
-        else:
-            parts.append(f"{verdict} {attempt.grade.message}")
-        for number in range(attempt.nudges_shown):
-            parts.append(f"**Nudge {number + 1}.** {item.nudges[number].strip()}")
-        if attempt.answer_shown:
-            parts += [
-                f"**Answer.** {item.answer.strip()}",
-                f"**Why.** {item.reasoning.strip()}",
-                f"**The common wrong answer:** {item.wrong_answer.answer} — "
-                f"{item.wrong_answer.why.strip()}",
-                "**Check yourself:**\n\n" + "\n".join(f"- [ ] {r}" for r in item.rubric),
-            ]
-            if attempt.needs_self_check:
-                parts.append("*Did your answer have it? `y` yes, `x` no.*")
-            else:
-                parts.append("*`]` for the next item.*")
-        else:
-            parts.append("*`g` for a nudge, `a` for the answer.*")
-        self.query_one("#feedback", Markdown).update("\n\n".join(parts))
+        assert self.attempt is not None
+        self.query_one("#feedback", AttemptFeedback).show(self.attempt)
 
     # -- committing ----------------------------------------------------------------
 
@@ -198,12 +160,11 @@ class PracticeScreen(BaseScreen):
         attempt = self.attempt
         if attempt is None or attempt.committed is not None:
             return
-        index = int(event.option.id or 0)
-        label = attempt.item.choices[index]  # type: ignore[union-attr]
-        if attempt.item.kind == "choice":
-            self._commit(label, grade_choice(attempt.item, index))  # type: ignore[arg-type]
-        else:
-            self._commit_prediction(label, index)
+        item, index = attempt.item, int(event.option.id or 0)
+        if isinstance(item, ChoiceItem):
+            self._commit(item.choices[index], grade_choice(item, index))
+        elif isinstance(item, Prediction):
+            self._commit_prediction(item, item.choices[index], index)
 
     @on(Input.Submitted, "#answer")
     def _typed(self, event: Input.Submitted) -> None:
@@ -212,13 +173,12 @@ class PracticeScreen(BaseScreen):
             return
         item = attempt.item
         try:
-            if item.kind == "number":
-                self._commit(event.value, grade_number(item, event.value))  # type: ignore[arg-type]
-            elif item.kind == "text":
-                self._commit(event.value, grade_text(item, event.value))  # type: ignore[arg-type]
-            else:
-                parse_number(event.value)
-                self._commit_prediction(event.value, event.value)
+            if isinstance(item, NumberItem):
+                self._commit(event.value, grade_number(item, event.value))
+            elif isinstance(item, TextItem):
+                self._commit(event.value, grade_text(item, event.value))
+            elif isinstance(item, Prediction):
+                self._commit_prediction(item, event.value, event.value)
         except NotANumber as error:
             self.notify(str(error), severity="warning")
 
@@ -234,71 +194,30 @@ class PracticeScreen(BaseScreen):
         self._store_draft("")
         self.query_one("#practice-body").focus()
 
-    def _commit_prediction(self, shown: str, answer: int | str) -> None:
-        """Lock the prediction in, then let the engine run the item's lab state."""
-        assert self.attempt is not None
+    def _commit_prediction(
+        self, item: PredictSimItem | PredictTrainItem, shown: str, answer: int | str
+    ) -> None:
+        """Lock the prediction in (a choice's index or the typed number), then gather the
+        evidence: the item's experiment runs, and ``_measured`` grades what it measured."""
+        prediction = item.bounds[answer] if isinstance(answer, int) else parse_number(answer)
         self._pending = (shown, answer)
         self._lock_inputs()
-        doing = "Training the networks" if self.attempt.item.kind == "predict-train" else "Running"
-        self.query_one("#feedback", Markdown).update(f"**You committed:** {shown}\n\n*{doing}…*")
-        self._measure(self.attempt.item)
+        self.query_one("#feedback", AttemptFeedback).committed(shown)
+        self.query_one("#practice-body").mount(
+            PredictionEvidence(item, prediction), after="#feedback"
+        )
 
-    @work(thread=True, exclusive=True, group="practice", exit_on_error=False)
-    def _measure(self, item: Prediction) -> None:
-        from tutor.practice import measures
-
-        if item.kind == "predict-train":
-            result = self._train(item)
-            if result is None:
-                return  # the learner moved on: the worker was cancelled
-            value = measures.train_measure(result, item.measure)
-        else:
-            result = measures.run_lab_state(item.lab.params, item.measure)
-            value = measures.measure(result, item.measure)
-        self.post_message(self.Measured(item.id, value, result))
-
-    def _train(self, item: Prediction) -> object | None:
-        """Train the item's networks, reporting progress; None if cancelled on the way."""
-        from tutor.practice.measures import train_params
-        from tutor.sim import paced, training
-
-        worker = get_current_worker()
-        for result in paced(training(train_params(item.train)), PROGRESS_EVERY_SECONDS):
-            if worker.is_cancelled:
-                return None
-            if result.complete:
-                return result
-            percent = 100 * result.done // result.total
-            self.post_message(self.Training(item.id, f"Training the networks… {percent}%"))
-        return None  # no snapshots: nothing was trained
-
-    @on(Training)
-    def _training(self, message: Training) -> None:
-        attempt = self.attempt
-        if attempt is not None and attempt.item.id == message.item_id and attempt.grade is None:
-            self.query_one("#feedback", Markdown).update(
-                f"**You committed:** {self._pending[0]}\n\n*{message.text}*"
-            )
-
-    @on(Measured)
-    def _measured(self, message: Measured) -> None:
+    @on(PredictionEvidence.Measured)
+    def _measured(self, message: PredictionEvidence.Measured) -> None:
         attempt = self.attempt
         if attempt is None or attempt.item.id != message.item_id:
             return
-        shown, answer = self._pending
         item = attempt.item
-        grade = grade_prediction(item, answer, message.value)  # type: ignore[arg-type]
-        attempt.commit(shown, grade)
+        if not isinstance(item, Prediction):
+            return
+        shown, answer = self._pending
+        attempt.commit(shown, grade_prediction(item, answer, message.value))
         self._show_feedback()
-        prediction = (
-            tuple(item.bounds[answer])
-            if isinstance(answer, int)  # type: ignore[union-attr]
-            else parse_number(answer)
-        )
-        self.query_one("#practice-body").mount(
-            PredictionPlot(message.result, item.measure, prediction),  # type: ignore[union-attr, arg-type]
-            after="#feedback",
-        )
 
     # -- revealing -----------------------------------------------------------------
 
@@ -391,20 +310,16 @@ class PracticeScreen(BaseScreen):
         if attempt.committed is None:
             self._refuse(NotYet("commit a prediction first: the lab would give it away"))
             return
-        item = attempt.item
-        if item.kind == "predict-train":
-            from tutor.practice.measures import train_params
+        from tutor.practice.measures import sim_params, train_params
 
+        item = attempt.item
+        if isinstance(item, PredictTrainItem):
             self.tutor.open_lab(train_params(item.train), "from practice", "train")
             return
-        from tutor.practice.measures import LESION_VARIANTS
-        from tutor.sim import SimParams
+        # The lesson model checks that a lab state's tab fits its measure (lesion or signal).
+        self.tutor.open_lab(sim_params(item.lab.params), item.lab.title, item.lab.experiment)
 
-        lab = item.lab
-        experiment = "lesion" if item.measure in LESION_VARIANTS else "signal"
-        self.tutor.open_lab(SimParams(**lab.params), lab.title, experiment)  # type: ignore[arg-type]
-
-    def note_anchor(self) -> Anchor:
+    def note_anchor(self) -> Anchor | None:
         from tutor.notes import Anchor
 
         if self.attempt is None:

@@ -1,0 +1,49 @@
+"""How an attempt reads once it is committed: the verdict (for a written answer, the key
+ideas found), the nudges asked for, then the answer, the reasoning, the common wrong
+answer and the self-check, and which key comes next. The screen decides when; this
+widget only says it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.widgets import Markdown
+
+if TYPE_CHECKING:
+    from tutor.practice.session import Attempt
+
+
+class AttemptFeedback(Markdown):
+    def committed(self, shown: str) -> None:
+        """A prediction locked in, its evidence still to come."""
+        self.update(f"**You committed:** {shown}")
+
+    def show(self, attempt: Attempt) -> None:
+        """Everything the graded ``attempt`` has revealed so far."""
+        grade = attempt.grade
+        assert grade is not None, "feedback comes after the grade"
+        item = attempt.item
+        parts = [f"**You committed:** {attempt.committed}"]
+        if item.kind == "text":
+            parts.append(f"Key ideas found: {', '.join(grade.covered) or 'none'}")
+            if grade.missing:
+                parts.append(f"Not found: {', '.join(grade.missing)}")
+        else:
+            parts.append(f"{'✓' if grade.correct else '✗'} {grade.message}")
+        for number in range(attempt.nudges_shown):
+            parts.append(f"**Nudge {number + 1}.** {item.nudges[number].strip()}")
+        if attempt.answer_shown:
+            parts += [
+                f"**Answer.** {item.answer.strip()}",
+                f"**Why.** {item.reasoning.strip()}",
+                f"**The common wrong answer:** {item.wrong_answer.answer} — "
+                f"{item.wrong_answer.why.strip()}",
+                "**Check yourself:**\n\n" + "\n".join(f"- [ ] {r}" for r in item.rubric),
+            ]
+            if attempt.needs_self_check:
+                parts.append("*Did your answer have it? `y` yes, `x` no.*")
+            else:
+                parts.append("*`]` for the next item.*")
+        else:
+            parts.append("*`g` for a nudge, `a` for the answer.*")
+        self.update("\n\n".join(parts))

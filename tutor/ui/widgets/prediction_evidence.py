@@ -1,0 +1,145 @@
+"""The evidence a committed prediction gets: the experiment its item names, run in a
+thread worker (the lab state's signal or lesion, or the networks trained), then drawn
+with the prediction marked (``PredictionPlot``).
+
+The widget owns that worker and its one failure handler. While the experiment runs, a
+line says so (training says how far it has got); if it fails, the same line says what
+went wrong and how to move on, so the screen is never left at "Running…". What was
+measured goes up to the screen as ``PredictionEvidence.Measured``, and the screen grades.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from tutor.lessons.model import PredictSimItem, PredictTrainItem
+from tutor.ui.widgets.prediction_plot import PredictionPlot
+
+if TYPE_CHECKING:
+    from tutor.sim import LesionResult, SimResult, TrainResult
+
+#: How often a training item's progress is redrawn while the networks train.
+PROGRESS_EVERY_SECONDS = 0.2
+
+
+class PredictionEvidence(Vertical):
+    DEFAULT_CSS = """
+    PredictionEvidence {
+        height: auto;
+    }
+    PredictionEvidence > #evidence-status {
+        margin: 1 0 0 0;
+        text-style: italic;
+    }
+    PredictionEvidence.-failed > #evidence-status {
+        color: $text-error;
+        text-style: none;
+    }
+    """
+
+    #: The line shown while the experiment runs, or why it failed.
+    status: reactive[str] = reactive("")
+
+    @dataclass
+    class Measured(Message):
+        """What the experiment measured for the item (None where there is no value, e.g.
+        a run that diverged), and the run itself as the evidence."""
+
+        item_id: str
+        value: float | None
+        result: SimResult | LesionResult | TrainResult
+
+    @dataclass
+    class Progress(Message, bubble=False):
+        """How far the networks have got (from the worker to the widget only)."""
+
+        text: str
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, PredictionEvidence.Progress)
+
+    def __init__(
+        self,
+        item: PredictSimItem | PredictTrainItem,
+        prediction: float | tuple[float, float],
+    ) -> None:
+        super().__init__()
+        self.item, self.prediction = item, prediction
+        doing = "Training the networks" if isinstance(item, PredictTrainItem) else "Running"
+        self.set_reactive(PredictionEvidence.status, f"{doing}…")
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.status), id="evidence-status")
+
+    def on_mount(self) -> None:
+        self._measure(self.item)
+
+    def watch_status(self, status: str) -> None:
+        self.query_one("#evidence-status", Static).update(Text(status))
+
+    # -- the worker (it only posts messages) -----------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="evidence")
+    def _measure(self, item: PredictSimItem | PredictTrainItem) -> None:
+        from tutor.practice import measures
+
+        result: SimResult | LesionResult | TrainResult
+        if isinstance(item, PredictTrainItem):
+            trained = self._train(item)
+            if trained is None:
+                return  # the learner moved on: the worker was cancelled
+            result, value = trained, measures.train_measure(trained, item.measure)
+        else:
+            ran = measures.run_lab_state(item.lab.params, item.measure)
+            result, value = ran, measures.measure(ran, item.measure)
+        self.post_message(self.Measured(item.id, value, result))
+
+    def _train(self, item: PredictTrainItem) -> TrainResult | None:
+        """Train the item's networks, reporting progress; None if cancelled on the way."""
+        from tutor.practice.measures import train_params
+        from tutor.sim import paced, training
+
+        worker = get_current_worker()
+        for result in paced(training(train_params(item.train)), PROGRESS_EVERY_SECONDS):
+            if worker.is_cancelled:
+                return None
+            if result.complete:
+                return result
+            percent = 100 * result.done // result.total
+            self.post_message(self.Progress(f"Training the networks… {percent}%"))
+        raise RuntimeError("training ended without a finished experiment")
+
+    # -- what the worker reports ---------------------------------------------------------
+
+    @on(Progress)
+    def _progress(self, message: Progress) -> None:
+        if not self.has_class("-failed"):
+            self.status = message.text
+
+    @on(Measured)
+    def _draw(self, message: Measured) -> None:
+        """Draw the run with the prediction marked; the message goes on up to be graded."""
+        self.query_one("#evidence-status").display = False
+        self.mount(PredictionPlot(message.result, self.item.measure, self.prediction))
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        """The one place the worker's failure is reported: in place of the running line."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        self.add_class("-failed")
+        self.status = (
+            f"The experiment failed ({type(error).__name__}: {error}), so this prediction "
+            "cannot be graded. ] moves on to the next item."
+        )
