@@ -242,15 +242,15 @@ def finding(result: TrainResult) -> str:
             return f"ends {ratio:.3g}× higher"
         return f"ends {1 / ratio:.3g}× lower"
 
-    plain, residual = ratios[False], ratios[True]
+    plain_ratio, residual_ratio = ratios[False], ratios[True]
     sentence = (
-        f"Going from {shallow} to {deep} layers, the plain network {how(plain)} and the "
-        f"residual network {how(residual)} in training loss: "
+        f"Going from {shallow} to {deep} layers, the plain network {how(plain_ratio)} and the "
+        f"residual network {how(residual_ratio)} in training loss: "
     )
-    if plain > 1 and residual <= 1:
+    if plain_ratio > 1 and residual_ratio <= 1:
         return sentence + "depth made the plain network worse but not the residual one."
-    if plain > 1:
+    if plain_ratio > 1:
         return sentence + "depth hurt both here."
-    if residual <= 1:
+    if residual_ratio <= 1:
         return sentence + "depth did not hurt either here (try more depth or other settings)."
     return sentence + "only the residual network got worse with depth here."
