@@ -46,9 +46,8 @@ class NoteEditor(TutorScreen, ModalScreen[Note | None]):
         draft = self._load_draft()
         title = f"Note {self.note.id}, on" if self.note else "Note on"
         with Vertical():
-            yield Static(
-                f"[b]{title}[/b] {self.anchored_to.kind}: {self.anchored_to.description}", markup=True
-            )
+            anchor = self.anchored_to
+            yield Static(f"[b]{title}[/b] {anchor.kind}: {anchor.description}", markup=True)
             yield TextArea(draft.get("body", ""), id="note-body")
             yield Input(
                 draft.get("tags", ""), placeholder="tags, separated by spaces", id="note-tags"
