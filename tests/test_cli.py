@@ -159,13 +159,13 @@ def test_headless_commands_never_import_textual():
 
 def test_the_progress_bar_never_writes_to_stdout(capsys):
     # stdout may be a pipe carrying --json while stderr is the terminal.
-    from tutor.cli import _progress_bar
+    from tutor.cli.terminal import progress_bar
 
-    with _progress_bar(True) as progress:
+    with progress_bar(True) as progress:
         progress(3, 10)
         progress(10, 10)
     assert capsys.readouterr().out == ""
-    with _progress_bar(False) as progress:
+    with progress_bar(False) as progress:
         assert progress is None
 
 

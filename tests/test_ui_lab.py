@@ -17,7 +17,7 @@ from textual.widget import Widget
 import tutor.sim.params as sim_params
 from tests.strategies import small_params
 from tests.ui_app import make_app
-from tutor.cli import _sim_params, build_parser
+from tutor.cli import params_from_command
 from tutor.plot import draw_norm_panel
 from tutor.sim import SimParams, Simulator, run_both, simulate, skip_toggled
 from tutor.sim.params import sim_command
@@ -67,9 +67,8 @@ async def select(pilot, field: str) -> None:
 
 def parse_command(command: str) -> SimParams:
     """Read a ``restutor sim`` command back through the real CLI parser."""
-    words = shlex.split(command)
-    assert words[:2] == ["restutor", "sim"]
-    return _sim_params(build_parser().parse_args(words[1:]))
+    assert shlex.split(command)[:2] == ["restutor", "sim"]
+    return params_from_command(command)
 
 
 # -- the pure parts -------------------------------------------------------------

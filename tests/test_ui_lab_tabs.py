@@ -10,7 +10,7 @@ from textual.worker import WorkerFailed
 
 from tests.test_ui_lab import SIZE, LabApp, settle
 from tests.ui_app import make_app
-from tutor.cli import _train_params, build_parser
+from tutor.cli import params_from_command
 from tutor.sim import SimParams, TrainParams, lesion_blocks
 from tutor.ui.screens.lab import LabScreen
 
@@ -149,7 +149,7 @@ async def test_c_copies_the_command_of_the_tab_showing():
         await pilot.press("right_square_bracket", "x", "c")
         words = shlex.split(app.clipboard)
         assert words[:2] == ["restutor", "train"]
-        assert _train_params(build_parser().parse_args(words[1:])) == app.lab.train_params
+        assert params_from_command(app.clipboard) == app.lab.train_params
         await app.workers.wait_for_complete()
 
 

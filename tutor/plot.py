@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from tutor.sim import SimParams, SimResult
+from tutor.sim import SimResult
+
+# Text helpers that live in tutor.sim.words (the CLI and the lab share them, plot or not),
+# re-exported so that ``from tutor.plot import format_value`` keeps working.
+from tutor.sim import format_percent as format_percent
+from tutor.sim import format_value as format_value
+from tutor.sim import lesion_summary as lesion_summary
+from tutor.sim import variant_name as variant_name
 
 if TYPE_CHECKING:
     from tutor.sim.lesion import LesionResult
@@ -67,11 +74,6 @@ INKS: dict[str, Ink] = {
     "counterpart": Ink("gray", 8, "braille", "·", "⠒"),
     "cursor": Ink("magenta", 5, "", "", "│"),
 }
-
-
-def variant_name(params: SimParams) -> str:
-    """``residual`` or ``plain``: how legends and readouts name a run."""
-    return "residual" if params.residual else "plain"
 
 
 def _panel_series(
@@ -140,11 +142,6 @@ def draw_norm_panel(
     fig.title(title)
     fig.xlabel("layer l")
     fig.xlim(0, result.params.depth)
-
-
-def format_value(value: float) -> str:
-    """A norm or ratio for a readout: 4 significant digits, a dash where it overflowed."""
-    return f"{value:.4g}" if math.isfinite(value) else "—"
 
 
 def render_sim(result: SimResult, width: int, height: int, color: bool) -> str:
@@ -381,34 +378,6 @@ def _integer_xticks(fig: Any, first: int, last: int) -> None:
     ticks = sorted({round(first + (last - first) * q) for q in (0, 0.25, 0.5, 0.75, 1)})
     fig.xticks(ticks, [str(t) for t in ticks])
     fig.xlim(first - 0.5, last + 0.5)
-
-
-def format_percent(value: float) -> str:
-    """A relative change as a percentage: 1430%, 143%, 13.3%, 0.42%, 3.1e-05%; a dash for none."""
-    if not math.isfinite(value):
-        return "—"
-    percent = 100 * value
-    if percent >= 100 or percent == 0:
-        return f"{percent:.0f}%"
-    return f"{percent:.3g}%" if percent >= 1e-3 else f"{percent:.1e}%"
-
-
-def lesion_summary(result: LesionResult) -> str:
-    """The experiment in one line: the worst residual lesion against the typical plain one."""
-    residual = result.residual[np.isfinite(result.residual)]
-    plain = result.plain[np.isfinite(result.plain)]
-    parts = [
-        f"deleting one residual block moves the output by at most {format_percent(residual.max())}"
-        if residual.size
-        else "no ratio for the residual stack (its output overflowed or vanished)",
-        f"deleting one plain layer by a median of {format_percent(float(np.median(plain)))}"
-        if plain.size
-        else "no ratio for the plain stack (its output overflowed or vanished)",
-    ]
-    missing = int(np.isnan(result.plain).sum() + np.isnan(result.residual).sum())
-    if residual.size and plain.size and missing:
-        parts.append(f"{missing} lesion(s) gave no ratio (the output overflowed or vanished)")
-    return "; ".join(parts)
 
 
 def render_lesion(result: LesionResult, width: int, height: int, color: bool = False) -> str:

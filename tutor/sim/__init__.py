@@ -4,9 +4,10 @@ Pure NumPy; imports nothing of the UI. This module is the package's face: the CL
 the UI and the practice code import from here, never from the modules behind it.
 See ``engine`` for the model and ``theory`` for the mean-field curves drawn beside
 it, ``lesion`` for the delete-one-block experiment, ``trainer`` for the degradation
-experiment (``mlp`` for its networks and optimizer) and ``lab_run`` for the lab's
-paired runs. The engine, the lesion and the trainer (and NumPy) load on first use, so
-code that only needs the parameters starts fast.
+experiment (``mlp`` for its networks and optimizer), ``lab_run`` for the lab's paired
+runs and ``words`` for how the CLI and the lab write a run down. The engine, the lesion
+and the trainer (and NumPy) load on first use, so code that only needs the parameters
+starts fast.
 """
 
 from importlib import import_module
@@ -22,6 +23,19 @@ from tutor.sim.params import (
     sim_options,
 )
 from tutor.sim.train_params import TrainParams, train_command, train_options
+from tutor.sim.words import (
+    LAB_MEMORY_KNOBS,
+    SIM_MEMORY_KNOBS,
+    TRAIN_MEMORY_KNOBS,
+    describe_ensemble,
+    describe_network,
+    describe_training,
+    format_percent,
+    format_value,
+    lesion_summary,
+    not_enough_memory,
+    variant_name,
+)
 
 if TYPE_CHECKING:
     from tutor.sim.engine import NormStats, Progress, SimResult, Simulator, Workspace, simulate
@@ -74,6 +88,17 @@ __all__ = [
     "sim_options",
     "train_command",
     "train_options",
+    "LAB_MEMORY_KNOBS",
+    "SIM_MEMORY_KNOBS",
+    "TRAIN_MEMORY_KNOBS",
+    "describe_ensemble",
+    "describe_network",
+    "describe_training",
+    "format_percent",
+    "format_value",
+    "lesion_summary",
+    "not_enough_memory",
+    "variant_name",
     "NormStats",
     "Progress",
     "SimResult",

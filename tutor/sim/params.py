@@ -12,6 +12,8 @@ import shlex
 from dataclasses import asdict, dataclass, fields
 from typing import Literal
 
+from tutor.sim.words import SIM_MEMORY_KNOBS
+
 Activation = Literal["tanh", "relu", "linear"]
 Norm = Literal["none", "pre", "post"]
 
@@ -172,7 +174,7 @@ def refuse_beyond_memory(need: int, what: str) -> None:
     if have is not None and need > 0.8 * have:
         raise SimParamError(
             f"this {what} needs about {_human(need)} of memory but only {_human(have)} is "
-            "available; lower depth, width, networks or inputs"
+            f"available; lower {SIM_MEMORY_KNOBS}"
         )
 
 

@@ -407,7 +407,7 @@ class LabScreen(BaseScreen):
     def _show_lesion(self, message: LesionFinished) -> None:
         if message.result.params != self.lesion_params:
             return  # a newer lesion is on its way
-        from tutor.plot import lesion_summary
+        from tutor.sim import lesion_summary
 
         self.lesion = message.result
         self.lesion_status = lesion_summary(message.result)

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tutor.sim import ACTIVATIONS, NORMS, SimParams, TrainParams
+from tutor.sim import ACTIVATIONS, NORMS, SimParams, TrainParams, describe_ensemble
 
 # fmt: off
 #: Depths worth visiting: dense where the curves change fast, sparse up to 1,000.
@@ -97,7 +97,7 @@ TRAIN_KNOBS: tuple[Knob, ...] = (
 
 
 def ensemble_caption(params: SimParams) -> str:
-    return f"{params.networks} networks × {params.inputs} inputs"
+    return describe_ensemble(params)
 
 
 def training_caption(params: TrainParams) -> str:

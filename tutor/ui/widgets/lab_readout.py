@@ -9,8 +9,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tutor.plot import format_value, variant_name
-from tutor.sim import LabRun, SimResult
+from tutor.sim import LabRun, SimResult, format_value, variant_name
 
 
 def _theory_shown(result: SimResult) -> str:

@@ -9,8 +9,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
-from tutor.plot import INKS, PANEL_TITLES, Which, draw_norm_panel, variant_name
-from tutor.sim import LabRun
+from tutor.plot import INKS, PANEL_TITLES, Which, draw_norm_panel
+from tutor.sim import LabRun, variant_name
 
 #: Below this many rows a panel drops its x-axis label.
 SHORT_PLOT_HEIGHT = 12

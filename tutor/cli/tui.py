@@ -1,0 +1,38 @@
+"""Opening the Textual app: the map, a lesson, or the review screen.
+
+The only module of the CLI that imports Textual, and only inside ``run_tui``, after the
+lesson id is checked and a terminal is found: a headless command never loads the UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tutor import paths
+from tutor.cli.options import lesson_dirs
+from tutor.cli.parser import UsageError
+
+
+def run_tui(args: argparse.Namespace, lesson_id: str | None, review: bool = False) -> int:
+    """Open the tutor on the map, on ``lesson_id``, or (``review``) on the review screen."""
+    from tutor.lessons.index import read_index
+
+    summaries = read_index(lesson_dirs(args), cache=paths.cache_dir() / "lesson-index.json")
+    ids = sorted(s.id for s in summaries)
+    if not summaries:
+        raise UsageError("no lessons found on the lesson path (see 'restutor validate')")
+    if lesson_id is not None and lesson_id not in ids:
+        import difflib
+
+        close = difflib.get_close_matches(lesson_id, ids, n=3, cutoff=0.4)
+        hint = f"; did you mean: {', '.join(close)}?" if close else ""
+        known = "" if close else f"; lessons: {', '.join(ids)}"
+        raise UsageError(f"no lesson '{lesson_id}'{hint}{known}")
+    if not sys.stdout.isatty():
+        raise UsageError("the tutor needs a terminal; headless commands: sim, validate, glossary")
+    from tutor.ui.app import RestutorApp
+
+    db = paths.db_path(getattr(args, "db", None))
+    RestutorApp(summaries, db, lesson_id, start_review=review).run()
+    return 0
