@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
@@ -185,20 +185,22 @@ def draw_prediction(
     predicted lesion change as a line across the per-block changes. Training curves
     carry no mark: the prediction compares their ends, which the feedback states.
     """
+    # The measure says which experiment ran, so it also says which result this is.
     marks = prediction if isinstance(prediction, tuple) else (prediction,)
     ink = "red" if color else "default"
     if measure.startswith("lesion_"):
-        draw_lesion(fig, result, color)  # type: ignore[arg-type]
+        draw_lesion(fig, cast("LesionResult", result), color)
         for value in marks:
             if 0 < value < LESION_MARK_LIMIT:  # an open-ended range has no top to draw
                 fig.hline(value, ink)
         fig.title("output change when block k is deleted — your prediction in red")
         return
     if measure not in _MEASURE_PANEL:
-        draw_training(fig, result, color)  # type: ignore[arg-type]
+        draw_training(fig, cast("TrainResult", result), color)
         return
     which, reference_end = _MEASURE_PANEL[measure]
-    draw_norm_panel(fig, result, which, color, legend=True)  # type: ignore[arg-type]
+    result = cast(SimResult, result)
+    draw_norm_panel(fig, result, which, color, legend=True)
     if measure == "diverged_at":
         for layer in marks:
             if 0 <= layer <= result.params.depth:
