@@ -19,3 +19,13 @@ def isolated_data(tmp_path, monkeypatch):
     monkeypatch.setenv("RESTUTOR_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("NO_COLOR", "1")
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def hand_driven_lab_clock(monkeypatch):
+    """No lab timer runs on the wall clock in a test: each pane gets a ``ManualClock``
+    (``pane.clock``), whose timers fire only when the test ticks them."""
+    from tests.pilot import ManualClock
+    from tutor.ui.screens.lab import LabPane
+
+    monkeypatch.setattr(LabPane, "CLOCK", ManualClock)
