@@ -27,8 +27,8 @@ from textual.app import App
 
 from tutor.plot import draw_norm_panel
 from tutor.sim import SimParams, Simulator, run_both
-from tutor.ui.screens import lab as lab_screen
 from tutor.ui.screens.lab import LabScreen
+from tutor.ui.screens.lab import signal as signal_pane
 from tutor.ui.widgets.lab_controls import KNOBS
 from tutor.ui.widgets.norm_plot import NormPlot
 
@@ -47,7 +47,7 @@ KEYS = {
 class _RenderWatch:
     """Notes what each panel last rendered and when, and how long the parts took.
 
-    Wraps ``NormPlot.render`` and the lab's ``run_both`` (as the worker calls it).
+    Wraps ``NormPlot.render`` and the Signal tab's ``run_both`` (as its worker calls it).
     """
 
     def __init__(self) -> None:
@@ -55,7 +55,7 @@ class _RenderWatch:
         self.changed = asyncio.Event()
         self.simulate_ms: list[float] = []
         self.render_ms: list[float] = []
-        render_panel, simulate = NormPlot.render, lab_screen.run_both
+        render_panel, simulate = NormPlot.render, signal_pane.run_both
 
         def render(plot: NormPlot):
             start = time.perf_counter()
@@ -72,7 +72,7 @@ class _RenderWatch:
             return result
 
         NormPlot.render = render  # type: ignore[method-assign]
-        lab_screen.run_both = run_both_timed
+        signal_pane.run_both = run_both_timed
 
     async def both_show(self, screen: LabScreen) -> float:
         """Wait until both panels have rendered the current run; return when the last did."""
@@ -109,7 +109,7 @@ async def key_to_plot(watch: _RenderWatch) -> dict[str, KeyTimings]:
         assert isinstance(screen, LabScreen)
         await watch.both_show(screen)
         for name, (field, keys) in KEYS.items():
-            while screen.selected != KNOB_ROWS[field]:
+            while screen.signal.selected != KNOB_ROWS[field]:
                 await pilot.press("down")
             kind = timings[name] = KeyTimings()
             for index in range(SAMPLES + 2):  # the first two warm the path up

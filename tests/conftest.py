@@ -21,6 +21,16 @@ def isolated_data(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def hand_driven_lab_clock(monkeypatch):
+    """No lab timer runs on the wall clock in a test: each pane gets a ``ManualClock``
+    (``pane.clock``), whose timers fire only when the test ticks them."""
+    from tests.pilot import ManualClock
+    from tutor.ui.screens.lab import LabPane
+
+    monkeypatch.setattr(LabPane, "CLOCK", ManualClock)
+
+
 def pytest_collection_modifyitems(items):
     """A snapshot test is marked ``snapshot``: its SVG baseline is drawn by the newest
     Textual, so the dependency-floor run (``.ci/run``) leaves it out."""

@@ -1,4 +1,9 @@
-"""The lab screen: every footer key, the worker's results, the copied command, a snapshot."""
+"""The lab screen: every footer key, the worker's results, the copied command, a snapshot.
+
+Nothing here waits on the wall clock: each test waits for the state it is about
+(``wait_for``), and the layer cursor's player runs on a hand-driven clock (the
+``hand_driven_lab_clock`` fixture in ``conftest``), ticked by the test.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +20,15 @@ from textual.notifications import Notify
 from textual.widget import Widget
 
 import tutor.sim.params as sim_params
+from tests.pilot import ManualClock, press, wait_for
 from tests.strategies import small_params
 from tests.ui_app import make_app
 from tutor.cli import params_from_command
 from tutor.plot import draw_norm_panel
 from tutor.sim import SimParams, Simulator, run_both, simulate, skip_toggled
 from tutor.sim.params import sim_command
-from tutor.ui.screens.lab import LabScreen
+from tutor.ui.screens.lab import LAYERS_PER_SECOND, LabScreen, SignalPane
+from tutor.ui.screens.lab.signal import REVEAL_PENDING_AFTER_SECONDS
 from tutor.ui.widgets.lab_controls import DEPTHS, KNOBS, LabControls, along, cycle
 from tutor.ui.widgets.lab_readout import LabReadout
 from tutor.ui.widgets.norm_plot import NormPlot
@@ -44,11 +51,21 @@ class LabApp(App[None]):
         self.push_screen(self.lab)
 
 
-async def settle(pilot) -> None:
-    """Wait for the simulation worker, then for its message and the repaint it causes."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+def drawn(lab: LabScreen) -> bool:
+    """Whether the plots show a run of the parameters in the panel."""
+    return lab.run is not None and lab.run.params == lab.params
+
+
+async def run_drawn(pilot, lab: LabScreen | None = None) -> None:
+    """Wait until the lab's plots show its current parameters."""
+    lab = lab or pilot.app.lab
+    await wait_for(pilot, lambda: drawn(lab), "the plots show the current parameters")
+
+
+def clock(lab: LabScreen) -> ManualClock:
+    """The Signal tab's hand-driven clock (its player is ``clock(lab).interval``)."""
+    assert isinstance(lab.signal.clock, ManualClock)
+    return lab.signal.clock
 
 
 def text_of(widget: Widget) -> str:
@@ -60,9 +77,9 @@ def text_of(widget: Widget) -> str:
 
 async def select(pilot, field: str) -> None:
     """Move the parameter selection to ``field`` with the arrow keys."""
-    screen = pilot.app.lab
-    while screen.selected != KNOB_ROWS[field]:
-        await pilot.press("down")
+    signal = pilot.app.lab.signal
+    while signal.selected != KNOB_ROWS[field]:
+        await press(pilot, "down")
 
 
 def parse_command(command: str) -> SimParams:
@@ -128,6 +145,13 @@ def test_sim_command_parses_back_to_the_same_params(params):
     assert parse_command(sim_command(params)) == params
 
 
+def test_the_lab_packages_public_names_resolve():
+    import tutor.ui.screens.lab as lab
+
+    assert all(getattr(lab, name, None) is not None for name in lab.__all__)
+    assert set(lab.EXPERIMENTS) == set(LabScreen(SimParams()).panes)
+
+
 # -- opening ----------------------------------------------------------------------
 
 
@@ -144,7 +168,7 @@ async def test_opening_params_are_shown_and_run():
     )
     app = LabApp(params, title="Residual connections: demo")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await run_drawn(pilot)
         panel = text_of(app.lab.query_one(LabControls))
         for shown in ("24", "64", "0.5", "relu", "1.4", "pre", "off", "7"):
             assert shown in panel
@@ -160,17 +184,20 @@ async def test_the_app_opens_the_lab_and_escape_returns(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         below = app.screen
         app.open_lab(SimParams(depth=12), "from a test")
-        await settle(pilot)
-        assert isinstance(app.screen, LabScreen)
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, LabScreen) and drawn(app.screen),
+            "the lab is open and has drawn its first run",
+        )
         assert app.screen.run.params.depth == 12
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert app.screen is below
 
 
 async def test_plots_draw_the_current_run():
     app = LabApp()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await run_drawn(pilot)
         for plot in app.lab.query(NormPlot):
             assert plot.run is app.lab.run
             assert "across depth" in text_of(plot)
@@ -212,13 +239,15 @@ def test_every_footer_key_is_tested():
 async def test_up_and_down_select_a_parameter_and_wrap():
     app = LabApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("down", "down")
-        assert app.lab.selected == 2
+        await run_drawn(pilot)
+        signal = app.lab.signal
+        await press(pilot, "down", "down")
+        assert signal.selected == 2
         assert "▸ alpha" in text_of(app.lab.query_one(LabControls))
-        await pilot.press("up", "up", "up")
-        assert app.lab.selected == len(KNOBS) - 1
-        await pilot.press("j", "k", "k")
-        assert app.lab.selected == len(KNOBS) - 2
+        await press(pilot, "up", "up", "up")
+        assert signal.selected == len(KNOBS) - 1
+        await press(pilot, "j", "k", "k")
+        assert signal.selected == len(KNOBS) - 2
 
 
 @pytest.mark.parametrize(
@@ -246,37 +275,55 @@ async def test_up_and_down_select_a_parameter_and_wrap():
 async def test_left_and_right_change_the_selected_parameter(field, key, expected):
     app = LabApp()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await run_drawn(pilot)
         await select(pilot, field)
-        await pilot.press(key)
+        await press(pilot, key)
         assert getattr(app.lab.params, field) == expected
-        await settle(pilot)
+        await run_drawn(pilot)
         assert getattr(app.lab.run.params, field) == expected  # the plots follow
         shown = KNOBS[KNOB_ROWS[field]].show(expected)
         assert f"◂ {shown} ▸" in text_of(app.lab.query_one(LabControls))
 
 
+async def test_a_slow_run_shows_its_parameters_at_once_marked_computing():
+    app = LabApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await run_drawn(pilot)
+        lab = app.lab
+        await select(pilot, "alpha")
+        with lab.simulator_lock:  # the new run waits for the simulator: it stays pending
+            await press(pilot, "right")
+            [reveal] = clock(lab).pending()
+            assert reveal.seconds == REVEAL_PENDING_AFTER_SECONDS
+            assert "◂ 0.2 ▸" in text_of(lab.query_one(LabControls))  # not yet
+            reveal.tick()
+            panel = text_of(lab.query_one(LabControls))
+            assert "◂ 0.25 ▸" in panel and "computing…" in panel
+        await run_drawn(pilot)
+        assert lab.signal.status == "" and lab.signal.panel_params == lab.params
+
+
 async def test_t_toggles_the_skip_connection_and_swaps_the_emphasis():
     app = LabApp()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
+        await run_drawn(pilot)
+        await press(pilot, "t")
+        await run_drawn(pilot)
         assert app.lab.run.current.params.residual is False
         assert app.lab.run.counterpart.params.residual is True
         assert "plain rms" in text_of(app.lab.query_one("PlotLegend"))
-        await pilot.press("t")
-        await settle(pilot)
+        await press(pilot, "t")
+        await run_drawn(pilot)
         assert app.lab.run.current.params.residual is True
 
 
 async def test_r_reseeds():
     app = LabApp()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await run_drawn(pilot)
         before = app.lab.run.current.forward.rms
-        await pilot.press("r")
-        await settle(pilot)
+        await press(pilot, "r")
+        await run_drawn(pilot)
         assert app.lab.run.params.seed == 1
         assert app.lab.run.current.forward.rms.tolist() != before.tolist()
 
@@ -285,9 +332,9 @@ async def test_c_copies_a_command_that_reruns_the_lab():
     seen = []
     app = LabApp()
     async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
-        await settle(pilot)
+        await run_drawn(pilot)
         await select(pilot, "alpha")
-        await pilot.press("right", "t", "c")
+        await press(pilot, "right", "t", "c")
         assert app.clipboard == "restutor sim --alpha=0.25 --plain"
         assert parse_command(app.clipboard) == app.lab.params
         notes = [m.notification.message for m in seen if isinstance(m, Notify)]
@@ -298,44 +345,48 @@ async def test_0_goes_back_to_the_opening_state():
     opening = SimParams(depth=24, alpha=0.5)
     app = LabApp(opening)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("right", "t", "r", "full_stop", "0")
-        await settle(pilot)
+        await run_drawn(pilot)
+        await press(pilot, "right", "t", "r", "full_stop")
+        assert app.lab.params != opening and app.lab.signal.cursor == 1
+        await press(pilot, "0")
+        await run_drawn(pilot)
         assert app.lab.params == opening
         assert app.lab.run.params == opening
-        assert app.lab.cursor == 0
+        assert app.lab.signal.cursor == 0
 
 
 async def test_comma_and_full_stop_step_the_layer_cursor():
     app = LabApp(SimParams(depth=4))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("full_stop", "full_stop")
-        assert app.lab.cursor == 2
+        await run_drawn(pilot)
+        signal = app.lab.signal
+        await press(pilot, "full_stop", "full_stop")
+        assert signal.cursor == 2
         assert all(plot.cursor == 2 for plot in app.lab.query(NormPlot))
         readout = text_of(app.lab.query_one(LabReadout))
         assert "layer 2 of 4" in readout
         rms = app.lab.run.current.forward.rms[2]
         assert f"{rms:.4g}" in readout
-        await pilot.press("comma", "comma", "comma")
-        assert app.lab.cursor == 0
-        await pilot.press(*["full_stop"] * 6)
-        assert app.lab.cursor == 4
+        await press(pilot, "comma", "comma", "comma")
+        assert signal.cursor == 0
+        await press(pilot, *["full_stop"] * 6)
+        assert signal.cursor == 4
 
 
 async def test_space_plays_and_pauses_the_cursor():
     app = LabApp()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("space")
-        assert app.lab.playing and app.lab._player._active.is_set()
-        app.lab._player.pause()  # from here the ticks are driven by hand: no wall-clock waits
-        app.lab.cursor = 0
-        app.lab._advance()
-        app.lab._advance()
-        assert app.lab.cursor == 2
-        await pilot.press("space")
-        assert not app.lab.playing and not app.lab._player._active.is_set()
+        await run_drawn(pilot)
+        signal, player = app.lab.signal, clock(app.lab).interval
+        assert not player.active
+        await press(pilot, "space")
+        assert signal.playing and player.active
+        player.tick(2)
+        assert signal.cursor == 2
+        await press(pilot, "space")
+        assert not signal.playing and not player.active
+        player.tick()  # a paused player moves nothing
+        assert signal.cursor == 2
         await pilot.pause()
         assert "paused" in text_of(app.lab.query_one(LabReadout))
 
@@ -343,13 +394,13 @@ async def test_space_plays_and_pauses_the_cursor():
 async def test_play_stops_at_the_last_layer_and_restarts_from_the_first():
     app = LabApp(SimParams(depth=3))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("space")
-        for _ in range(5):
-            app.lab._advance()
-        assert app.lab.cursor == 3 and not app.lab.playing
-        await pilot.press("space")
-        assert app.lab.playing and app.lab.cursor < 3
+        await run_drawn(pilot)
+        signal, player = app.lab.signal, clock(app.lab).interval
+        await press(pilot, "space")
+        player.tick(5)
+        assert signal.cursor == 3 and not signal.playing and not player.active
+        await press(pilot, "space")
+        assert signal.playing and player.active and signal.cursor == 0
 
 
 @pytest.mark.parametrize(
@@ -358,24 +409,23 @@ async def test_play_stops_at_the_last_layer_and_restarts_from_the_first():
 async def test_1_2_3_set_the_speed(key, speed, layers_per_tick):
     app = LabApp(SimParams(depth=200))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press(key, "space")
-        assert app.lab.speed == speed
-        ticks_per_second = min(speed * 10, 10)
-        assert app.lab._player._interval == pytest.approx(1 / ticks_per_second)
-        app.lab._player.pause()  # ticks by hand from here
-        app.lab.cursor = 0
-        app.lab._advance()
-        app.lab._advance()
-        await pilot.press("space")
-        assert app.lab.cursor == 2 * layers_per_tick
+        await run_drawn(pilot)
+        signal = app.lab.signal
+        await press(pilot, key, "space")
+        assert signal.speed == speed
+        player = clock(app.lab).interval  # a new player at the new pace
+        assert player.seconds == pytest.approx(1 / min(speed * LAYERS_PER_SECOND, 10))
+        player.tick(2)
+        await press(pilot, "space")
+        assert signal.cursor == 2 * layers_per_tick
         assert f"at {speed:g}×" in text_of(app.lab.query_one(LabReadout))
 
 
 async def test_escape_goes_back_to_the_screen_below():
     app = LabApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.lab and app.lab.is_mounted, "lab open")
+        await press(pilot, "escape")
         assert not isinstance(app.screen, LabScreen)
 
 
@@ -386,24 +436,23 @@ async def test_a_burst_of_keys_collapses_to_the_last_params():
     seen = []
     app = LabApp()
     async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
-        await settle(pilot)
+        await run_drawn(pilot)
         await select(pilot, "depth")
-        await pilot.press(*["right"] * 8)
-        await settle(pilot)
+        await press(pilot, *["right"] * 8)
+        await run_drawn(pilot)
         assert app.lab.params.depth == 256
-        assert app.lab.run.params == app.lab.params
-        finished = [m for m in seen if isinstance(m, LabScreen.SimFinished)]
+        finished = [m for m in seen if isinstance(m, SignalPane.SimFinished)]
         assert finished[-1].run.params == app.lab.params
 
 
 async def test_a_stale_result_is_ignored():
     app = LabApp()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await run_drawn(pilot)
         shown = app.lab.run
         stale = run_both(Simulator(), dataclasses.replace(app.lab.params, alpha=1.0))
-        app.lab.post_message(LabScreen.SimFinished(stale))
-        await pilot.pause()
+        app.lab.signal.post_message(SignalPane.SimFinished(stale))
+        await pilot.pause()  # handles every message queued before it
         assert app.lab.run is shown
 
 
@@ -411,26 +460,30 @@ async def test_a_run_that_cannot_fit_is_refused_with_a_message(monkeypatch):
     seen = []
     app = LabApp()
     async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
-        await settle(pilot)
+        await run_drawn(pilot)
         shown = app.lab.run
         monkeypatch.setattr(sim_params, "SMALL_RUN_BYTES", 0)
         monkeypatch.setattr(sim_params, "available_memory", lambda: 1000)
         await select(pilot, "alpha")
-        await pilot.press("right")
-        await settle(pilot)
-        notes = [m.notification for m in seen if isinstance(m, Notify)]
-        assert any(n.severity == "error" and "memory" in n.message for n in notes)
-        assert app.lab.params == shown.params  # the panel agrees with the plots again
-        assert app.lab.run is shown
+        await press(pilot, "right")
+
+        def refused() -> bool:
+            notes = [m.notification for m in seen if isinstance(m, Notify)]
+            return any(n.severity == "error" and "memory" in n.message for n in notes)
+
+        await wait_for(pilot, refused, "a notification that the run does not fit")
+        await wait_for(pilot, lambda: app.lab.params == shown.params, "the panel reverts")
+        assert app.lab.run is shown  # the panel agrees with the plots again
 
 
 async def test_a_run_too_slow_for_the_lab_is_refused_before_it_starts():
     seen = []
     app = LabApp(SimParams(depth=1000, width=512))
     async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await wait_for(pilot, lambda: app.lab.signal.is_mounted, "the lab is open")
+        app.lab.signal.stop()  # not the slow opening run
         await select(pilot, "width")
-        app.lab.workers.cancel_group(app.lab, "sim")
-        await pilot.press("right")
+        await press(pilot, "right")
         assert app.lab.params.width == 512
         notes = [m.notification for m in seen if isinstance(m, Notify)]
         assert any("Too slow" in (n.title or "") for n in notes)
@@ -439,20 +492,17 @@ async def test_a_run_too_slow_for_the_lab_is_refused_before_it_starts():
 async def test_small_terminals_do_not_crash():
     app = LabApp()
     async with app.run_test(size=(60, 16)) as pilot:
-        await settle(pilot)
-        await pilot.press("right", "t", "space")
+        await run_drawn(pilot)
+        await press(pilot, "right", "t", "space")
         await pilot.resize_terminal(30, 10)
         await pilot.pause()
         await pilot.resize_terminal(60, 16)
-        await settle(pilot)
-        assert app.lab.run.params == app.lab.params
+        await run_drawn(pilot)
+        assert app.lab.signal.playing and app.lab.run.params == app.lab.params
 
 
 # -- snapshot ---------------------------------------------------------------------------
 
 
 def test_snapshot_lab_defaults(snap_compare):
-    async def first_run_drawn(pilot):
-        await settle(pilot)
-
-    assert snap_compare(LabApp(), terminal_size=SIZE, run_before=first_run_drawn)
+    assert snap_compare(LabApp(), terminal_size=SIZE, run_before=run_drawn)

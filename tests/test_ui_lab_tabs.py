@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import shlex
+import time
 
 import numpy as np
-from textual.worker import WorkerFailed
+from textual import actions
+from textual.worker import get_current_worker
 
-from tests.test_ui_lab import SIZE, LabApp, settle
+import tutor.ui.screens.lab.train as train_module
+from tests.pilot import press, wait_for
+from tests.test_ui_lab import SIZE, LabApp, run_drawn
 from tests.ui_app import make_app
 from tutor.cli import params_from_command
 from tutor.sim import SimParams, TrainParams, lesion_blocks
-from tutor.ui.screens.lab import LabScreen
+from tutor.ui.screens.lab import LabScreen, LesionPane, TrainPane
 
 SMALL_TRAINING = TrainParams(depths=(2, 4), width=8, steps=20)
 
@@ -24,79 +27,107 @@ class TabApp(LabApp):
 
 
 def footer_actions(lab: LabScreen) -> set[str]:
-    """The actions the footer offers on the current tab."""
-    return {
-        binding.action.split("(")[0]
-        for binding in LabScreen.BINDINGS
-        if binding.show and lab.check_action(binding.action.split("(")[0], ()) is True
-    }
+    """The actions the footer offers on the current tab (a tab's own by their names there)."""
+    offered = set()
+    for active in lab.active_bindings.values():
+        if active.binding.show:
+            _, name, parameters = actions.parse(active.binding.action)
+            offered.add(actions.parse(parameters[0])[1] if name == "pane" else name)
+    return offered
+
+
+def lesioned(lab: LabScreen) -> bool:
+    """Whether the Lesion tab shows the lesion of the network in the panel."""
+    return lab.lesion.result is not None and lab.lesion.result.params == lab.lesion.params
+
+
+def trained(lab: LabScreen) -> bool:
+    """Whether the Train tab shows its setup, trained to the end."""
+    result = lab.train.result
+    return result is not None and result.complete and result.params == lab.train.params
 
 
 async def test_brackets_step_through_the_tabs_and_each_tab_offers_its_own_keys():
     app = TabApp(train=SMALL_TRAINING)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await run_drawn(pilot)
         lab = app.lab
         assert lab.experiment == "signal" and "play" in footer_actions(lab)
-        await pilot.press("right_square_bracket")
-        assert lab.experiment == "lesion"
+        await press(pilot, "right_square_bracket")
+        assert lab.experiment == "lesion" and lab.pane is lab.lesion
         assert lab.query_one("#lab-tabs").active == "lesion"
         assert {"play", "train", "toggle_skip"}.isdisjoint(footer_actions(lab))
-        assert {"select", "change", "copy_command"} <= footer_actions(lab)
-        await pilot.press("right_square_bracket")
+        assert {"select", "change", "copy_command", "reseed", "reset"} <= footer_actions(lab)
+        await press(pilot, "right_square_bracket")
         assert lab.experiment == "train"
         assert "toggle_skip" not in footer_actions(lab) and "train" in footer_actions(lab)
-        await pilot.press("right_square_bracket")
+        await press(pilot, "right_square_bracket")
         assert lab.experiment == "signal"
-        await pilot.press("left_square_bracket")
+        await press(pilot, "left_square_bracket")
         assert lab.experiment == "train"
-        await settle(pilot)
+        await wait_for(pilot, lambda: trained(lab), "the first visit trains")
 
 
 async def test_the_lesion_tab_deletes_each_block_of_the_network_on_screen():
     params = SimParams(depth=12, width=32)
     app = TabApp("lesion", params)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        lesion = app.lab.lesion
-        assert lesion is not None and lesion.params == params
+        await wait_for(pilot, lambda: lesioned(app.lab), "the lesion of the opening network")
+        lesion = app.lab.lesion.result
+        assert lesion.params == params
         expected = lesion_blocks(params)
         np.testing.assert_allclose(lesion.residual, expected.residual, rtol=1e-5)
         np.testing.assert_allclose(lesion.plain, expected.plain, rtol=1e-5)
         summary = str(app.lab.query_one("#lesion-summary").render())
         assert "deleting one residual block moves the output by at most" in summary
-        await pilot.press("right")  # depth 12 → 16: the lesion follows the knobs
-        await settle(pilot)
-        await settle(pilot)
-        assert app.lab.lesion.params.depth == 16 and len(app.lab.lesion.residual) == 16
+        await press(pilot, "right")  # depth 12 → 16: the lesion follows the knobs
+        assert app.lab.params.depth == 16
+        await wait_for(pilot, lambda: lesioned(app.lab), "the lesion of the deeper network")
+        assert len(app.lab.lesion.result.residual) == 16
+
+
+async def test_the_lesion_tab_answers_the_networks_knobs():
+    app = TabApp("lesion", SimParams(depth=8, width=16, residual=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: lesioned(app.lab), "the first lesion")
+        assert app.lab.lesion.params.residual  # both variants are lesioned: the skip is moot
+        await press(pilot, "down", "r")  # the seed moves, whichever knob is selected
+        assert app.lab.signal.selected == 1 and app.lab.params.seed == 1
+        await wait_for(pilot, lambda: lesioned(app.lab), "the reseeded lesion")
+        await press(pilot, "0")
+        assert app.lab.params == SimParams(depth=8, width=16, residual=False)
+        await wait_for(pilot, lambda: lesioned(app.lab) and drawn_now(app.lab), "back to it")
+
+
+def drawn_now(lab: LabScreen) -> bool:
+    return lab.run is not None and lab.run.params == lab.params
 
 
 async def test_a_lesion_too_slow_for_the_lab_is_declined_with_a_reason():
     app = TabApp("lesion", SimParams(depth=1000, width=512))
     async with app.run_test(size=SIZE) as pilot:
-        app.lab.workers.cancel_group(app.lab, "sim")
+        await wait_for(pilot, lambda: app.lab.is_mounted, "the lab is open")
+        app.lab.signal.stop()  # not the slow opening run
         await pilot.pause()
-        assert app.lab.lesion is None
-        assert "restutor lesion" in app.lab.lesion_status
+        assert app.lab.lesion.result is None
+        assert "restutor lesion" in app.lab.lesion.status
         plot = app.lab.query_one("#lesion-plot")
-        assert plot.waiting == app.lab.lesion_status  # the plot does not claim to be computing
+        assert plot.waiting == app.lab.lesion.status  # the plot does not claim to be computing
 
 
 async def test_the_train_tab_trains_on_arrival_and_states_the_finding():
     seen = []
     app = TabApp("train", train=SMALL_TRAINING)
     async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
-        await settle(pilot)
-        await settle(pilot)
-        result = app.lab.training
-        assert result is not None and result.complete
+        await wait_for(pilot, lambda: trained(app.lab), "the training on arrival")
+        result = app.lab.train.result
         assert {(r.depth, r.residual) for r in result.runs} == {
             (2, False),
             (2, True),
             (4, False),
             (4, True),
         }
-        live = [m for m in seen if isinstance(m, LabScreen.TrainProgress)]
+        live = [m for m in seen if isinstance(m, TrainPane.TrainProgress)]
         assert live[-1].result.complete  # the last frame is the finished experiment
         summary = str(app.lab.query_one("#train-summary").render())
         assert summary.startswith("Going from 2 to 4 layers")
@@ -106,36 +137,46 @@ async def test_the_train_tab_trains_on_arrival_and_states_the_finding():
 async def test_the_train_knobs_change_the_setup_and_retrain():
     app = TabApp("train", train=SMALL_TRAINING)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("down", "down")  # steps
-        await pilot.press("left")
+        await wait_for(pilot, lambda: trained(app.lab), "the training on arrival")
+        await press(pilot, "down", "down")  # steps
+        await press(pilot, "left")
         assert app.lab.train_params.steps == 20  # below the ladder's first rung: it stays
-        await pilot.press("up", "up", "up")  # seed (the rows wrap)
-        await pilot.press("right")
+        await press(pilot, "up", "up", "up")  # seed (the rows wrap)
+        await press(pilot, "right")
         assert app.lab.train_params == TrainParams(depths=(2, 4), width=8, steps=20, seed=1)
-        await settle(pilot)
-        await settle(pilot)
-        assert app.lab.training.params.seed == 1 and app.lab.training.complete
+        await wait_for(pilot, lambda: trained(app.lab), "the retraining")
+        assert app.lab.train.result.params.seed == 1
 
 
-async def test_x_stops_training_and_the_ui_keeps_answering_while_it_runs():
-    app = TabApp("train", train=TrainParams(depths=(2, 48), steps=20_000))
+def held_training(params):
+    """``training`` that yields nothing until its worker is cancelled: a training certainly
+    still running while the test presses keys (and at most a minute, should none come)."""
+    worker = get_current_worker()
+    for _ in range(6000):
+        if worker.is_cancelled:
+            return
+        time.sleep(0.01)
+    yield from ()
+
+
+async def test_x_stops_training_and_the_ui_keeps_answering_while_it_runs(monkeypatch):
+    monkeypatch.setattr(train_module, "training", held_training)
+    app = TabApp("train", train=TrainParams(depths=(2, 48), steps=200))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert app.lab._training_now()
-        await pilot.press("left_square_bracket")  # a key handled mid-training
-        assert app.lab.experiment == "lesion"
-        await pilot.press("right_square_bracket", "x")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert not app.lab._training_now()
-        assert app.lab.training is not None and not app.lab.training.complete
-        assert app.lab.train_status.startswith("stopped at")
-        stopped = app.lab.training
-        await pilot.press("enter")  # trains again from the start
-        assert app.lab._training_now() and app.lab.training is not stopped
-        await pilot.press("x")
-        await app.workers.wait_for_complete()
+        train = app.lab.train
+        await wait_for(pilot, lambda: train.is_training(), "the training on arrival")
+        assert "cancel_training" in footer_actions(app.lab)
+        await press(pilot, "left_square_bracket")  # a key handled mid-training
+        assert app.lab.experiment == "lesion" and train.is_training()
+        await press(pilot, "right_square_bracket", "x")
+        await wait_for(pilot, lambda: not train.is_training(), "the training stops")
+        assert train.result is not None and not train.result.complete
+        assert train.status == "stopped at 0%: enter trains again"
+        assert "cancel_training" not in footer_actions(app.lab)
+        await press(pilot, "enter")  # trains again from the start
+        assert train.is_training() and train.status == "training…"
+        await press(pilot, "x")
+        await wait_for(pilot, lambda: not train.is_training(), "the training stops again")
 
 
 async def test_c_copies_the_command_of_the_tab_showing():
@@ -143,14 +184,14 @@ async def test_c_copies_the_command_of_the_tab_showing():
     plain = SimParams(depth=12, residual=False)
     app = TabApp("lesion", plain, TrainParams(depths=(2, 6), steps=20, lr=3e-3))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("c")
+        await wait_for(pilot, lambda: lesioned(app.lab), "the lesion")
+        await press(pilot, "c")
         assert app.clipboard == "restutor lesion --depth=12"
-        await pilot.press("right_square_bracket", "x", "c")
+        await press(pilot, "right_square_bracket", "x", "c")
         words = shlex.split(app.clipboard)
         assert words[:2] == ["restutor", "train"]
         assert params_from_command(app.clipboard) == app.lab.train_params
-        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: not app.lab.train.is_training(), "the training stops")
 
 
 async def test_a_note_on_the_train_tab_reopens_the_lab_on_that_tab_and_setup(tmp_path):
@@ -160,23 +201,23 @@ async def test_a_note_on_the_train_tab_reopens_the_lab_on_that_tab_and_setup(tmp
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.open_lab(SMALL_TRAINING, "test", "train")
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, LabScreen) and trained(app.screen), "trained"
+        )
+        await press(pilot, "n")
+        await wait_for(pilot, lambda: app.screen.query("TextArea"), "the note editor")
         app.screen.query_one("TextArea").insert("plain-4 beats plain-2?")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
+        await wait_for(pilot, lambda: app.store.notes(), "the note saved")
         [note] = app.store.notes()
         assert note.anchor_id.startswith("train --depths=2,4")
-        await app.workers.wait_for_complete()
         app.push_screen(NotesScreen())
-        await pilot.pause()
-        await pilot.press("ctrl+g")
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, NotesScreen), "the notes screen")
+        await press(pilot, "ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, LabScreen), "the lab reopened")
         lab = app.screen
-        assert isinstance(lab, LabScreen)
         assert lab.experiment == "train" and lab.train_params == SMALL_TRAINING
-        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: trained(lab), "the reopened lab's training")
 
 
 async def test_a_lesion_that_cannot_fit_says_why_in_its_tab(monkeypatch):
@@ -186,9 +227,8 @@ async def test_a_lesion_that_cannot_fit_says_why_in_its_tab(monkeypatch):
     monkeypatch.setattr(params_module, "available_memory", lambda: 1000)
     app = TabApp("lesion", SimParams(depth=8, width=16))
     async with app.run_test(size=SIZE) as pilot:
-        with contextlib.suppress(WorkerFailed):  # the lesion's worker fails, as it should
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert app.lab.lesion is None
-        assert app.lab.lesion_status.startswith("cannot delete the blocks:")
-        assert "memory" in app.lab.lesion_status
+        lesion: LesionPane = app.lab.lesion
+        await wait_for(pilot, lambda: lesion.status.startswith("cannot"), "the lesion fails")
+        assert lesion.result is None
+        assert lesion.status.startswith("cannot delete the blocks:")
+        assert "memory" in lesion.status

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.pilot import press, wait_for
 from tests.ui_app import make_app
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.lesson import LessonScreen
@@ -93,10 +94,9 @@ async def test_a_code_witness_runs_and_is_compared(tmp_path):
         await pilot.pause()
         view = app.screen.query(WitnessView).first()
         view.focus()
-        await pilot.press("r")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert view.outcome is not None and view.outcome.returncode == 0
+        await press(pilot, "r")
+        await wait_for(pilot, lambda: view.outcome is not None, "the witness has run")
+        assert view.outcome.returncode == 0
         assert "matches the expected output" in str(view.query_one("#actual").render())
 
 
@@ -174,9 +174,9 @@ async def test_the_command_palette_lists_every_screen(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         entries = {name: open_it for name, open_it, _ in ScreenCommands(app.screen)._entries()}
         entries["Open the lab: lesion"]()
-        await pilot.pause()
         assert isinstance(app.screen, LabScreen) and app.screen.experiment == "lesion"
-        await app.workers.wait_for_complete()
+        lab = app.screen
+        await wait_for(pilot, lambda: lab.lesion.result is not None, "the lab's lesion")
     assert "Open the map" in entries and "Open the lab" in entries
     assert "Open the lab: train" in entries
     assert sum(name.startswith("Open lesson: ") for name in entries) == len(app.summaries)
@@ -187,16 +187,17 @@ async def test_map_keys_open_the_lab_and_quit(tmp_path):
 
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("L")
-        await pilot.pause()
+        map_screen = app.screen
+        assert isinstance(map_screen, MapScreen)
+        await press(pilot, "L")
         assert isinstance(app.screen, LabScreen)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, MapScreen)
-        await pilot.press("q")
-        await pilot.pause()
-    assert app.return_code == 0 or app.return_code is None
-    assert not app.is_running
+        lab = app.screen
+        await wait_for(pilot, lambda: lab.run is not None, "the lab's first run")
+        await press(pilot, "escape")
+        assert app.screen is map_screen and not lab.is_attached
+        assert app.return_code is None  # still running: only q quits
+        await press(pilot, "q")
+        assert app.return_code == 0  # q asked the app to exit, and cleanly
 
 
 async def test_l_in_a_lesson_opens_the_lab_in_the_demo_state(tmp_path):
@@ -207,8 +208,7 @@ async def test_l_in_a_lesson_opens_the_lab_in_the_demo_state(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         lesson = app.screen.lesson
-        await pilot.press("l")
-        await pilot.pause()
+        await press(pilot, "l")
         assert isinstance(app.screen, LabScreen)
         state = lesson.lab_state(lesson.sections.demo.opens)
         assert app.screen.params == SimParams(**state.params)
@@ -225,8 +225,7 @@ async def test_enter_on_a_demo_state_opens_the_lab_in_that_state(tmp_path):
         await pilot.pause()
         states = app.screen.query_one("#lab-states")
         states.focus()
-        await pilot.press("down", "enter")
-        await pilot.pause()
+        await press(pilot, "down", "enter")
         assert isinstance(app.screen, LabScreen)
         lesson = app.lesson("residual-connections")
         chosen = lesson.sections.demo.lab_states[1]

@@ -1,5 +1,6 @@
 """`n` anywhere: a note anchored to what is on screen, with a draft that survives."""
 
+from tests.pilot import press
 from tests.ui_app import make_app
 from tutor.ui.screens.note_editor import NoteEditor
 
@@ -33,9 +34,7 @@ async def test_a_note_from_the_lab_keeps_its_exact_state(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.open_lab(SimParams(depth=60, residual=False))
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
+        await press(pilot, "n")
         await write_and(pilot, app, "flat at depth 60", "ctrl+s")
         [note] = app.store.notes()
         assert note.anchor_kind == "lab" and note.anchor_id == "--depth=60 --plain"
@@ -130,12 +129,10 @@ async def test_the_notes_screen_searches_as_you_type_and_jumps_back(tmp_path):
         await pilot.press(*"flat")
         await pilot.pause()
         assert [n.body for n in screen.shown] == ["flat at depth 60"]
-        await pilot.press("ctrl+g")
-        await pilot.pause()
+        await press(pilot, "ctrl+g")
         assert isinstance(app.screen, LabScreen)
         assert app.screen.params == SimParams(depth=60, residual=False)
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         screen.query_one("#notes-query").value = "identity"
         await pilot.pause()
         copied = []

@@ -1,5 +1,6 @@
 """The practice loop: commit before reveal, nudges, answer, self-check, review recorded."""
 
+from tests.pilot import press, wait_for
 from tests.ui_app import make_app
 from tutor.ui.screens.practice import PracticeScreen
 
@@ -14,6 +15,12 @@ async def open_practice(app, pilot, lesson_id="residual-connections"):
     await pilot.pause()
     assert isinstance(app.screen, PracticeScreen)
     return app.screen
+
+
+def measured(screen) -> bool:
+    """Whether the attempt's prediction has been graded on what the experiment measured."""
+    grade = screen.attempt.grade
+    return grade is not None and grade.measured is not None
 
 
 def go_to(screen, kind):
@@ -108,15 +115,12 @@ async def test_a_predict_sim_item_runs_the_engine_after_the_commit(tmp_path):
         else:
             screen.query_one("#answer").value = "1"
             await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert screen.attempt.grade is not None and screen.attempt.grade.measured is not None
+        await wait_for(pilot, lambda: measured(screen), "the engine's measurement")
         from tutor.ui.widgets.prediction_plot import PredictionPlot
 
         [plot] = screen.query(PredictionPlot)  # the prediction, marked on the lab's curve
         assert plot.measure == item.measure and plot.result.params.to_dict()["depth"] > 0
-        await pilot.press("l")
-        await pilot.pause()
+        await press(pilot, "l")
         from tutor.sim import SimParams
         from tutor.ui.screens.lab import LabScreen
 
@@ -258,15 +262,13 @@ async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_
         await pilot.pause()
         await pilot.press("enter")  # commit the first choice
         assert "Training the networks" in screen.query_one(PredictionEvidence).status
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for(pilot, lambda: measured(screen), "the trained networks' measurement")
         grade = screen.attempt.grade
         assert grade is not None and grade.measured is not None
         assert grade.correct == (screen.attempt.committed == item.choices[item.correct])
         [plot] = screen.query(PredictionPlot)  # the curves the answer came from
         assert plot.result.complete and plot.result.params == train_params(item.train)
-        await pilot.press("l")
-        await pilot.pause()
+        await press(pilot, "l")
         assert isinstance(app.screen, LabScreen) and app.screen.experiment == "train"
         assert app.screen.train_params == train_params(item.train)
         app.screen.action_cancel_training()  # not awaited: it may be cancelled before it starts
@@ -306,12 +308,10 @@ async def test_a_lesion_prediction_is_graded_on_the_lesion_and_opens_the_lesion_
         screen.show_item()
         await pilot.pause()
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert screen.attempt.grade is not None and screen.attempt.grade.measured is not None
+        await wait_for(pilot, lambda: measured(screen), "the lesion's measurement")
         [plot] = screen.query(PredictionPlot)
         assert len(plot.result.residual) == plot.result.params.depth
-        await pilot.press("l")
-        await pilot.pause()
+        await press(pilot, "l")
         assert isinstance(app.screen, LabScreen) and app.screen.experiment == "lesion"
-        await app.workers.wait_for_complete()
+        lab = app.screen
+        await wait_for(pilot, lambda: lab.lesion.result is not None, "the lab's lesion")

@@ -1,0 +1,152 @@
+"""The Lesion tab: delete one block at a time and see how far the output moves (Veit et al.
+2016), plain vs residual, beside the path-length distribution of the residual stack.
+
+The pane lesions the network the Signal tab owns (one set of knobs steers both): its
+keys turn the network's knobs, and while the tab is in front each new network is
+lesioned afresh, in a thread worker on the lab's own simulator and weights.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.reactive import var
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from tutor.sim import (
+    LesionResult,
+    SimParams,
+    Simulator,
+    Workspace,
+    estimated_lesion_seconds,
+    lesion_blocks,
+)
+from tutor.ui.screens.lab.pane import LAB_BUDGET_SECONDS, LabPane, Superseded
+from tutor.ui.screens.lab.signal import SignalPane
+from tutor.ui.widgets.lesion_plot import LesionPlot, PathsPlot
+
+
+class LesionPane(LabPane):
+    """Each block of the network deleted in turn, and what it did to the output."""
+
+    EXPERIMENT = "lesion"
+    TITLE = "Lesion"
+
+    # Not ``init``: the widgets they drive start out showing nothing (and reading one
+    # before the pane has composed must not reach for them).
+    result: var[LesionResult | None] = var(None, init=False)
+    #: What the plot says while it has no result, or the summary beside one.
+    status: var[str] = var("", init=False)
+
+    @dataclass
+    class LesionFinished(Message):
+        """Every block of ``result.params`` deleted in turn, both variants."""
+
+        result: LesionResult
+
+    def __init__(self, network: SignalPane, simulator: Simulator, lock: threading.Lock) -> None:
+        super().__init__()
+        self.network = network
+        self._simulator, self._simulator_lock = simulator, lock
+        self._workspace = Workspace()
+
+    def compose(self) -> ComposeResult:
+        yield LesionPlot(id="lesion-plot").data_bind(
+            result=LesionPane.result, waiting=LesionPane.status
+        )
+        yield PathsPlot(id="paths-plot")
+        yield Static(id="lesion-summary", markup=False)
+
+    def on_mount(self) -> None:
+        self.watch(self.network, "params", self._network_changed, init=False)
+
+    @property
+    def params(self) -> SimParams:
+        """The network this tab shows: both variants are lesioned, so the skip toggle is
+        no part of it (one state, one command, one note anchor)."""
+        return replace(self.network.params, residual=True)
+
+    def state(self) -> SimParams:
+        return self.params
+
+    def shown(self) -> None:
+        self._lesion_if_stale()
+
+    def _network_changed(self) -> None:
+        if self.showing:
+            self._lesion_if_stale()
+
+    # -- the knobs are the network's ------------------------------------------------
+
+    def action_select(self, direction: int) -> None:
+        self.network.action_select(direction)
+
+    def action_change(self, direction: int) -> None:
+        self.network.action_change(direction)
+
+    def action_reseed(self) -> None:
+        self.network.action_reseed()
+
+    def action_reset(self) -> None:
+        self.network.action_reset()
+
+    # -- deleting the blocks -----------------------------------------------------------
+
+    def _lesion_if_stale(self) -> None:
+        params = self.params
+        if self.result is not None and self.result.params == params:
+            return
+        self.result = None
+        cost = estimated_lesion_seconds(params)
+        if cost > LAB_BUDGET_SECONDS:
+            self.workers.cancel_group(self, "lesion")
+            self.status = (
+                f"deleting each of {params.depth} blocks would take about {cost:.0f} s "
+                "here: lower the depth, or run `restutor lesion` outside the lab"
+            )
+            return
+        self.status = "deleting one block at a time…"
+        self._lesion(params)
+
+    @work(thread=True, exclusive=True, group="lesion", exit_on_error=False)
+    def _lesion(self, params: SimParams) -> None:
+        """Delete each block in turn on the lab's own weights, off the UI thread."""
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise Superseded
+
+        with self._simulator_lock:
+            if worker.is_cancelled:
+                return
+            try:
+                result = lesion_blocks(params, self._simulator, progress, self._workspace)
+            except Superseded:
+                return
+        if not worker.is_cancelled:
+            self.post_message(self.LesionFinished(result))
+
+    @on(LesionFinished)
+    def _show_lesion(self, message: LesionFinished) -> None:
+        if message.result.params != self.params:
+            return  # a newer lesion is on its way
+        from tutor.sim import lesion_summary
+
+        self.result = message.result
+        self.status = lesion_summary(message.result)
+
+    def failed(self, text: str) -> None:
+        self.result = None  # not the old network's lesion beside the new parameters
+        self.status = f"cannot delete the blocks: {text}"
+
+    def watch_status(self, text: str) -> None:
+        self.query_one("#lesion-summary", Static).update(text)
+
+    def watch_result(self, result: LesionResult | None) -> None:
+        self.query_one(PathsPlot).depth = result.params.depth if result else 0

@@ -1,0 +1,138 @@
+"""The shape every lab tab has: a ``TabPane`` that owns its knobs, its worker and its failures.
+
+The screen holds what the tabs share (the simulator and its lock, the tab bar, the
+footer) and asks the pane in front for the rest: whether it offers an action
+(`offers`), to run it (its ``action_*`` methods), and what it runs (`state`, from
+which the copied command and a note's anchor are built). A pane's worker posts its
+results to the pane; the pane's one ``Worker.StateChanged`` handler turns a failed
+run into a message and hands the pane the text to show (`failed`).
+
+Timers come from the pane's `clock` (`CLOCK`, a factory): Textual's own timers in the
+app, a hand-driven clock in the tests, so no test waits on the wall clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from textual import on
+from textual.dom import DOMNode
+from textual.widget import Widget
+from textual.widgets import TabPane
+from textual.worker import Worker, WorkerState
+
+from tutor.sim import (
+    LAB_MEMORY_KNOBS,
+    SimParamError,
+    SimParams,
+    TrainParams,
+    not_enough_memory,
+)
+
+if TYPE_CHECKING:
+    from tutor.lessons.model import Experiment
+
+#: A run estimated to take longer than this (fresh, on a modest machine) is refused
+#: by the knobs: the lab stays interactive, and ``restutor sim`` runs it headless.
+LAB_BUDGET_SECONDS = 5.0
+
+
+class Superseded(Exception):
+    """Raised inside a run whose worker was cancelled, to stop it between layers."""
+
+
+class Ticker(Protocol):
+    """A timer a pane can pause, resume and stop (Textual's ``Timer`` is one)."""
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class Clock(Protocol):
+    """Where a pane's timers come from."""
+
+    def every(self, seconds: float, tick: Callable[[], None], *, paused: bool) -> Ticker:
+        """Call ``tick`` every ``seconds`` (from the start, or once resumed)."""
+        ...
+
+    def after(self, seconds: float, tick: Callable[[], None]) -> Ticker:
+        """Call ``tick`` once, ``seconds`` from now, unless stopped first."""
+        ...
+
+
+class TextualClock:
+    """Timers on a node's own message loop: what the app runs."""
+
+    def __init__(self, node: DOMNode) -> None:
+        self.node = node
+
+    def every(self, seconds: float, tick: Callable[[], None], *, paused: bool) -> Ticker:
+        return self.node.set_interval(seconds, tick, pause=paused)
+
+    def after(self, seconds: float, tick: Callable[[], None]) -> Ticker:
+        return self.node.set_timer(seconds, tick)
+
+
+def failure_text(worker: Worker) -> str:
+    """What to tell the learner when ``worker`` failed."""
+    error = worker.error
+    if isinstance(error, SimParamError):
+        return str(error)
+    if isinstance(error, MemoryError):
+        return not_enough_memory("this run", LAB_MEMORY_KNOBS)
+    return f"the {worker.group} run failed: {error!r}"
+
+
+class LabPane(TabPane):
+    """One tab of the lab. Subclasses name their experiment and title, compose their plots,
+    offer their actions as ``action_*`` methods, and say what they run in `state`."""
+
+    #: The tab's id, the experiment a note or a copied command names.
+    EXPERIMENT: ClassVar[Experiment]
+    #: The tab's label.
+    TITLE: ClassVar[str]
+    #: Makes the pane's clock (tests install a hand-driven one).
+    CLOCK: ClassVar[Callable[[DOMNode], Clock]] = TextualClock
+
+    def __init__(self) -> None:
+        super().__init__(self.TITLE, id=self.EXPERIMENT)
+        self.clock = type(self).CLOCK(self)
+        #: Whether this tab is the one in front (the screen keeps it up to date).
+        self.showing = False
+
+    def side(self) -> Iterable[Widget]:
+        """The widgets this tab adds to the lab's side column (the screen composes them
+        there, beside the tabs; the pane binds them to its reactives when it mounts)."""
+        return ()
+
+    def shown(self) -> None:
+        """The tab has just come to the front: start whatever it shows."""
+
+    def state(self) -> SimParams | TrainParams:
+        """The parameters this tab runs, as its command and a note anchored to it name them."""
+        raise NotImplementedError
+
+    def offers(self, action: str, parameters: tuple[object, ...] = ()) -> bool | None:
+        """Whether the tab answers ``action`` now (``None``: shown, but disabled)."""
+        if not callable(getattr(self, f"action_{action}", None)):
+            return False
+        return self.check_action(action, parameters)
+
+    def failed(self, text: str) -> None:
+        """This tab's worker failed with ``text`` (already shown in a notification)."""
+
+    def stop(self) -> None:
+        """Cancel whatever this tab is running."""
+        self.workers.cancel_node(self)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR or event.worker.node is not self:
+            return
+        text = failure_text(event.worker)
+        self.notify(text, title="Cannot run", severity="error", timeout=8, markup=False)
+        self.failed(text)

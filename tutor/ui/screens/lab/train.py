@@ -1,0 +1,162 @@
+"""The Train tab: plain and residual networks of several depths trained side by side (the
+degradation problem, He et al. 2016).
+
+Training runs in its own thread worker, posting a snapshot of the curves as they grow,
+until done or cancelled. Each training started gets a new generation number, so what a
+cancelled or replaced run already posted is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.reactive import var
+from textual.widget import Widget
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from tutor.sim import SimParamError, TrainParams, TrainResult, finding, paced, training
+from tutor.ui.screens.lab.pane import LabPane
+from tutor.ui.widgets.lab_controls import TRAIN_KNOBS, LabControls, training_caption
+from tutor.ui.widgets.train_plot import TrainPlot
+
+#: While training, the curves are redrawn at most this often (each redraw costs the
+#: UI thread a plot; the training thread keeps going in between).
+TRAIN_FRAME_SECONDS = 0.15
+
+
+class TrainPane(LabPane):
+    """The training-loss curves, the training setup's knobs, and what the curves show."""
+
+    EXPERIMENT = "train"
+    TITLE = "Train"
+
+    params: var[TrainParams] = var(TrainParams)
+    selected: var[int] = var(0)
+    result: var[TrainResult | None] = var(None)
+    status: var[str] = var("")
+
+    @dataclass
+    class TrainProgress(Message):
+        """The curves so far (``result.complete`` once every network has trained) of the
+        ``generation``-th training started on this pane."""
+
+        result: TrainResult
+        generation: int
+
+    def __init__(self, params: TrainParams) -> None:
+        super().__init__()
+        self.opening_params = params
+        self.set_reactive(TrainPane.params, params)
+        self._generation = 0  # which training run the curves on screen belong to
+        self._controls = LabControls(TRAIN_KNOBS, "training", training_caption, id="train-controls")
+
+    def compose(self) -> ComposeResult:
+        yield TrainPlot(id="train-plot").data_bind(result=TrainPane.result)
+        yield Static(id="train-summary", markup=False)
+
+    def side(self) -> Iterable[Widget]:
+        return (self._controls,)
+
+    def on_mount(self) -> None:
+        self._controls.data_bind(TrainPane.params, TrainPane.selected, TrainPane.status)
+
+    def state(self) -> TrainParams:
+        return self.params
+
+    def shown(self) -> None:
+        if self.result is None:
+            self.action_train()  # the first visit shows the experiment, not an empty plot
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_training":
+            return self.is_training()
+        return True
+
+    def failed(self, text: str) -> None:
+        self.status = "training failed: enter tries again"
+        self.refresh_bindings()
+
+    # -- training -------------------------------------------------------------------
+
+    def action_train(self) -> None:
+        """Train every network of the current setup from the start (cancelling a run)."""
+        self.result = TrainResult(self.params, (), 0)
+        self.status = "training…"
+        self._generation += 1
+        self._train(self.params, self._generation)
+        self.refresh_bindings()
+
+    def action_cancel_training(self) -> None:
+        self.workers.cancel_group(self, "train")
+        self._generation += 1  # what it already posted is no longer wanted
+        result = self.result
+        done = f"{100 * result.done // result.total}%" if result else "nothing"
+        self.status = f"stopped at {done}: enter trains again"
+        self.query_one("#train-summary", Static).update(
+            "Stopped: the finished curves stay, with no verdict on partial ones."
+        )
+        self.refresh_bindings()
+
+    def is_training(self) -> bool:
+        """Whether a training started here is still running."""
+        return any(
+            worker.group == "train" and worker.node is self and not worker.is_finished
+            for worker in self.workers
+        )
+
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
+    def _train(self, params: TrainParams, generation: int) -> None:
+        """Train off the UI thread; post a snapshot at most every ``TRAIN_FRAME_SECONDS``."""
+        worker = get_current_worker()
+        for result in paced(training(params), TRAIN_FRAME_SECONDS):
+            if worker.is_cancelled:
+                return
+            self.post_message(self.TrainProgress(result, generation))
+
+    @on(TrainProgress)
+    def _show_training(self, message: TrainProgress) -> None:
+        if message.generation != self._generation:
+            return  # from a run since cancelled or replaced
+        result = message.result
+        self.result = result
+        if result.complete:
+            self.status = ""
+            self.query_one("#train-summary", Static).update(finding(result))
+            self.refresh_bindings()
+        else:
+            run = result.runs[-1]
+            self.status = f"training {run.name}… {100 * result.done // result.total}%"
+            self.query_one("#train-summary", Static).update(
+                "x stops the training; the finished curves stay."
+            )
+
+    # -- steering -------------------------------------------------------------------
+
+    def _propose(self, change: Callable[[TrainParams], TrainParams]) -> None:
+        """A new training setup: the old curves no longer answer it, so it trains afresh."""
+        try:
+            params = change(self.params)
+        except SimParamError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        if params != self.params:
+            self.params = params
+            self.action_train()
+
+    def action_select(self, direction: int) -> None:
+        self.selected = (self.selected + direction) % len(TRAIN_KNOBS)
+
+    def action_change(self, direction: int) -> None:
+        knob = TRAIN_KNOBS[self.selected]
+        self._propose(lambda params: knob.turn(params, direction))
+
+    def action_reseed(self) -> None:
+        self._propose(lambda params: replace(params, seed=params.seed + 1))
+
+    def action_reset(self) -> None:
+        self._propose(lambda params: self.opening_params)
