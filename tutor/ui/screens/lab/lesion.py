@@ -26,7 +26,12 @@ from tutor.sim import (
     estimated_lesion_seconds,
     lesion_blocks,
 )
-from tutor.ui.screens.lab.pane import LAB_BUDGET_SECONDS, LabPane, Superseded
+from tutor.ui.screens.lab.pane import (
+    LAB_BUDGET_SECONDS,
+    LabPane,
+    Superseded,
+    run_unless_cancelled,
+)
 from tutor.ui.screens.lab.signal import SignalPane
 from tutor.ui.widgets.lesion_plot import LesionPlot, PathsPlot
 
@@ -122,14 +127,11 @@ class LesionPane(LabPane):
             if worker.is_cancelled:
                 raise Superseded
 
-        with self._simulator_lock:
-            if worker.is_cancelled:
-                return
-            try:
-                result = lesion_blocks(params, self._simulator, progress, self._workspace)
-            except Superseded:
-                return
-        if not worker.is_cancelled:
+        result = run_unless_cancelled(
+            self._simulator_lock,
+            lambda: lesion_blocks(params, self._simulator, progress, self._workspace),
+        )
+        if result is not None:
             self.post_message(self.LesionFinished(result))
 
     @on(LesionFinished)

@@ -13,14 +13,15 @@ app, a hand-driven clock in the tests, so no test waits on the wall clock.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
 from textual import on
 from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import TabPane
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tutor.sim import (
     LAB_MEMORY_KNOBS,
@@ -40,6 +41,28 @@ LAB_BUDGET_SECONDS = 5.0
 
 class Superseded(Exception):
     """Raised inside a run whose worker was cancelled, to stop it between layers."""
+
+
+T = TypeVar("T")
+
+
+def run_unless_cancelled(lock: threading.Lock, compute: Callable[[], T]) -> T | None:
+    """Run ``compute`` in this thread worker on the lab's one simulator; None when the
+    worker is cancelled before, during (``compute`` raises `Superseded` between layers)
+    or after it.
+
+    A cancelled thread worker runs on until its next layer: the lock keeps two runs off
+    the one simulator, and the next run waits its turn.
+    """
+    worker = get_current_worker()
+    with lock:
+        if worker.is_cancelled:
+            return None
+        try:
+            result = compute()
+        except Superseded:
+            return None
+    return None if worker.is_cancelled else result
 
 
 class Ticker(Protocol):

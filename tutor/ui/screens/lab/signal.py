@@ -30,7 +30,13 @@ from tutor.sim import (
     estimated_seconds,
     run_both,
 )
-from tutor.ui.screens.lab.pane import LAB_BUDGET_SECONDS, LabPane, Superseded, Ticker
+from tutor.ui.screens.lab.pane import (
+    LAB_BUDGET_SECONDS,
+    LabPane,
+    Superseded,
+    Ticker,
+    run_unless_cancelled,
+)
 from tutor.ui.widgets.lab_controls import KNOBS, LabControls
 from tutor.ui.widgets.lab_readout import LabReadout
 from tutor.ui.widgets.norm_plot import NormPlot, PlotLegend
@@ -138,14 +144,10 @@ class SignalPane(LabPane):
                 amount = f"{100 * done // total}%" if total else f"{done} layers"
                 self.post_message(self.SimProgress(params, f"{stage}… {amount}"))
 
-        with self._simulator_lock:
-            if worker.is_cancelled:
-                return
-            try:
-                run = run_both(self._simulator, params, progress)
-            except Superseded:
-                return
-        if not worker.is_cancelled:
+        run = run_unless_cancelled(
+            self._simulator_lock, lambda: run_both(self._simulator, params, progress)
+        )
+        if run is not None:
             self.post_message(self.SimFinished(run))
 
     @on(SimFinished)
