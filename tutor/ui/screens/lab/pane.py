@@ -14,11 +14,13 @@ app, a hand-driven clock in the tests, so no test waits on the wall clock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from textual import on
 from textual.dom import DOMNode
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -33,6 +35,7 @@ from tutor.sim import (
 
 if TYPE_CHECKING:
     from tutor.lessons.model import Experiment
+    from tutor.ui.widgets.lab_controls import Knob
 
 #: A run estimated to take longer than this (fresh, on a modest machine) is refused
 #: by the knobs: the lab stays interactive, and ``restutor sim`` runs it headless.
@@ -159,3 +162,38 @@ class LabPane(TabPane):
         text = failure_text(event.worker)
         self.notify(text, title="Cannot run", severity="error", timeout=8, markup=False)
         self.failed(text)
+
+
+class KnobPane(LabPane):
+    """A tab steered by knobs of its own: ↑↓ pick one, ←→ turn it, ``r`` reseeds. Every
+    change goes through `propose`, which hands valid parameters to `apply`."""
+
+    #: The knobs, in the order the side panel lists them.
+    KNOBS: ClassVar[Sequence[Knob]]
+    #: The row of the knob ←→ turn.
+    selected: var[int] = var(0)
+
+    def propose(self, change: Callable[[Any], Any]) -> None:
+        """Apply ``change`` (old parameters → new ones) to what the tab runs, or say why
+        the parameters it asks for cannot be."""
+        try:
+            params = change(self.state())
+        except SimParamError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        if params != self.state():
+            self.apply(params)
+
+    def apply(self, params: Any) -> None:
+        """Run the tab on new, valid ``params``."""
+        raise NotImplementedError
+
+    def action_select(self, direction: int) -> None:
+        self.selected = (self.selected + direction) % len(self.KNOBS)
+
+    def action_change(self, direction: int) -> None:
+        knob = self.KNOBS[self.selected]
+        self.propose(lambda params: knob.turn(params, direction))
+
+    def action_reseed(self) -> None:
+        self.propose(lambda params: replace(params, seed=params.seed + 1))

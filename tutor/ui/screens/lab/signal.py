@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from textual import on, work
@@ -24,7 +24,6 @@ from textual.worker import get_current_worker
 
 from tutor.sim import (
     LabRun,
-    SimParamError,
     SimParams,
     Simulator,
     estimated_seconds,
@@ -32,7 +31,7 @@ from tutor.sim import (
 )
 from tutor.ui.screens.lab.pane import (
     LAB_BUDGET_SECONDS,
-    LabPane,
+    KnobPane,
     Superseded,
     Ticker,
     run_unless_cancelled,
@@ -53,18 +52,18 @@ PROGRESS_EVERY_SECONDS = 0.1
 REVEAL_PENDING_AFTER_SECONDS = 0.1
 
 
-class SignalPane(LabPane):
+class SignalPane(KnobPane):
     """Both plots of the network on screen, its knobs, and the layer cursor's readout."""
 
     EXPERIMENT = "signal"
     TITLE = "Signal"
+    KNOBS = KNOBS
 
     # The pane draws none of these itself (``var``: no repaint of the pane); its
     # widgets redraw from them through ``data_bind``.
     params: var[SimParams] = var(SimParams, init=False)
     #: The parameters the panel shows: those of the plots, or of a run taking a while.
     panel_params: var[SimParams] = var(SimParams)
-    selected: var[int] = var(0)
     run: var[LabRun | None] = var(None)
     cursor: var[int] = var(0)
     playing: var[bool] = var(False, init=False)
@@ -175,15 +174,8 @@ class SignalPane(LabPane):
 
     # -- steering -----------------------------------------------------------------
 
-    def _propose(self, change: Callable[[SimParams], SimParams]) -> None:
-        """Apply a parameter change, or say why not (limits, the lab's time budget)."""
-        try:
-            params = change(self.params)
-        except SimParamError as error:
-            self.notify(str(error), severity="warning", markup=False)
-            return
-        if params == self.params:
-            return
+    def apply(self, params: SimParams) -> None:
+        """Run the new network, unless it would not fit the lab's time budget."""
         cost = estimated_seconds(params)
         if cost > LAB_BUDGET_SECONDS:
             self.notify(
@@ -208,23 +200,13 @@ class SignalPane(LabPane):
             self._reveal_pending.stop()
             self._reveal_pending = None
 
-    def action_select(self, direction: int) -> None:
-        self.selected = (self.selected + direction) % len(KNOBS)
-
-    def action_change(self, direction: int) -> None:
-        knob = KNOBS[self.selected]
-        self._propose(lambda params: knob.turn(params, direction))
-
     def action_toggle_skip(self) -> None:
-        self._propose(lambda params: replace(params, residual=not params.residual))
-
-    def action_reseed(self) -> None:
-        self._propose(lambda params: replace(params, seed=params.seed + 1))
+        self.propose(lambda params: replace(params, residual=not params.residual))
 
     def action_reset(self) -> None:
         self.playing = False
         self.cursor = 0
-        self._propose(lambda params: self.opening_params)
+        self.propose(lambda params: self.opening_params)
 
     # -- stepping through the layers -----------------------------------------------
 

@@ -8,8 +8,8 @@ cancelled or replaced run already posted is dropped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,8 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from tutor.sim import SimParamError, TrainParams, TrainResult, finding, paced, training
-from tutor.ui.screens.lab.pane import LabPane
+from tutor.sim import TrainParams, TrainResult, finding, paced, training
+from tutor.ui.screens.lab.pane import KnobPane
 from tutor.ui.widgets.lab_controls import TRAIN_KNOBS, LabControls, training_caption
 from tutor.ui.widgets.train_plot import TrainPlot
 
@@ -29,14 +29,14 @@ from tutor.ui.widgets.train_plot import TrainPlot
 TRAIN_FRAME_SECONDS = 0.15
 
 
-class TrainPane(LabPane):
+class TrainPane(KnobPane):
     """The training-loss curves, the training setup's knobs, and what the curves show."""
 
     EXPERIMENT = "train"
     TITLE = "Train"
+    KNOBS = TRAIN_KNOBS
 
     params: var[TrainParams] = var(TrainParams)
-    selected: var[int] = var(0)
     result: var[TrainResult | None] = var(None)
     status: var[str] = var("")
 
@@ -137,26 +137,10 @@ class TrainPane(LabPane):
 
     # -- steering -------------------------------------------------------------------
 
-    def _propose(self, change: Callable[[TrainParams], TrainParams]) -> None:
+    def apply(self, params: TrainParams) -> None:
         """A new training setup: the old curves no longer answer it, so it trains afresh."""
-        try:
-            params = change(self.params)
-        except SimParamError as error:
-            self.notify(str(error), severity="warning", markup=False)
-            return
-        if params != self.params:
-            self.params = params
-            self.action_train()
-
-    def action_select(self, direction: int) -> None:
-        self.selected = (self.selected + direction) % len(TRAIN_KNOBS)
-
-    def action_change(self, direction: int) -> None:
-        knob = TRAIN_KNOBS[self.selected]
-        self._propose(lambda params: knob.turn(params, direction))
-
-    def action_reseed(self) -> None:
-        self._propose(lambda params: replace(params, seed=params.seed + 1))
+        self.params = params
+        self.action_train()
 
     def action_reset(self) -> None:
-        self._propose(lambda params: self.opening_params)
+        self.propose(lambda params: self.opening_params)
