@@ -213,11 +213,19 @@ async def test_the_stats_view_from_the_map(tmp_path):
         assert not isinstance(app.screen, StatsScreen)
 
 
-async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_tab(tmp_path):
+async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_tab(
+    tmp_path, monkeypatch
+):
+    from tests.training_cache import cached_training
     from tutor.practice.measures import train_params
     from tutor.ui.screens.lab import LabScreen
     from tutor.ui.widgets.prediction_plot import PredictionPlot
 
+    # The screen's worker trains the item's own setup through `tutor.sim.training`; here the
+    # snapshots come from the session's cached run of that setup (the one the lesson test
+    # grades), replayed exactly (test_train checks the replay). The lab, imported above,
+    # keeps its own `training`: its tab trains for real.
+    monkeypatch.setattr("tutor.sim.training", cached_training)
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(app, pilot)
