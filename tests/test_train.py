@@ -22,7 +22,9 @@ def final(result: TrainResult, depth: int, residual: bool) -> float:
     return run.final_loss
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(
+    "seed", [0, pytest.param(1, marks=pytest.mark.slow), pytest.param(2, marks=pytest.mark.slow)]
+)
 def test_deep_plain_networks_train_worse_and_deep_residual_ones_do_not(seed):
     # Depths 4 and 48: every run has its own streams, so these are exactly the default
     # experiment's curves for those depths (see the independence test below). Seed 0's
