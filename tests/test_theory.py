@@ -24,8 +24,14 @@ POINTS = [
 ]
 
 
-#: The ensembles pooled at each point: each seed is 64 networks × 16 inputs.
-SEEDS = (1000, 1001, 1002)
+#: The ensembles pooled at each point, each of 64 networks × 16 inputs. Three were not
+#: enough: near the plain-stack depth limit the RMS is heavy-tailed, and about a third of
+#: 3-seed pools drawn from seeds 1000-1047 put some curve over 10% (1000-1002 passed at
+#: 9.9%). These 12 pass at 7.0%; all 48 pooled at 7.6%, the theory's own bias.
+SEEDS = tuple(range(1000, 1012))
+#: A theory whose per-layer map is off by this factor (so each curve is off by it at its
+#: far end) must fail the sweep in every kind, both ways: the ensembles can tell.
+WRONG_BY = 1.15
 
 
 def sweep_params(residual, activation, norm, sigma_w, alpha, depth, width):
@@ -88,6 +94,30 @@ def test_every_offered_curve_is_within_ten_percent(residual, activation, norm, l
                 assert_allclose(theory, measured, rtol=TOLERANCE, err_msg=str(params))
                 checked += 1
     assert checked >= 2  # the forward curve at least is offered at the defaults
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("wrong", [WRONG_BY, 1 / WRONG_BY], ids=["high", "low"])
+@pytest.mark.parametrize(("residual", "activation", "norm"), KINDS)
+def test_the_sweep_fails_a_theory_fifteen_percent_off(
+    residual, activation, norm, wrong, large_ensemble_rms
+):
+    caught = []
+    for point in POINTS:
+        params = sweep_params(residual, activation, norm, *point)
+        theory_forward, theory_backward = theory_curves(params)
+        if theory_forward is None and theory_backward is None:
+            continue
+        forward, backward = large_ensemble_rms[params]
+        share = np.arange(params.depth + 1) / params.depth  # of the drift, layer by layer
+        for theory, measured, drift in (
+            (theory_forward, forward, share),  # the forward curve drifts up the stack
+            (theory_backward, backward, share[::-1]),  # the gradient's down it
+        ):
+            if theory is not None:
+                off = np.abs(theory * wrong**drift - measured) > TOLERANCE * np.abs(measured)
+                caught.append(off.any())
+    assert any(caught)
 
 
 def test_the_lab_defaults_get_both_curves():
