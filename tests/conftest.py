@@ -5,10 +5,12 @@ import os
 import pytest
 from hypothesis import settings
 
+# No test may depend on how fast the machine is: Hypothesis's per-example deadline (200 ms
+# by default) is a wall-clock timer, so it is off everywhere, not only where a test says so.
+settings.register_profile("local", deadline=None)
 # CI runs the same examples every time, so a red run always reproduces.
-settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "local")
 
 
 @pytest.fixture(autouse=True)

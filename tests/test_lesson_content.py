@@ -23,6 +23,9 @@ CATALOG = load_catalog([builtin_lessons_dir()])
 LESSONS = CATALOG.lessons
 MAIN = CATALOG.get("residual-connections")
 WITNESSES = [(lesson.id, w) for lesson in LESSONS for w in lesson.sections.code.witnesses]
+#: The witnesses that are Monte Carlo sweeps of a second or more of CPU each (trials over
+#: σ_w, depths or norm placements): the long statistical sweeps CI still runs.
+SWEEP_WITNESSES = {"crj-product-gain", "pn-grad-depth", "rs-norm-growth", "veg-relu-chi"}
 PREDICTIONS = [
     (lesson.id, item)
     for lesson in LESSONS
@@ -41,9 +44,12 @@ def test_the_built_in_lessons_are_clean():
     assert len(CATALOG.files) == len(LESSONS) >= 7
 
 
-@pytest.mark.parametrize(
-    ("lesson_id", "witness"), WITNESSES, ids=[f"{lid}:{w.id}" for lid, w in WITNESSES]
-)
+def witness_param(lesson_id, witness):
+    marks = pytest.mark.slow if witness.id in SWEEP_WITNESSES else ()
+    return pytest.param(lesson_id, witness, id=f"{lesson_id}:{witness.id}", marks=marks)
+
+
+@pytest.mark.parametrize(("lesson_id", "witness"), [witness_param(*pair) for pair in WITNESSES])
 def test_every_code_witness_prints_its_expected_output(lesson_id, witness):
     proc = subprocess.run(
         [sys.executable, "-c", witness.code],
@@ -54,6 +60,10 @@ def test_every_code_witness_prints_its_expected_output(lesson_id, witness):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == witness.expected_output
+
+
+def test_the_slow_witnesses_are_witnesses():
+    assert SWEEP_WITNESSES <= {witness.id for _, witness in WITNESSES}
 
 
 def test_every_worked_example_step_recomputes():

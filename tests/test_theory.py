@@ -24,42 +24,100 @@ POINTS = [
 ]
 
 
-def large_ensemble_rms(params, seeds=3):
-    """RMS of both norms over ``seeds`` independent ensembles pooled together."""
-    forward = np.zeros(params.depth + 1)
-    backward = np.zeros(params.depth + 1)
-    for seed in range(seeds):
-        result = Simulator().run(dataclasses.replace(params, seed=1000 + seed))
-        forward += result.forward.rms**2
-        backward += result.backward.rms**2
-    return np.sqrt(forward / seeds), np.sqrt(backward / seeds)
+#: The ensembles pooled at each point, each of 64 networks × 16 inputs. Three were not
+#: enough: near the plain-stack depth limit the RMS is heavy-tailed, and about a third of
+#: 3-seed pools drawn from seeds 1000-1047 put some curve over 10% (1000-1002 passed at
+#: 9.9%). These 12 pass at 7.0%; all 48 pooled at 7.6%, the theory's own bias.
+SEEDS = tuple(range(1000, 1012))
+#: A theory whose per-layer map is off by this factor (so each curve is off by it at its
+#: far end) must fail the sweep in every kind, both ways: the ensembles can tell.
+WRONG_BY = 1.15
+
+
+def sweep_params(residual, activation, norm, sigma_w, alpha, depth, width):
+    return SimParams(
+        depth=depth,
+        width=width,
+        alpha=alpha,
+        activation=activation,
+        sigma_w=sigma_w,
+        norm=norm,
+        residual=residual,
+        inputs=16,
+        networks=64,
+    )
+
+
+def offered(params):
+    return any(curve is not None for curve in theory_curves(params))
+
+
+@pytest.fixture(scope="module")
+def large_ensemble_rms():
+    """RMS of both norms at every offered point of every kind, ``SEEDS`` ensembles pooled.
+
+    The weights and inputs depend only on (seed, width, networks), so one Simulator per
+    seed and width draws them once for all 18 kinds and every depth; what a run then
+    costs is its two passes (a cached run equals a fresh one: test_sim_engine). One
+    Simulator is held at a time (at most 44 layers of 64 networks at width 128).
+    """
+    wanted = [
+        params
+        for kind in KINDS
+        for point in POINTS
+        if offered(params := sweep_params(*kind, *point))
+    ]
+    squares = {params: np.zeros((2, params.depth + 1)) for params in wanted}
+    for width in sorted({params.width for params in wanted}):
+        same_width = sorted((p for p in wanted if p.width == width), key=lambda p: p.depth)
+        for seed in SEEDS:
+            simulator = Simulator()
+            for params in same_width:
+                result = simulator.run(dataclasses.replace(params, seed=seed))
+                squares[params] += [result.forward.rms**2, result.backward.rms**2]
+            del simulator
+    return {params: np.sqrt(total / len(SEEDS)) for params, total in squares.items()}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("residual", "activation", "norm"), KINDS)
-def test_every_offered_curve_is_within_ten_percent(residual, activation, norm):
+def test_every_offered_curve_is_within_ten_percent(residual, activation, norm, large_ensemble_rms):
     checked = 0
-    for sigma_w, alpha, depth, width in POINTS:
-        params = SimParams(
-            depth=depth,
-            width=width,
-            alpha=alpha,
-            activation=activation,
-            sigma_w=sigma_w,
-            norm=norm,
-            residual=residual,
-            inputs=16,
-            networks=64,
-        )
+    for point in POINTS:
+        params = sweep_params(residual, activation, norm, *point)
         theory_forward, theory_backward = theory_curves(params)
         if theory_forward is None and theory_backward is None:
             continue
-        forward, backward = large_ensemble_rms(params)
+        forward, backward = large_ensemble_rms[params]
         for theory, measured in ((theory_forward, forward), (theory_backward, backward)):
             if theory is not None:
                 assert_allclose(theory, measured, rtol=TOLERANCE, err_msg=str(params))
                 checked += 1
     assert checked >= 2  # the forward curve at least is offered at the defaults
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("wrong", [WRONG_BY, 1 / WRONG_BY], ids=["high", "low"])
+@pytest.mark.parametrize(("residual", "activation", "norm"), KINDS)
+def test_the_sweep_fails_a_theory_fifteen_percent_off(
+    residual, activation, norm, wrong, large_ensemble_rms
+):
+    caught = []
+    for point in POINTS:
+        params = sweep_params(residual, activation, norm, *point)
+        theory_forward, theory_backward = theory_curves(params)
+        if theory_forward is None and theory_backward is None:
+            continue
+        forward, backward = large_ensemble_rms[params]
+        share = np.arange(params.depth + 1) / params.depth  # of the drift, layer by layer
+        for theory, measured, drift in (
+            (theory_forward, forward, share),  # the forward curve drifts up the stack
+            (theory_backward, backward, share[::-1]),  # the gradient's down it
+        ):
+            if theory is not None:
+                off = np.abs(theory * wrong**drift - measured) > TOLERANCE * np.abs(measured)
+                caught.append(off.any())
+    assert any(caught)
 
 
 def test_the_lab_defaults_get_both_curves():

@@ -249,19 +249,42 @@ async def test_the_stats_view_from_the_map(tmp_path):
         assert not isinstance(app.screen, StatsScreen)
 
 
-async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_tab(tmp_path):
+async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_tab(
+    tmp_path, monkeypatch
+):
+    import threading
+
+    from tests.training_cache import cached_training
     from tutor.practice.measures import train_params
     from tutor.ui.screens.lab import LabScreen
     from tutor.ui.widgets.prediction_evidence import PredictionEvidence
     from tutor.ui.widgets.prediction_plot import PredictionPlot
 
+    # The screen's worker trains the item's own setup through `tutor.sim.training`; here the
+    # snapshots come from the session's cached run of that setup (the one the lesson test
+    # grades), replayed exactly (test_train checks the replay), once the test has looked at
+    # the screen mid-training: no race with a clock. The lab's train tab, opened at the
+    # end, replays the same run (its real training is test_ui_lab_tabs'); it trained most
+    # of the experiment before the cancel below came.
+    release = threading.Event()
+
+    def training_when_released(params):
+        release.wait()
+        yield from cached_training(params)
+
+    monkeypatch.setattr("tutor.sim.training", training_when_released)
+    monkeypatch.setattr("tutor.ui.screens.lab.train.training", cached_training)
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(app, pilot)
         item = go_to(screen, "predict-train")
         await pilot.pause()
-        await pilot.press("enter")  # commit the first choice
-        assert "Training the networks" in screen.query_one(PredictionEvidence).status
+        await press(pilot, "enter")  # commit the first choice
+        try:
+            assert "Training the networks" in screen.query_one(PredictionEvidence).status
+            assert screen.attempt.grade is None  # nothing graded before the networks trained
+        finally:
+            release.set()
         await wait_for(pilot, lambda: measured(screen), "the trained networks' measurement")
         grade = screen.attempt.grade
         assert grade is not None and grade.measured is not None
