@@ -23,6 +23,10 @@ POINTS = [
     (1.0, 0.1, 44, 128),
 ]
 
+#: The sweep shares one large ensemble (a module fixture): under xdist every test of this
+#: file runs on one worker, so the ensemble is built once.
+pytestmark = pytest.mark.xdist_group("theory")
+
 
 #: The ensembles pooled at each point, each of 64 networks × 16 inputs. Three were not
 #: enough: near the plain-stack depth limit the RMS is heavy-tailed, and about a third of
