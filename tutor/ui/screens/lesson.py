@@ -111,10 +111,10 @@ class LessonScreen(BaseScreen):
             self._open_lab_state(state.id)
 
     def _open_lab_state(self, state_id: str | None) -> None:
-        from tutor.sim import SimParams
+        from tutor.practice.measures import sim_params
 
         state = self.lesson.lab_state(state_id) if state_id else None
-        params = SimParams(**state.params) if state else SimParams()  # type: ignore[arg-type]
+        params = sim_params(state.params if state else {})
         self.tutor.open_lab(
             params, state.title if state else None, state.experiment if state else "signal"
         )
