@@ -38,6 +38,11 @@ def db_path(option: str | None = None) -> Path:
     return Path(chosen).expanduser() if chosen else data_dir() / "restutor.db"
 
 
+def crash_reports_dir(db: Path) -> Path:
+    """Where a crash report goes: beside the learner's database, in the data folder."""
+    return db.parent / "crash-reports"
+
+
 def builtin_lessons_dir() -> Path:
     """The lessons that ship with restutor (inside the package when installed from a wheel)."""
     packaged = Path(__file__).resolve().parent / "lessons_data"

@@ -34,5 +34,12 @@ def run_tui(args: argparse.Namespace, lesson_id: str | None, review: bool = Fals
     from tutor.ui.app import RestutorApp
 
     db = paths.db_path(getattr(args, "db", None))
-    RestutorApp(summaries, db, lesson_id, start_review=review).run()
-    return 0
+    app = RestutorApp(summaries, db, lesson_id, start_review=review)
+    app.run()
+    if app.crash_report is not None:
+        print(
+            f"restutor: the tutor stopped on a bug; your notes and drafts are kept, and the "
+            f"report is in {app.crash_report}",
+            file=sys.stderr,
+        )
+    return app.return_code or 0

@@ -96,6 +96,24 @@ class RestutorApp(App[None]):
         self.start_lesson = start_lesson
         self.store: Store | None = None
         self._unsaved: list[tuple[str, str]] = []  # progress from before the store opened
+        #: Where the report of a crash was written (None: no crash, or none could be kept).
+        self.crash_report: Path | None = None
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug reached the top: keep a report beside the learner's data, then let
+        Textual close the app with return code 1. With a report kept, the traceback is
+        not printed as well: the command line names the file in one line instead. Drafts
+        need no rescue here, they are saved as they are typed."""
+        from tutor import paths
+        from tutor.crash import write_crash_report
+
+        try:
+            self.crash_report = write_crash_report(error, paths.crash_reports_dir(self.db_path))
+        except OSError:
+            self.crash_report = None
+        super()._handle_exception(error)
+        if self.crash_report is not None:
+            self._exit_renderables.clear()
 
     def on_mount(self) -> None:
         from tutor.ui.screens.map import MapScreen
