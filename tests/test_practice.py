@@ -1,9 +1,12 @@
 """Grading the four item kinds, the rating mapping, and scheduling kept in the store."""
 
+import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fsrs import Rating, Scheduler
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.lesson_factory import PRACTICE_FIELDS
 from tutor.lessons.model import ChoiceItem, NumberItem, PredictSimItem, TextItem
@@ -224,3 +227,30 @@ def test_stats_per_lesson(tmp_path):
     assert stats["lesson-one"].seen == 2 and stats["lesson-two"].seen == 1
     assert 0 < stats["lesson-one"].retention <= 1
     assert sum(stats["lesson-one"].due_by_day) == 2  # both come back within the week
+
+
+#: What a learner may type or paste into a number item: digits in runs long enough to
+#: overflow a float or Python's integer parsing, signs, slashes, commas, exponents, junk.
+typed_numbers = st.one_of(
+    st.text(max_size=60),
+    st.builds(
+        lambda digits, tail: digits + tail,
+        st.integers(1, 6000).map(lambda n: "1" * n),
+        st.sampled_from(["", "/1", "/0", "e999", "%", ",5", "/" + "7" * 500, ".5e-999"]),
+    ),
+)
+
+
+@given(typed_numbers)
+def test_any_typed_answer_is_a_finite_number_or_one_clear_refusal(text):
+    try:
+        value = parse_number(text)
+    except NotANumber as refusal:
+        assert len(str(refusal)) < 120  # a pasted page is not echoed back whole
+    else:
+        assert math.isfinite(value)
+
+
+def test_a_fraction_beyond_any_float_is_refused_not_a_crash():
+    with pytest.raises(NotANumber, match="not a finite number"):
+        parse_number("1" * 400 + "/1")

@@ -36,6 +36,11 @@ class Grade:
     measured: float | None = None  # a prediction: what the experiment produced
 
 
+def _shortened(text: str, most: int = 40) -> str:
+    """An answer as a message quotes it: a pasted page is cut to its start."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 def parse_number(text: str) -> float:
     """``0.2``, ``1/5``, ``2e-1``, ``-3``, ``20%``, ``1,000``, or ``0,2`` → a float."""
     cleaned = text.strip().replace(" ", "").replace("−", "-").replace("_", "")
@@ -46,12 +51,15 @@ def parse_number(text: str) -> float:
     percent = cleaned.endswith("%")
     if percent:
         cleaned = cleaned[:-1]
+    shown = _shortened(text.strip())
     try:
         value = float(Fraction(cleaned)) if "/" in cleaned else float(cleaned)
     except (ValueError, ZeroDivisionError):
-        raise NotANumber(f"'{text.strip()}' is not a number (try 0.2, 1/5 or 2e-1)") from None
+        raise NotANumber(f"'{shown}' is not a number (try 0.2, 1/5 or 2e-1)") from None
+    except OverflowError:  # a fraction whose value is beyond any float
+        raise NotANumber(f"'{shown}' is not a finite number") from None
     if not math.isfinite(value):
-        raise NotANumber(f"'{text.strip()}' is not a finite number")
+        raise NotANumber(f"'{shown}' is not a finite number")
     return value / 100 if percent else value
 
 
