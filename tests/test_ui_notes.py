@@ -239,3 +239,36 @@ async def test_editing_a_note_rewrites_it_in_place_with_its_own_draft(tmp_path):
         app.screen.query_one("#filter-tag").value = "jacobian"  # the new tag is offered
         await pilot.pause()
         assert [n.id for n in app.screen.shown] == [original.id]
+
+
+async def test_a_highlight_from_a_list_since_replaced_shows_its_note_or_nothing(tmp_path):
+    """Holding backspace in the search: a highlight posted for the old result list
+    arrives after the list was rebuilt (it raised IndexError)."""
+    from textual.widgets import OptionList
+
+    from tutor.store import Store
+    from tutor.ui.screens.notes import NotesScreen
+
+    db = tmp_path / "db"
+    store = Store(db)
+    for body in ("skip path one", "skip path two", "identity three"):
+        store.add_note(body, "concept", "residual-connections")
+    store.close()
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await press(pilot, "N")
+        screen = app.screen
+        assert isinstance(screen, NotesScreen) and len(screen.shown) == 3
+        options = screen.query_one("#notes-list", OptionList)
+        stale = [
+            OptionList.OptionHighlighted(options, options.get_option_at_index(i), i)
+            for i in range(3)
+        ]
+        screen.query_one("#notes-query").value = "identity"
+        await pilot.pause()
+        assert [n.body for n in screen.shown] == ["identity three"]
+        for event in stale:
+            screen._highlight(event)  # no IndexError, and only a note still listed shows
+        await pilot.pause()
+        assert "identity three" in screen.query_one("#note-detail").source

@@ -87,9 +87,9 @@ class NotesScreen(BaseScreen):
             [
                 Option(
                     f"{n.anchor_kind}:{n.anchor_id[:24]} — {' '.join(n.body.split())[:40]}",
-                    id=str(i),
+                    id=f"note-{n.id}",
                 )
-                for i, n in enumerate(self.shown)
+                for n in self.shown
             ]
         )
         if self.shown:
@@ -103,7 +103,11 @@ class NotesScreen(BaseScreen):
 
     @on(OptionList.OptionHighlighted, "#notes-list")
     def _highlight(self, event: OptionList.OptionHighlighted) -> None:
-        self._show(self.shown[int(event.option.id or 0)])
+        """Show the highlighted note; a highlight from a list since replaced (a fast
+        typist's search) names a note by its id, so it finds it or nothing."""
+        note = next((n for n in self.shown if f"note-{n.id}" == event.option.id), None)
+        if note is not None:
+            self._show(note)
 
     @property
     def selected(self) -> Note | None:
