@@ -1,5 +1,6 @@
 """Snapshots of the map and a lesson (the lab's is in test_ui_lab.py), grouped by screen."""
 
+from tests.pilot import press, wait_for
 from tests.ui_app import make_app
 
 SIZE = (100, 30)
@@ -11,7 +12,13 @@ def test_the_map(snap_compare, tmp_path):
 
 def test_a_lesson_on_its_math(snap_compare, tmp_path):
     app = make_app(tmp_path / "db", start_lesson="residual-connections")
-    assert snap_compare(app, terminal_size=SIZE, press=["down"])
+
+    async def math_drawn(pilot):
+        await wait_for(pilot, lambda: getattr(pilot.app.screen, "drawn", None), "a section")
+        await press(pilot, "down")
+        await wait_for(pilot, lambda: pilot.app.screen.drawn == "math", "the math drawn")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=math_drawn)
 
 
 def test_a_revealed_practice_item(snap_compare, tmp_path):

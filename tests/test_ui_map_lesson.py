@@ -74,7 +74,7 @@ async def test_a_worked_example_steps_one_at_a_time(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.screen.show_section("worked_examples")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.drawn == "worked_examples", "the section drawn")
         view = app.screen.query(WorkedExampleView).first()
         view.focus()
         assert view.shown == 0
@@ -91,7 +91,7 @@ async def test_a_code_witness_runs_and_is_compared(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.screen.show_section("code")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.drawn == "code", "the section drawn")
         view = app.screen.query(WitnessView).first()
         view.focus()
         await press(pilot, "r")
@@ -105,7 +105,7 @@ async def test_the_glossary_explains_the_focused_term(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.screen.show_section("glossary")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.drawn == "glossary", "the section drawn")
         glossary = app.screen.query_one("#glossary")
         options = glossary.query_one("OptionList")
         options.focus()
@@ -121,7 +121,7 @@ async def test_every_text_section_renders(tmp_path, section):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.screen.show_section(section)
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.drawn == section, "the section drawn")
         assert app.screen.query("#section > *")
 
 
@@ -222,7 +222,7 @@ async def test_enter_on_a_demo_state_opens_the_lab_in_that_state(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.screen.show_section("demo")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.drawn == "demo", "the section drawn")
         states = app.screen.query_one("#lab-states")
         states.focus()
         await press(pilot, "down", "enter")
@@ -259,3 +259,17 @@ async def test_the_map_shows_reviews_due(tmp_path):
         await pilot.pause()
         assert app.due_counts() == {"residual-connections": 1}
         assert "1 due" in str(app.screen.query_one(LessonMap).render())
+
+
+async def test_quick_moves_through_the_sections_never_mount_a_section_twice(tmp_path):
+    """Code, away and back before the first drawing is done (a jump back from a note on a
+    witness did this): the witnesses' ids were mounted while their twins were leaving."""
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.drawn is not None, "the first section")
+        screen = app.screen
+        for key in ("code", "intuition", "code", "math", "code"):
+            screen.show_section(key)
+        await wait_for(pilot, lambda: screen.drawn == "code", "the last section asked for")
+        witnesses = [w.witness.id for w in screen.query(WitnessView)]
+        assert witnesses == [w.id for w in screen.lesson.sections.code.witnesses]

@@ -1,6 +1,6 @@
 """`n` anywhere: a note anchored to what is on screen, with a draft that survives."""
 
-from tests.pilot import press
+from tests.pilot import press, wait_for
 from tests.ui_app import make_app
 from tutor.ui.screens.note_editor import NoteEditor
 
@@ -65,7 +65,7 @@ async def test_a_note_on_a_practice_item_and_on_a_focused_witness(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.screen.show_section("code")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.drawn == "code", "the section drawn")
         witness = app.screen.query(WitnessView).first()
         witness.focus()
         await pilot.press("n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -41,6 +42,9 @@ class LessonScreen(BaseScreen):
         super().__init__()
         self.lesson = lesson
         self.section = section if section in SECTION_KEYS else SECTION_KEYS[0]
+        #: The section whose widgets are on screen (None until the first is drawn).
+        self.drawn: str | None = None
+        self._drawing = asyncio.Lock()
         self.LOCATION = f"{lesson.title}"
 
     def compose_content(self) -> ComposeResult:
@@ -69,11 +73,22 @@ class LessonScreen(BaseScreen):
     def show_section(self, key: str) -> None:
         self.section = key
         self.sub_title = f"{self.lesson.title} › {dict(md.SECTIONS)[key]}"
-        container = self.query_one("#section", VerticalScroll)
-        container.remove_children()
-        container.mount_all(self._section_widgets(key))
-        container.scroll_home(animate=False)
         self.tutor.mark_seen(self.lesson.id, key)
+        self.run_worker(self._draw_section(), group="section")
+
+    async def _draw_section(self) -> None:
+        """Draw the section last asked for, one drawing at a time: the old section's
+        widgets are gone before the new ones mount (two quick moves through the outline,
+        or a jump back from a note, mounted a witness while its twin was still leaving)."""
+        async with self._drawing:
+            key = self.section
+            if key == self.drawn:
+                return
+            container = self.query_one("#section", VerticalScroll)
+            await container.remove_children()
+            await container.mount_all(self._section_widgets(key))
+            container.scroll_home(animate=False)
+            self.drawn = key
 
     def _section_widgets(self, key: str) -> list[Widget]:
         lesson = self.lesson
