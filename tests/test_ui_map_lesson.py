@@ -49,12 +49,11 @@ async def test_sections_are_saved_as_progress_and_shown_on_the_map(tmp_path):
     app = make_app(tmp_path / "db", start_lesson="residual-connections")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("down", "down", "right_square_bracket")
-        await pilot.pause()
+        await press(pilot, "down", "down", "right_square_bracket")
         assert app.screen.section == "demo"
-        await pilot.press("left_square_bracket")
+        await press(pilot, "left_square_bracket")
         assert app.screen.section == "code"
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await pilot.pause()
         app.screen.query_one(LessonMap).select("residual-connections")
         assert "67%" in str(app.screen.query_one(LessonMap).render())
