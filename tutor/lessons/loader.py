@@ -8,6 +8,7 @@ are mapped back to the line of the key through the YAML nodes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +134,9 @@ def check_lesson(file: LessonFile) -> list[Problem]:
                 problems.append(file.problem(loc, f"{example.id}: {error}"))
                 continue
             assert step.result is not None
-            if abs(value - step.result) > RESULT_TOLERANCE * max(1.0, abs(step.result)):
+            if not math.isfinite(step.result):
+                problems.append(file.problem(loc, f"{example.id}: a result must be finite"))
+            elif abs(value - step.result) > RESULT_TOLERANCE * max(1.0, abs(step.result)):
                 problems.append(
                     file.problem(
                         loc, f"{example.id}: {step.compute} is {value:g}, not {step.result:g}"
