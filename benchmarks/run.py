@@ -35,7 +35,8 @@ from rich.console import Console
 from rich.table import Table
 
 from tutor.sim import SimParams, Simulator, simulate
-from tutor.sim.engine import LAYER_STREAM, NormStats, stream
+from tutor.sim.engine import LAYER_STREAM, NormStats
+from tutor.sim.streams import stream
 
 DEFAULTS = SimParams()
 

@@ -25,6 +25,7 @@ from functools import cache
 import numpy as np
 
 from tutor.sim.params import SimParams, check_memory
+from tutor.sim.streams import stream
 from tutor.sim.theory import theory_curves
 
 #: Added under the square root of every RMS normalization.
@@ -34,11 +35,6 @@ RMS_EPS = 1e-6
 Progress = Callable[[int, int], None]
 
 INPUTS_STREAM, UPSTREAM_STREAM, LAYER_STREAM = 0, 1, 2
-
-
-def stream(seed: int, *key: int) -> np.random.Generator:
-    """An independent stream for one piece of the run (SFC64: NumPy's fastest)."""
-    return np.random.Generator(np.random.SFC64(np.random.SeedSequence(seed, spawn_key=key)))
 
 
 @cache

@@ -29,6 +29,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from tutor.sim.streams import stream
+
 __all__ = [
     "ADAM_BETA1",
     "ADAM_BETA2",
@@ -42,7 +44,6 @@ __all__ = [
     "TEACHER_HIDDEN",
     "Adam",
     "Student",
-    "generator",
     "teacher_data",
 ]
 
@@ -56,19 +57,13 @@ ADAM_BETA1, ADAM_BETA2, ADAM_EPS = 0.9, 0.999, 1e-8
 DATA_STREAM, INIT_STREAM, BATCH_STREAM = 0, 1, 2
 
 
-def generator(seed: int, *key: int) -> np.random.Generator:
-    """An independent stream per piece (``key`` is a stream and its indices), so one run
-    never depends on which others ran."""
-    return np.random.Generator(np.random.SFC64(np.random.SeedSequence(seed, spawn_key=key)))
-
-
 def teacher_data(seed: int, dtype: type[np.floating] = np.float32) -> tuple[np.ndarray, np.ndarray]:
     """The training set: 512 Gaussian inputs ``(512, 8)`` and standardized targets ``(512, 1)``.
 
     The teacher's weights are ``N(0, 1/fan_in)``, so its tanh units are neither
     saturated nor linear, and its function is smooth but not trivial.
     """
-    rng = generator(seed, DATA_STREAM)
+    rng = stream(seed, DATA_STREAM)
     x = rng.standard_normal((SAMPLES, INPUTS))
     h = x
     for fan_out in (TEACHER_HIDDEN, TEACHER_HIDDEN):

@@ -32,9 +32,9 @@ from tutor.sim.mlp import (
     TEACHER_HIDDEN,
     Adam,
     Student,
-    generator,
     teacher_data,
 )
+from tutor.sim.streams import stream
 from tutor.sim.train_params import TrainParams
 
 __all__ = [
@@ -144,11 +144,11 @@ def _curve(
 ) -> Iterator[tuple[int, float]]:
     """Train one network, yielding ``(step, full-set loss)`` from step 0 to the last."""
     net = Student(depth, params.width, residual)
-    net.init(generator(params.seed, INIT_STREAM, depth, int(residual)))
+    net.init(stream(params.seed, INIT_STREAM, depth, int(residual)))
     adam = Adam(net.theta, params.lr)
     every = record_every(params.steps)
     yield 0, net.loss(x, y)
-    batches = _batches(generator(params.seed, BATCH_STREAM), params.batch, params.steps)
+    batches = _batches(stream(params.seed, BATCH_STREAM), params.batch, params.steps)
     for step, index in enumerate(batches, 1):
         with np.errstate(all="ignore"):  # a diverging run shows in its curve, not as warnings
             net.loss_and_grad(x[index], y[index])
