@@ -243,7 +243,7 @@ async def test_the_stats_view_from_the_map(tmp_path):
         assert isinstance(app.screen, StatsScreen)
         table = app.screen.query_one("DataTable")
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        main = next(r for r in rows if r[0] == "Residual connections")
+        main = next(r for r in rows if str(r[0]) == "Residual connections")
         assert main[2] == "1" and main[3].endswith("%")
         await pilot.press("escape")
         assert not isinstance(app.screen, StatsScreen)

@@ -21,6 +21,7 @@ from tutor.cli.notes import add_notes_command
 from tutor.cli.options import GLOBAL_OPTIONS_WITH_VALUES, global_options
 from tutor.cli.parser import EXIT_BAD_INPUT, Parser, UsageError
 from tutor.cli.review import add_review_command
+from tutor.text import visible
 
 if TYPE_CHECKING:
     from tutor.sim import SimParams, TrainParams
@@ -101,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError(f"unexpected argument '{lesson_id}'")
         return handler(args)
     except (UsageError, StoreError) as error:
-        print(f"restutor: {error}", file=sys.stderr)
+        print(visible(f"restutor: {error}"), file=sys.stderr)  # errors quote paths and input
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("restutor: interrupted", file=sys.stderr)

@@ -9,6 +9,7 @@ from pathlib import Path
 from tutor.cli.options import lesson_dirs
 from tutor.cli.parser import Parser, UsageError
 from tutor.cli.terminal import stdout_console
+from tutor.text import visible
 
 
 def add_lesson_commands(parser: Parser) -> None:
@@ -44,7 +45,7 @@ def run_validate(args: argparse.Namespace) -> int:
     catalog = load_catalog([*(targets or []), *lesson_dirs(args)])
     problems = catalog.problems_in(targets) if targets is not None else sorted(catalog.problems)
     for problem in problems:
-        print(problem)
+        print(visible(str(problem)))
     errors = sum(p.severity == "error" for p in problems)
     checked = len(targets) if targets is not None else len(catalog.files)
     print(
@@ -55,10 +56,13 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_glossary(args: argparse.Namespace) -> int:
-    """Every term with its first sentence, or one term's whole entry (exit 1 if unknown)."""
+    """Every term with its first sentence, or one term's whole entry (exit 1 if unknown).
+
+    Lesson text goes out as Rich ``Text``, never as markup: a term holding ``[/]`` would
+    raise, ``[draft]`` would vanish."""
     from rich.markdown import Markdown
-    from rich.markup import escape
     from rich.padding import Padding
+    from rich.text import Text
 
     from tutor.lessons.catalog import load_catalog
     from tutor.lessons.glossary import entries, lookup, suggestions
@@ -71,23 +75,26 @@ def run_glossary(args: argparse.Namespace) -> int:
         for entry in all_entries:
             text = " ".join(entry.term.definition.split())
             first_sentence = text.split(". ")[0].rstrip(".") + "."
-            aliases = f" [dim]({', '.join(entry.term.aliases)})[/]" if entry.term.aliases else ""
-            console.print(f"[bold]{escape(entry.term.term)}[/]{aliases}  [dim]{entry.lesson.id}[/]")
-            console.print(Padding(first_sentence, (0, 0, 1, 4)), markup=False)
+            line = Text(entry.term.term, style="bold")
+            if entry.term.aliases:
+                line.append(f" ({', '.join(entry.term.aliases)})", style="dim")
+            line.append(f"  {entry.lesson.id}", style="dim")
+            console.print(line)
+            console.print(Padding(Text(first_sentence), (0, 0, 1, 4)))
         return 0
     found = lookup(all_entries, args.term)
     if not found:
         close = suggestions(all_entries, args.term)
         hint = f"; did you mean: {', '.join(close)}?" if close else ""
-        print(f"restutor: no glossary term '{args.term}'{hint}", file=sys.stderr)
+        print(visible(f"restutor: no glossary term '{args.term}'{hint}"), file=sys.stderr)
         return 1
     for entry in found:
         term = entry.term
-        console.print(f"[bold]{term.term}[/]  ({entry.lesson.title})")
+        console.print(Text.assemble((term.term, "bold"), f"  ({entry.lesson.title})"))
         if term.aliases:
-            console.print(f"also called: {', '.join(term.aliases)}")
+            console.print(Text(f"also called: {', '.join(term.aliases)}"))
         console.print(Markdown(term.definition))
         if term.related:
-            console.print(f"related: {', '.join(term.related)}")
+            console.print(Text(f"related: {', '.join(term.related)}"))
         console.print()
     return 0

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tutor import paths
 from tutor.cli.parser import Parser, UsageError
+from tutor.text import visible
 
 if TYPE_CHECKING:
     from tutor.sim import SimParams, TrainParams
@@ -59,7 +60,7 @@ def open_store(args: argparse.Namespace) -> Store:
     except StoreError as error:
         raise UsageError(str(error)) from None
     for notice in store.notices():
-        print(f"restutor: {notice}", file=sys.stderr)
+        print(visible(f"restutor: {notice}"), file=sys.stderr)
     return store
 
 

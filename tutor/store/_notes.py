@@ -13,6 +13,7 @@ import uuid
 from dataclasses import asdict, dataclass
 
 from tutor.store._connection import Tables, now, writes
+from tutor.text import visible
 
 #: The columns of a note, in the order ``Note`` takes them.
 NOTE_COLUMNS = (
@@ -39,7 +40,9 @@ class Note:
 
     @classmethod
     def from_row(cls, row: tuple) -> Note:
-        values = list(row)
+        """A note as the terminal may show it: text from the database (typed, pasted or
+        imported from someone's file) keeps its control characters only as stand-ins."""
+        values = [visible(value) if isinstance(value, str) else value for value in row]
         values[3] = tuple(values[3].split()) if values[3] else ()
         values[8] = json.loads(values[8]) if values[8] else None
         return cls(*values)
@@ -151,7 +154,7 @@ class Notes(Tables):
         """Every tag in use, sorted."""
         with self._lock:
             rows = self._db.execute("SELECT DISTINCT tags FROM notes WHERE tags != ''").fetchall()
-        return sorted({tag for (tags,) in rows for tag in tags.split()})
+        return sorted({visible(tag) for (tags,) in rows for tag in tags.split()})
 
     @writes
     def update_note(

@@ -7,15 +7,21 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from tutor.lessons.index import LessonSummary
+from tutor.text import visible
 from tutor.ui.messages import OpenLesson
+from tutor.ui.plain import as_markup, plain
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from tutor.lessons.model import Experiment, Lesson
     from tutor.practice.schedule import Reviewer
     from tutor.sim import SimParams, TrainParams
@@ -58,14 +64,31 @@ class ScreenCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._entries():
-            yield Hit(1.0, name, callback, help=help_text)  # type: ignore[arg-type]
+            yield Hit(1.0, plain(name), callback, text=name, help=as_markup(help_text))  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self._entries():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]
+                yield Hit(
+                    score,
+                    self._highlighted(matcher, name),
+                    callback,  # type: ignore[arg-type]
+                    text=name,
+                    help=as_markup(help_text),
+                )
+
+    def _highlighted(self, matcher: Matcher, name: str) -> Content:
+        """The name with the matched letters styled, read as plain text (Textual's own
+        ``Matcher.highlight`` reads its candidate as markup: a title with ``[/]`` raised)."""
+        shown = visible(name)
+        content = Content(shown)
+        _, offsets = matcher.fuzzy_search.match(matcher.query, shown)
+        for offset in offsets:
+            if not shown[offset].isspace():
+                content = content.stylize(self.match_style or "reverse", offset, offset + 1)
+        return content
 
 
 class RestutorApp(App[None]):
@@ -114,6 +137,30 @@ class RestutorApp(App[None]):
         super()._handle_exception(error)
         if self.crash_report is not None:
             self._exit_renderables.clear()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is plain text: its messages quote lesson ids, paths and errors,
+        which may hold markup or control characters. (``markup`` is accepted because
+        ``Widget.notify`` always passes it, and ignored.)"""
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
+
+    async def on_event(self, event: events.Event) -> None:
+        """A paste is the one way text with control characters gets typed in (a web page
+        can put an escape sequence on the clipboard): the inputs echo it, so it arrives
+        with them visible."""
+        if isinstance(event, events.Paste):
+            event.text = visible(event.text)
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         from tutor.ui.screens.map import MapScreen

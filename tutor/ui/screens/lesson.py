@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from tutor.lessons import markdown as md
 from tutor.lessons.model import Lesson
+from tutor.ui.plain import plain
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.widgets.glossary_view import GlossaryView
 from tutor.ui.widgets.key_equation import KeyEquation
@@ -102,7 +103,7 @@ class LessonScreen(BaseScreen):
             return [
                 Markdown(md.demo_intro(lesson)),
                 OptionList(
-                    *(Option(md.lab_state_line(s), id=s.id) for s in states), id="lab-states"
+                    *(Option(plain(md.lab_state_line(s)), id=s.id) for s in states), id="lab-states"
                 ),
             ]
         if key == "worked_examples":

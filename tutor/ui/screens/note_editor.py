@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +13,7 @@ from textual.widgets import Input, Static, TextArea
 
 from tutor.notes import Anchor
 from tutor.store import Note
+from tutor.ui.plain import plain
 from tutor.ui.screens.base import TutorScreen
 
 
@@ -47,7 +49,9 @@ class NoteEditor(TutorScreen, ModalScreen[Note | None]):
         title = f"Note {self.note.id}, on" if self.note else "Note on"
         with Vertical():
             anchor = self.anchored_to
-            yield Static(f"[b]{title}[/b] {anchor.kind}: {anchor.description}", markup=True)
+            yield Static(
+                Text.assemble((title, "bold"), f" {anchor.kind}: ", plain(anchor.description))
+            )
             yield TextArea(draft.get("body", ""), id="note-body")
             yield Input(
                 draft.get("tags", ""), placeholder="tags, separated by spaces", id="note-tags"

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from tutor.notes import ANCHOR_KINDS, anchored_content, research_prompt, to_markdown
 from tutor.store import Note
+from tutor.ui.plain import plain
 from tutor.ui.screens.base import BaseScreen
 
 #: Where a note's anchor kind leads inside its lesson.
@@ -45,7 +46,7 @@ class NotesScreen(BaseScreen):
     def compose_content(self) -> ComposeResult:
         yield Input(placeholder='search: words, "a phrase", prefix*, AND/OR/NOT', id="notes-query")
         store = self.tutor.store
-        lessons = [(s.title, s.id) for s in self.tutor.summaries]
+        lessons = [(plain(s.title), s.id) for s in self.tutor.summaries]
         with Horizontal(id="notes-filters"):
             yield Select(
                 [(kind, kind) for kind in ANCHOR_KINDS], prompt="any object", id="filter-kind"
@@ -54,7 +55,7 @@ class NotesScreen(BaseScreen):
             preset = {"value": self.lesson_id} if self.lesson_id in known else {}
             yield Select(lessons, prompt="any lesson", id="filter-lesson", **preset)
             yield Select(
-                [(tag, tag) for tag in (store.tags() if store else [])],
+                [(plain(tag), tag) for tag in (store.tags() if store else [])],
                 prompt="any tag",
                 id="filter-tag",
             )
@@ -86,7 +87,7 @@ class NotesScreen(BaseScreen):
         options.add_options(
             [
                 Option(
-                    f"{n.anchor_kind}:{n.anchor_id[:24]} — {' '.join(n.body.split())[:40]}",
+                    plain(f"{n.anchor_kind}:{n.anchor_id[:24]} — {' '.join(n.body.split())[:40]}"),
                     id=f"note-{n.id}",
                 )
                 for n in self.shown
@@ -160,7 +161,7 @@ class NotesScreen(BaseScreen):
         tags = self.query_one("#filter-tag", Select)
         chosen = tags.value
         in_use = self.tutor.store.tags()
-        tags.set_options([(tag, tag) for tag in in_use])
+        tags.set_options([(plain(tag), tag) for tag in in_use])
         if chosen in in_use:
             tags.value = chosen
         self._refresh()

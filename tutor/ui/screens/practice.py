@@ -39,6 +39,7 @@ from tutor.practice.grading import (
     parse_number,
 )
 from tutor.practice.session import DIFFICULTIES, Attempt, NotYet, Session
+from tutor.ui.plain import plain
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.widgets.attempt_feedback import AttemptFeedback
 from tutor.ui.widgets.prediction_evidence import PredictionEvidence
@@ -114,7 +115,7 @@ class PracticeScreen(BaseScreen):
         choices.disabled = answer.disabled = False
         if options:
             choices.clear_options()
-            choices.add_options([Option(text, id=str(i)) for i, text in enumerate(options)])
+            choices.add_options([Option(plain(text), id=str(i)) for i, text in enumerate(options)])
             choices.highlighted = 0
             choices.focus()
         else:

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from tutor.ui.plain import plain
 from tutor.ui.screens.base import TutorScreen
 
 DAYS = 7
@@ -54,7 +55,7 @@ class StatsScreen(TutorScreen, ModalScreen[None]):
             s = stats.get(summary.id)
             due = s.due_by_day if s else [0] * DAYS
             table.add_row(
-                summary.title,
+                plain(summary.title),
                 str(items),
                 str(s.seen if s else 0),
                 f"{s.retention:.0%}" if s else "—",

@@ -9,6 +9,7 @@ from textual.widgets import Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from tutor.lessons.model import Term
+from tutor.ui.plain import plain
 
 
 def term_markdown(term: Term) -> str:
@@ -33,7 +34,7 @@ class GlossaryView(Horizontal):
         self.terms = sorted(terms, key=lambda t: t.term.casefold())
 
     def compose(self) -> ComposeResult:
-        yield OptionList(*(Option(t.term, id=str(i)) for i, t in enumerate(self.terms)))
+        yield OptionList(*(Option(plain(t.term), id=str(i)) for i, t in enumerate(self.terms)))
         yield Markdown(term_markdown(self.terms[0]) if self.terms else "No terms.")
 
     @on(OptionList.OptionHighlighted)

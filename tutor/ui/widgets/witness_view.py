@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tutor.lessons.model import CodeWitness
+from tutor.ui.plain import plain
 
 #: A witness that runs longer than this is stopped and reported.
 RUN_TIMEOUT_SECONDS = 20.0
@@ -75,7 +76,10 @@ class WitnessView(Vertical, can_focus=True):
         self.outcome: RunOutcome | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(f"{self.witness.title}  (focus and press r to run)", classes="witness-title")
+        yield Static(
+            Text.assemble(plain(self.witness.title), "  (focus and press r to run)"),
+            classes="witness-title",
+        )
         yield Static(Syntax(self.witness.code, "python", theme="ansi_dark", word_wrap=True))
         with Horizontal():
             yield Static(self._panel("expected", self.witness.expected_output), classes="output")
