@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from tutor.lessons.arithmetic import BadArithmetic, evaluate
 from tutor.lessons.model import Lesson, Prediction
+from tutor.lessons.trust import Origin
 from tutor.lessons.yamlio import ParsedFile, Problem, parse_file
 
 #: How close a worked example's ``compute`` must come to its ``result``.
@@ -29,11 +30,16 @@ class LessonFile(ParsedFile):
 
     lesson: Lesson | None = None
 
+    @property
+    def origin(self) -> Origin:
+        """Where the lesson was read from, and a digest of the bytes it was read from."""
+        return Origin(self.path.resolve(), self.sha256)
+
 
 def read_lesson(path: Path) -> LessonFile:
     """Read, parse and validate one lesson file; problems are collected, never raised."""
     parsed = parse_file(path)
-    result = LessonFile(parsed.path, parsed.data, parsed.root, parsed.problems)
+    result = LessonFile(parsed.path, parsed.data, parsed.root, parsed.problems, parsed.sha256)
     data = result.data
     if result.problems:
         return result

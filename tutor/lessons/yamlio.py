@@ -6,6 +6,7 @@ files before the full models are even imported.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -47,6 +48,9 @@ class ParsedFile:
     data: object = None
     root: yaml.Node | None = None
     problems: list[Problem] = field(default_factory=list)
+    #: The SHA-256 of exactly the bytes parsed ("" if none were read): what the learner's
+    #: consent to run a lesson's code is tied to.
+    sha256: str = ""
 
     def problem(self, loc: Loc, message: str, severity: Severity = "error") -> Problem:
         return Problem(self.path, line_of(self.root, loc), message, severity)
@@ -95,6 +99,7 @@ def _parse(path: Path, result: ParsedFile) -> object | None:
     except OSError as error:
         fail(1, f"cannot read the file: {error.strerror or error}")
         return None
+    result.sha256 = hashlib.sha256(raw).hexdigest()
     if b"\x00" in raw:
         fail(1, "this is a binary file, not YAML text")
         return None

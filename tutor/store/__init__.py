@@ -9,7 +9,7 @@ The private modules, each owning one part:
 - ``_connection``: opening (WAL, busy wait, a damaged file moved aside), closing,
   ``StoreError``, and the ``writes`` decorator that maps SQLite failures onto it;
 - ``_migrations``: the schema versions and the backup before a migration;
-- ``_progress``, ``_reviews``, ``_notes``, ``_drafts``: one table (or two) each;
+- ``_progress``, ``_reviews``, ``_notes``, ``_drafts``, ``_trust``: one table (or two) each;
 - ``_store``: ``Store``, all of the above on one object.
 """
 

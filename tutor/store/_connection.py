@@ -2,7 +2,7 @@
 aside, and every SQLite failure turned into one ``StoreError`` that names the file.
 
 ``Tables`` is what each table's methods (``_progress``, ``_reviews``, ``_notes``,
-``_drafts``) share: the file, its connection, and the one lock that makes a ``Store``
+``_drafts``, ``_trust``) share: the file, its connection, and the one lock that makes a ``Store``
 safe to share between threads.
 """
 

@@ -80,6 +80,13 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES (new.id, new.body, new.tags, new.next_action);
     END;
     """,
+    """
+    CREATE TABLE trusted_lessons (
+        path       TEXT PRIMARY KEY,  -- a lesson file from outside the built-ins, resolved
+        sha256     TEXT NOT NULL,     -- of its bytes when the learner said its code may run
+        trusted_at TEXT NOT NULL
+    );
+    """,
 )
 
 

@@ -7,7 +7,8 @@ from tutor.store._drafts import Drafts
 from tutor.store._notes import Notes
 from tutor.store._progress import Progress
 from tutor.store._reviews import Reviews
+from tutor.store._trust import Trust
 
 
-class Store(Connection, Progress, Reviews, Notes, Drafts):
+class Store(Connection, Progress, Reviews, Notes, Drafts, Trust):
     """A connection to the learner's database, safe to share between threads (one lock)."""

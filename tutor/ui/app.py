@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from tutor.lessons.model import Experiment, Lesson
+    from tutor.lessons.trust import Origin
     from tutor.practice.schedule import Reviewer
     from tutor.sim import SimParams, TrainParams
     from tutor.store import Store
@@ -114,7 +115,10 @@ class RestutorApp(App[None]):
         super().__init__()
         self.start_review = start_review
         self.summaries = summaries
-        self._lessons: dict[str, Lesson | None] = {}  # full lessons, loaded on demand
+        #: Full lessons (None: invalid) and where each was read from, loaded on demand.
+        self._lessons: dict[str, tuple[Lesson | None, Origin]] = {}
+        #: Lesson files whose code may run this session although the store is closed.
+        self._trusted: set[Origin] = set()
         self.db_path = db_path
         self.start_lesson = start_lesson
         self.store: Store | None = None
@@ -199,14 +203,39 @@ class RestutorApp(App[None]):
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The full lesson (parsed and validated on first use), or None if it is invalid."""
+        loaded = self._loaded(lesson_id)
+        return loaded[0] if loaded else None
+
+    def lesson_origin(self, lesson_id: str) -> Origin | None:
+        """The file the lesson was read from, and the digest of the bytes read."""
+        loaded = self._loaded(lesson_id)
+        return loaded[1] if loaded else None
+
+    def _loaded(self, lesson_id: str) -> tuple[Lesson | None, Origin] | None:
         if lesson_id not in self._lessons:
             summary = self.summary(lesson_id)
             if summary is None:
                 return None
             from tutor.lessons.loader import read_lesson
 
-            self._lessons[lesson_id] = read_lesson(summary.path).lesson
+            file = read_lesson(summary.path)
+            self._lessons[lesson_id] = (file.lesson, file.origin)  # one store: no torn read
         return self._lessons[lesson_id]
+
+    # -- whose code runs --------------------------------------------------------------
+
+    def trusts(self, origin: Origin) -> bool:
+        """May code from this lesson file, as it is, run without asking?"""
+        if origin.builtin or origin in self._trusted:
+            return True
+        return self.store is not None and self.store.trusts_lesson(str(origin.path), origin.sha256)
+
+    def trust(self, origin: Origin) -> None:
+        """The learner said yes: remember it for this file as it is (for the session
+        only, if the store cannot keep it)."""
+        self._trusted.add(origin)
+        if self.store:
+            self.safely(self.store.trust_lesson, str(origin.path), origin.sha256)
 
     @work(thread=True, group="lessons", exit_on_error=False)
     def _load_lessons(self) -> None:
@@ -293,14 +322,15 @@ class RestutorApp(App[None]):
     def open_lesson(self, lesson_id: str, section: str | None = None) -> None:
         from tutor.ui.screens.lesson import LessonScreen
 
-        lesson = self.lesson(lesson_id)
+        lesson, origin = self._loaded(lesson_id) or (None, None)
         if lesson is None:
             self.notify(
                 f"lesson '{lesson_id}' cannot be opened: run 'restutor validate' to see why",
                 severity="error",
             )
             return
-        self.push_screen(LessonScreen(lesson, section))
+        assert origin is not None  # read together with the lesson
+        self.push_screen(LessonScreen(lesson, origin, section))
 
     def open_lab(
         self,

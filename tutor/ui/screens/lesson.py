@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from tutor.lessons import markdown as md
 from tutor.lessons.model import Lesson
+from tutor.lessons.trust import Origin
 from tutor.ui.plain import plain
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.widgets.glossary_view import GlossaryView
@@ -39,9 +40,11 @@ class LessonScreen(BaseScreen):
         Binding("right_square_bracket", "step_section(1)", "Next section", key_display="]"),
     ]
 
-    def __init__(self, lesson: Lesson, section: str | None = None) -> None:
+    def __init__(self, lesson: Lesson, origin: Origin, section: str | None = None) -> None:
         super().__init__()
         self.lesson = lesson
+        #: The file the lesson was read from: whether its code may run without asking.
+        self.origin = origin
         self.section = section if section in SECTION_KEYS else SECTION_KEYS[0]
         #: The section whose widgets are on screen (None until the first is drawn).
         self.drawn: str | None = None
@@ -96,7 +99,7 @@ class LessonScreen(BaseScreen):
         if key == "code":
             return [
                 Markdown(md.code_intro(lesson)),
-                *(WitnessView(w) for w in lesson.sections.code.witnesses),
+                *(WitnessView(w, self.origin) for w in lesson.sections.code.witnesses),
             ]
         if key == "demo":
             states = lesson.sections.demo.lab_states
@@ -119,6 +122,24 @@ class LessonScreen(BaseScreen):
             "claims": md.claims,
         }[key](lesson)
         return [Markdown(text)]
+
+    @on(WitnessView.RunRequested)
+    def _run_witness(self, event: WitnessView.RunRequested) -> None:
+        """Built-in code runs; code from any other file runs after the learner's yes,
+        asked once per file and again whenever the file changes."""
+        view = event.view
+        if self.tutor.trusts(view.origin):
+            view.start()
+            return
+
+        from tutor.ui.screens.run_consent import RunConsent
+
+        def answered(run: bool | None) -> None:
+            if run and view.is_mounted:
+                self.tutor.trust(view.origin)
+                view.start()
+
+        self.app.push_screen(RunConsent(view.origin, view.witness.code), answered)
 
     @on(OptionList.OptionSelected, "#lab-states")
     def _open_state(self, event: OptionList.OptionSelected) -> None:

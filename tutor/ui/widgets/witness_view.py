@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import dataclass
 
 from rich.syntax import Syntax
@@ -14,39 +12,31 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from tutor.lessons.model import CodeWitness
+from tutor.lessons.trust import Origin
+from tutor.lessons.witness_run import Run, RunOutcome, output_matches
+from tutor.text import visible
 from tutor.ui.plain import plain
 
-#: A witness that runs longer than this is stopped and reported.
-RUN_TIMEOUT_SECONDS = 20.0
+#: How much of a run's output is drawn (the verdict always compares all of it).
+SHOWN_LINES, SHOWN_CHARS = 200, 20_000
 
 
-@dataclass(frozen=True)
-class RunOutcome:
-    stdout: str
-    stderr: str
-    returncode: int | None  # None: stopped at the time limit
-
-
-def run_witness(code: str, timeout: float = RUN_TIMEOUT_SECONDS) -> RunOutcome:
-    """Run ``code`` in a fresh Python process with a time limit (never in this process)."""
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-I", "-c", code],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as expired:
-        out = expired.stdout.decode() if isinstance(expired.stdout, bytes) else expired.stdout
-        return RunOutcome(out or "", f"stopped after {timeout:g} s", None)
-    return RunOutcome(proc.stdout, proc.stderr, proc.returncode)
+def shown(text: str) -> str:
+    """``text`` as the learner may see it: control characters visible, and only its head
+    when it is long (a megabyte in one widget would freeze the screen)."""
+    head = "\n".join(text[:SHOWN_CHARS].split("\n")[:SHOWN_LINES])
+    if len(head) < len(text):
+        rest = text[len(head) :].lstrip("\n")
+        head += f"\n… {len(rest.splitlines()):,} more lines ({len(rest):,} characters) not shown"
+    return visible(head)
 
 
 class WitnessView(Vertical, can_focus=True):
-    """Focus it and press `r`: the code runs in a worker; the screen never waits."""
+    """Focus it and press `r`: it asks its screen to run the code (``RunRequested``); the
+    code runs in a bounded process waited on by a worker; the screen never waits."""
 
     DEFAULT_CSS = """
     WitnessView {
@@ -63,17 +53,27 @@ class WitnessView(Vertical, can_focus=True):
     WitnessView .output { width: 1fr; height: auto; padding: 0 1; }
     """
 
-    BINDINGS = [Binding("r", "run", "Run code")]
+    BINDINGS = [Binding("r", "run", "Run code"), Binding("x", "stop", "Stop")]
+
+    @dataclass
+    class RunRequested(Message):
+        """The learner asked to run ``view``'s code; the screen decides whether it may."""
+
+        view: WitnessView
 
     @dataclass
     class Finished(Message):
         view: WitnessView
+        run: Run
         outcome: RunOutcome
 
-    def __init__(self, witness: CodeWitness) -> None:
+    def __init__(self, witness: CodeWitness, origin: Origin) -> None:
         super().__init__(id=f"witness-{witness.id}")
         self.witness = witness
+        self.origin = origin
         self.outcome: RunOutcome | None = None
+        #: The run in progress (None when nothing runs).
+        self.active: Run | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -82,7 +82,8 @@ class WitnessView(Vertical, can_focus=True):
         )
         yield Static(Syntax(self.witness.code, "python", theme="ansi_dark", word_wrap=True))
         with Horizontal():
-            yield Static(self._panel("expected", self.witness.expected_output), classes="output")
+            expected = visible(self.witness.expected_output)
+            yield Static(self._panel("expected", expected), classes="output")
             yield Static(Text("not run yet", style="dim"), id="actual", classes="output")
 
     @staticmethod
@@ -92,30 +93,56 @@ class WitnessView(Vertical, can_focus=True):
         return text
 
     def action_run(self) -> None:
-        self.query_one("#actual", Static).update(Text("running…", style="italic"))
-        self._run()
+        self.post_message(self.RunRequested(self))
 
-    @work(thread=True, exclusive=True, group="witness", exit_on_error=False)
-    def _run(self) -> None:
-        self.post_message(self.Finished(self, run_witness(self.witness.code)))
+    def start(self) -> None:
+        """Run the code now (the screen has decided it may), stopping an earlier run."""
+        self.action_stop()
+        try:
+            self.active = Run(self.witness.code)
+        except OSError as error:
+            self._say(f"✗ could not start Python: {error}")
+            return
+        self.query_one("#actual", Static).update(Text("running… (x stops)", style="italic"))
+        self._wait(self.active)
+
+    def action_stop(self) -> None:
+        if self.active is not None:
+            self.active.cancel()
+
+    def on_unmount(self) -> None:
+        """Leaving the section, the lesson or the app kills the run: nothing waits on it."""
+        self.action_stop()
+
+    @work(thread=True, group="witness", exit_on_error=False)
+    def _wait(self, run: Run) -> None:
+        self.post_message(self.Finished(self, run, run.wait()))
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.active = None
+            self._say(f"✗ the run failed: {event.worker.error}")
+
+    def _say(self, line: str) -> None:
+        self.query_one("#actual", Static).update(Text(line, style="bold red"))
 
     @on(Finished)
     def _show(self, message: Finished) -> None:
         message.stop()
+        if message.run is not self.active:
+            return  # an earlier run, stopped when this one started
+        self.active = None
         outcome = self.outcome = message.outcome
-        same = outcome.returncode == 0 and outcome.stdout == self.witness.expected_output
-        if outcome.returncode is None:
-            verdict, style = f"✗ {outcome.stderr}", "red"
-        elif outcome.returncode != 0:
-            verdict, style = f"✗ exited with {outcome.returncode}", "red"
+        failure = outcome.failure()
+        if failure:
+            verdict, style = f"✗ {failure}", "red"
+        elif output_matches(outcome.stdout, self.witness.expected_output):
+            verdict, style = "✓ matches the expected output", "green"
         else:
-            verdict, style = (
-                ("✓ matches the expected output", "green")
-                if same
-                else ("✗ differs from the expected output", "red")
-            )
-        text = self._panel("actual", outcome.stdout)
-        if outcome.returncode != 0 and outcome.stderr:
-            text.append("\n" + outcome.stderr[-600:], style="red")
+            verdict, style = "✗ differs from the expected output", "red"
+        text = self._panel("actual", shown(outcome.stdout))
+        if not outcome.succeeded and outcome.stderr:
+            text.append("\n" + visible(outcome.stderr[-600:]), style="red")
         text.append(f"\n{verdict}", style=f"bold {style}")
         self.query_one("#actual", Static).update(text)
