@@ -308,3 +308,20 @@ def test_train_bad_input_is_one_line_and_exit_2(capsys, argv, words):
     assert out == ""
     assert words in err
     assert err.count("\n") == 1 and err.startswith("restutor: ")
+
+
+@pytest.mark.parametrize(("command", "subject"), [("sim", "this run"), ("lesion", "this lesion")])
+def test_a_long_run_is_announced_once_with_its_estimate_and_how_to_stop_it(
+    capsys, monkeypatch, command, subject
+):
+    from tutor.cli import experiments
+
+    monkeypatch.setattr(experiments, "ANNOUNCE_AFTER_SECONDS", 0.0)  # as if this were long
+    code, out, err = run(capsys, command, "--depth", "6", "--width", "8", "--json")
+    assert code == 0 and json.loads(out)["params"]["depth"] == 6  # stdout stays pure JSON
+    assert err == f"restutor: {subject} will take about under a second here; ctrl+c stops it\n"
+
+
+def test_a_quick_run_is_not_announced(capsys):
+    code, _, err = run(capsys, "sim", "--depth", "6", "--width", "8", "--json")
+    assert code == 0 and err == ""

@@ -155,10 +155,29 @@ def test_a_zero_branch_scale_makes_every_residual_lesion_a_no_op():
 def test_progress_counts_layer_applications_of_both_variants():
     seen = []
     lesion_blocks(SimParams(depth=5, width=8), progress=lambda *args: seen.append(args))
+    # Each layer's weights drawn is heard first, as no layer applied yet.
+    assert seen[:5] == [(0, 30)] * 5
     # Two threads report (one per variant), one at a time: the sum only ever grows.
-    done = [d for d, _ in seen]
-    assert all(a < b for a, b in itertools.pairwise(done)) and len(seen) == 10
+    done = [d for d, _ in seen[5:]]
+    assert all(a < b for a, b in itertools.pairwise(done)) and len(done) == 10
     assert seen[-1] == (30, 30) and {total for _, total in seen} == {30}
+
+
+def test_a_lesion_stopped_while_drawing_stops_before_any_layer_is_applied():
+    """What lets the tutor's workers (and ctrl+c) stop a deep lesion in its draws."""
+
+    class Stop(Exception):
+        pass
+
+    seen = []
+
+    def stop(done, total):
+        seen.append(done)
+        raise Stop
+
+    with pytest.raises(Stop):
+        lesion_blocks(SimParams(depth=2_000, width=64), progress=stop)
+    assert seen == [0]
 
 
 def test_an_interrupted_lesion_stops_both_threads_and_the_next_one_is_right():

@@ -126,6 +126,37 @@ def test_the_cache_draws_only_new_layers():
     assert 20 in drawn and 30 in drawn
 
 
+def test_a_run_stopped_while_drawing_leaves_no_draws_behind(monkeypatch):
+    """A cancelled deep run must not keep drawing its queued layers after it stopped."""
+    from tutor.sim import engine
+
+    drawn = []
+    real_stream = engine.stream
+
+    def counting_stream(*key):
+        drawn.append(key)
+        return real_stream(*key)
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_once(done):
+        raise Stop
+
+    monkeypatch.setattr(engine, "stream", counting_stream)
+    sim = Simulator()
+    with pytest.raises(Stop):
+        sim.arrays(SimParams(depth=1_000, width=8), stop_at_once)
+    seen = len(drawn)
+    assert seen <= 1 + engine.DRAWS_AHEAD  # only what was queued when it stopped
+    assert len(drawn) == seen  # and nothing draws on once it has returned
+    # What was drawn stays valid: the next run extends it to the same arrays as a fresh one.
+    monkeypatch.setattr(engine, "stream", real_stream)
+    assert sim.run(SimParams(depth=20, width=8)).to_dict() == simulate(
+        SimParams(depth=20, width=8)
+    ).to_dict()
+
+
 def test_json_has_exactly_the_fixed_shape():
     params = SimParams(depth=5, width=16)
     data = json.loads(json.dumps(simulate(params).to_dict(), allow_nan=False))

@@ -134,7 +134,7 @@ async def test_a_failed_experiment_says_so_in_place_and_lets_the_learner_move_on
     from tutor.practice import measures
     from tutor.ui.widgets.prediction_evidence import PredictionEvidence
 
-    def broken(params, measure_name):
+    def broken(params, measure_name, progress=None):
         raise MemoryError("needs [bold]more[/bold] memory")
 
     monkeypatch.setattr(measures, "run_lab_state", broken)
@@ -155,9 +155,84 @@ async def test_a_failed_experiment_says_so_in_place_and_lets_the_learner_move_on
         assert "MemoryError: needs [bold]more[/bold] memory" in evidence.status  # not markup
         assert "[bold]more" in evidence.query_one("#evidence-status").content.plain
         assert evidence.has_class("-failed") and screen.attempt.grade is None
+        # Usable again: the inputs are back, holding the prediction as it was made.
+        assert not screen.query_one("#choices").disabled
+        assert not screen.query_one("#answer").disabled
+        if not item.choices:
+            assert screen.query_one("#answer").value == "1"
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert screen.attempt.item.id != item.id and not screen.query(PredictionEvidence)
+
+
+async def commit_a_prediction(pilot, screen, item):
+    if item.choices:
+        await pilot.press("enter")
+    else:
+        screen.query_one("#answer").value = "1"
+        await pilot.press("enter")
+
+
+async def test_a_lab_state_too_big_for_the_lab_is_refused_on_the_item_before_any_draw(
+    tmp_path, monkeypatch
+):
+    """Issue 13: `{depth: 10000}` with the lesion measure ran for hours at 5 GB."""
+    from tutor.practice import measures
+    from tutor.sim import SimParams
+    from tutor.sim import engine
+    from tutor.ui.widgets.prediction_evidence import PredictionEvidence
+
+    drawn = []
+    monkeypatch.setattr(engine, "stream", lambda *key: drawn.append(key))
+    monkeypatch.setattr(measures, "sim_params", lambda fields: SimParams(depth=10_000))
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "predict-sim")
+        await pilot.pause()
+        await commit_a_prediction(pilot, screen, item)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        evidence = screen.query_one(PredictionEvidence)
+        assert evidence.has_class("-failed") and screen.attempt.grade is None
+        assert "This experiment is not run here" in evidence.status
+        assert "would take about" in evidence.status and "runs it outside" in evidence.status
+        assert "--depth=10000" in evidence.status
+        assert not screen.query_one("#answer").disabled  # the item is usable again
+    assert drawn == []  # refused before a single weight was drawn
+
+
+async def test_quitting_during_a_measurement_does_not_wait_for_it(tmp_path, monkeypatch):
+    """The measurement hears the worker's cancellation between layers and stops there."""
+    import threading
+
+    from tutor.practice import measures
+
+    ended = threading.Event()
+    how = []
+
+    def endless(params, measure_name, progress=None):
+        try:
+            for layer in range(10**9):  # would run for many minutes if never stopped
+                progress(layer, 10**9)
+            how.append("ran to the end")
+        except BaseException as stop:
+            how.append(type(stop).__name__)
+            raise
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(measures, "run_lab_state", endless)
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "predict-sim")
+        await pilot.pause()
+        await commit_a_prediction(pilot, screen, item)
+        await wait_for(pilot, lambda: bool(app.workers), "the measurement running")
+        app.exit()
+    assert ended.wait(timeout=60)  # a guard only: it ends at the next layer
+    assert how == ["_Cancelled"]
 
 
 async def test_difficulty_filters_and_drafts(tmp_path):

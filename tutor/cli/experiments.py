@@ -3,7 +3,8 @@
 Each command is an ``Experiment``, a description of what differs (its options, the
 parameters they build, the cost estimate, the run, what a ``MemoryError`` is told, the
 drawing); ``run_experiment`` does the rest the same way for all three: build the
-parameters, show a progress bar on a terminal when the run is slow, turn a bad parameter
+parameters, announce a run that will take more than a few seconds (with the estimate, on
+stderr) and show a progress bar on a terminal when it is slow, turn a bad parameter
 or a lack of memory into one line, then print the fixed JSON or draw the result.
 """
 
@@ -26,10 +27,8 @@ from tutor.sim import format_value
 
 #: Runs estimated to take longer than this get a progress bar on a terminal.
 PROGRESS_AFTER_SECONDS = 1.0
-
-
-def _always_slow(params: Any) -> float:
-    return math.inf
+#: Runs estimated to take longer than this are announced first, with the estimate.
+ANNOUNCE_AFTER_SECONDS = 10.0
 
 
 def _core(name: str) -> Callable[..., Any]:
@@ -52,18 +51,25 @@ class Experiment:
     draw: Callable[[Any], None]
     #: The progress bar's label.
     doing: str
+    #: What one run is called when its time is announced.
+    subject: str
     #: What a ``MemoryError`` during the run is reported as.
     memory: str
-    #: A rough cost of a run in seconds; a slower one gets a progress bar on a terminal.
-    seconds: Callable[[Any], float] = _always_slow
+    #: What a run will take in seconds (``tutor.sim.cost``); None where there is no
+    #: estimate, and the run always gets a progress bar on a terminal.
+    seconds: Callable[[Any], float] | None = None
 
 
 def run_experiment(experiment: Experiment, args: argparse.Namespace) -> int:
     """Run ``experiment`` with the parameters ``args`` name and print its result."""
     try:
         params = experiment.options.params(args)
-        slow = sys.stderr.isatty() and experiment.seconds(params) > PROGRESS_AFTER_SECONDS
-        with progress_bar(slow, experiment.doing) as progress:
+        seconds = math.inf if experiment.seconds is None else experiment.seconds(params)
+        slow = sys.stderr.isatty() and seconds > PROGRESS_AFTER_SECONDS
+        with progress_bar(slow, experiment.doing) as bar:
+            progress = bar
+            if math.isfinite(seconds) and seconds > ANNOUNCE_AFTER_SECONDS:
+                progress = _announcing(experiment, seconds, bar)
             result = experiment.run(params, progress=progress)
     except sim.SimParamError as error:
         raise UsageError(str(error)) from None
@@ -74,6 +80,30 @@ def run_experiment(experiment: Experiment, args: argparse.Namespace) -> int:
     else:
         experiment.draw(result)
     return 0
+
+
+def _announcing(experiment: Experiment, seconds: float, bar: sim.Progress | None) -> sim.Progress:
+    """A progress callback that first says, once, how long the run will take.
+
+    Said at the first step, that is once the run has passed its memory check (a run
+    refused for memory is told so, not announced), before the bulk of the work.
+    """
+    announced = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal announced
+        if not announced:
+            announced = True
+            print(
+                f"restutor: {experiment.subject} will take about "
+                f"{sim.describe_duration(seconds)} here; ctrl+c stops it",
+                file=sys.stderr,
+                flush=True,
+            )
+        if bar is not None:
+            bar(done, total)
+
+    return progress
 
 
 def _terminal_size() -> tuple[int, int]:
@@ -159,6 +189,7 @@ SIM = Experiment(
     run=_core("simulate"),
     draw=_draw_sim,
     doing="simulating",
+    subject="this run",
     memory=sim.not_enough_memory("this run"),
     seconds=sim.estimated_seconds,
 )
@@ -176,8 +207,9 @@ LESION = replace(
     run=_core("lesion_blocks"),
     draw=_draw_lesion,
     doing="lesioning",
+    subject="this lesion",
     memory=sim.not_enough_memory("this lesion"),
-    seconds=_core("estimated_lesion_seconds"),
+    seconds=sim.estimated_lesion_seconds,
 )
 
 # Training takes seconds even at its defaults: on a terminal it always gets a bar.
@@ -191,6 +223,7 @@ TRAIN = Experiment(
     run=_core("train"),
     draw=_draw_training,
     doing="training",
+    subject="this training",
     memory=sim.not_enough_memory("these networks", sim.TRAIN_MEMORY_KNOBS),
 )
 

@@ -15,18 +15,27 @@ from typing import TYPE_CHECKING
 from tutor.sim import SimParams, TrainParams
 
 if TYPE_CHECKING:
-    from tutor.sim import LesionResult, SimResult, TrainResult
+    from tutor.sim import LesionResult, Progress, SimResult, TrainResult
 
 #: The lesion measures, and which variant's per-block changes each one summarizes.
 LESION_VARIANTS = {"lesion_plain_median": "plain", "lesion_residual_median": "residual"}
 
 
-def run_lab_state(params: Mapping[str, object], measure_name: str) -> SimResult | LesionResult:
-    """Run the experiment a lab-state measure needs (unspecified fields keep the lab defaults)."""
-    from tutor.sim import lesion_blocks, simulate
+def run_lab_state(
+    params: Mapping[str, object], measure_name: str, progress: Progress | None = None
+) -> SimResult | LesionResult:
+    """Run the experiment a lab-state measure needs (unspecified fields keep the lab defaults).
+
+    Held to the lab's budget first: a state the lab would refuse as too slow raises
+    ``OverBudget`` before anything is drawn, and the run checks its memory before it
+    allocates. ``progress`` hears each step and may raise to stop the run there.
+    """
+    from tutor.sim import check_interactive, lesion_blocks, simulate
 
     setup = sim_params(params)
-    return lesion_blocks(setup) if measure_name in LESION_VARIANTS else simulate(setup)
+    lesion = measure_name in LESION_VARIANTS
+    check_interactive(setup, "lesion" if lesion else "signal")
+    return lesion_blocks(setup, progress=progress) if lesion else simulate(setup, progress)
 
 
 def sim_params(fields: Mapping[str, object]) -> SimParams:

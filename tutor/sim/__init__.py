@@ -5,7 +5,8 @@ the UI and the practice code import from here, never from the modules behind it.
 See ``engine`` for the model and ``theory`` for the mean-field curves drawn beside
 it, ``lesion`` for the delete-one-block experiment, ``trainer`` for the degradation
 experiment (``mlp`` for its networks and optimizer), ``lab_run`` for the lab's paired
-runs and ``words`` for how the CLI and the lab write a run down. The engine, the lesion
+runs, ``cost`` for what a run will take (and the budget the interactive screens hold runs
+to) and ``words`` for how the CLI and the lab write a run down. The engine, the lesion
 and the trainer (and NumPy) load on first use, so code that only needs the parameters
 starts fast.
 """
@@ -13,12 +14,19 @@ starts fast.
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from tutor.sim.cost import (
+    INTERACTIVE_SECONDS,
+    OverBudget,
+    check_interactive,
+    describe_duration,
+    estimated_lesion_seconds,
+    estimated_seconds,
+)
 from tutor.sim.params import (
     ACTIVATIONS,
     NORMS,
     SimParamError,
     SimParams,
-    estimated_seconds,
     sim_command,
     sim_options,
 )
@@ -41,7 +49,6 @@ if TYPE_CHECKING:
     from tutor.sim.engine import NormStats, Progress, SimResult, Simulator, Workspace, simulate
     from tutor.sim.lab_run import LabProgress, LabRun, run_both, skip_toggled
     from tutor.sim.lesion import LesionResult, lesion_blocks, path_counts
-    from tutor.sim.lesion import estimated_seconds as estimated_lesion_seconds
     from tutor.sim.mlp import SAMPLES
     from tutor.sim.trainer import (
         TrainResult,
@@ -65,7 +72,6 @@ _LAZY = {
     "run_both": ("lab_run", "run_both"),
     "skip_toggled": ("lab_run", "skip_toggled"),
     "LesionResult": ("lesion", "LesionResult"),
-    "estimated_lesion_seconds": ("lesion", "estimated_seconds"),
     "lesion_blocks": ("lesion", "lesion_blocks"),
     "path_counts": ("lesion", "path_counts"),
     "SAMPLES": ("mlp", "SAMPLES"),
@@ -83,6 +89,11 @@ __all__ = [
     "SimParamError",
     "SimParams",
     "TrainParams",
+    "INTERACTIVE_SECONDS",
+    "OverBudget",
+    "check_interactive",
+    "describe_duration",
+    "estimated_lesion_seconds",
     "estimated_seconds",
     "sim_command",
     "sim_options",
@@ -110,7 +121,6 @@ __all__ = [
     "run_both",
     "skip_toggled",
     "LesionResult",
-    "estimated_lesion_seconds",
     "lesion_blocks",
     "path_counts",
     "SAMPLES",

@@ -15,10 +15,12 @@ result types separate cleanly, and moving them would not make the math shorter).
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
 
@@ -35,6 +37,10 @@ RMS_EPS = 1e-6
 Progress = Callable[[int, int], None]
 
 INPUTS_STREAM, UPSTREAM_STREAM, LAYER_STREAM = 0, 1, 2
+
+#: Layers queued for drawing ahead of the one being stored: enough to keep the draw
+#: threads busy, few enough that a stopped run leaves only these to cancel.
+DRAWS_AHEAD = 8
 
 
 @cache
@@ -181,19 +187,37 @@ class Simulator:
     # -- drawing ---------------------------------------------------------------
 
     def _draw_layers(self, depth: int, on_drawn: Callable[[int], None]) -> None:
+        """Draw the missing layers on the pool, a few ahead of the one being stored.
+
+        ``on_drawn`` may raise to stop the run: the draws still queued are cancelled and
+        the running ones waited for, so nothing goes on drawing once this returns.
+        """
         seed, width, networks = self._weights_key  # type: ignore[misc]
-        first = len(self._weights)
+        layers = iter(range(len(self._weights) + 1, depth + 1))
 
         def draw(layer: int) -> tuple[np.ndarray, np.ndarray]:
             out = np.empty((networks, width, width), self.dtype)
             stream(seed, LAYER_STREAM, layer).standard_normal(out=out, dtype=self.dtype)
             return out, np.ascontiguousarray(out.transpose(0, 2, 1))
 
-        layers = _draw_pool().map(draw, range(first + 1, depth + 1))
-        for done, (weights, transposed) in enumerate(layers, 1):
-            self._weights.append(weights)
-            self._transposed.append(transposed)
-            on_drawn(done)
+        pool = _draw_pool()
+        queued: deque[Future[tuple[np.ndarray, np.ndarray]]] = deque(
+            pool.submit(draw, layer) for layer in itertools.islice(layers, DRAWS_AHEAD)
+        )
+        try:
+            done = 0
+            while queued:
+                weights, transposed = queued.popleft().result()
+                self._weights.append(weights)
+                self._transposed.append(transposed)
+                for layer in itertools.islice(layers, 1):
+                    queued.append(pool.submit(draw, layer))
+                done += 1
+                on_drawn(done)
+        finally:
+            for future in queued:
+                future.cancel()
+            wait(queued)
 
     def _ensure_io(self, params: SimParams) -> None:
         key = (params.seed, params.width, params.networks, params.inputs)

@@ -126,16 +126,6 @@ def check_memory(params: SimParams, itemsize: int = DEFAULT_ITEMSIZE) -> None:
     refuse_beyond_memory(bytes_needed(params, itemsize), "lesion")
 
 
-def estimated_seconds(params: SimParams) -> float:
-    """A rough cost: each variant applies ``L(L+1)/2`` layers to the ensemble.
-
-    Rates measured on a modest 2-core machine (about 40 ms at the lab defaults).
-    """
-    flops = 2.0 * params.samples * params.width**2 * params.depth * (params.depth + 1)
-    draws = float(params.depth * params.networks * params.width**2)
-    return flops / 1.7e11 + draws / 2.5e8
-
-
 @cache
 def _variant_pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="lesion")
@@ -157,14 +147,16 @@ def lesion_blocks(
     drawing it again, and a kept ``workspace`` to reuse the buffers (a fresh
     multi-megabyte array costs a page fault per 4 KB on first touch). One caller
     at a time, as for the simulator. ``progress`` hears ``(layers applied, layers
-    in all)``, from either variant's thread (one at a time).
+    in all)``, from either variant's thread (one at a time), and ``(0, layers in all)``
+    as each missing layer's weights are drawn; it may raise to stop the lesion.
     """
     check_memory(params)
-    weights, inputs, _ = (simulator or Simulator()).arrays(params)
-    space = workspace if workspace is not None else Workspace()
-    block = block_rows(params.width)
     report = progress or (lambda done, total: None)
     total = params.depth * (params.depth + 1)
+    # Drawing counts as no layer applied yet, but is heard (and can be stopped) all the same.
+    weights, inputs, _ = (simulator or Simulator()).arrays(params, lambda drawn: report(0, total))
+    space = workspace if workspace is not None else Workspace()
+    block = block_rows(params.width)
     done = {False: 0, True: 0}
     lock = threading.Lock()
     stop = threading.Event()

@@ -184,14 +184,3 @@ def _human(n: float) -> str:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1000
     return f"{n:.1f} TB"
-
-
-def estimated_seconds(params: SimParams) -> float:
-    """A rough cost model of one fresh run (for deciding whether to show progress).
-
-    Two batched products per layer (forward and backward) plus the weight draws,
-    at rates measured on a modest 2-core machine.
-    """
-    flops = 4.0 * params.depth * params.samples * params.width**2
-    draws = float(params.depth * params.networks * params.width**2)
-    return flops / 2e10 + draws / 2.5e8

@@ -202,6 +202,7 @@ class PracticeScreen(BaseScreen):
         evidence: the item's experiment runs, and ``_measured`` grades what it measured."""
         prediction = item.bounds[answer] if isinstance(answer, int) else parse_number(answer)
         self._pending = (shown, answer)
+        self.query(PredictionEvidence).remove()  # an earlier attempt's failed run
         self._lock_inputs()
         self.query_one("#feedback", AttemptFeedback).committed(shown)
         self.query_one("#practice-body").mount(
@@ -219,6 +220,23 @@ class PracticeScreen(BaseScreen):
         shown, answer = self._pending
         attempt.commit(shown, grade_prediction(item, answer, message.value))
         self._show_feedback()
+
+    @on(PredictionEvidence.Failed)
+    def _not_measured(self, message: PredictionEvidence.Failed) -> None:
+        """Nothing was graded: give the inputs back, with the prediction as it was typed."""
+        attempt = self.attempt
+        if attempt is None or attempt.item.id != message.item_id:
+            return
+        choices, answer = self.query_one("#choices", OptionList), self.query_one("#answer", Input)
+        choices.disabled = answer.disabled = False
+        self.query_one("#feedback", AttemptFeedback).update("")  # nothing is committed
+        shown, typed = self._pending
+        if isinstance(typed, str):
+            answer.value = shown
+            self._store_draft(shown)
+            answer.focus()
+        else:
+            choices.focus()
 
     # -- revealing -----------------------------------------------------------------
 

@@ -3,9 +3,12 @@ thread worker (the lab state's signal or lesion, or the networks trained), then 
 with the prediction marked (``PredictionPlot``).
 
 The widget owns that worker and its one failure handler. While the experiment runs, a
-line says so (training says how far it has got); if it fails, the same line says what
-went wrong and how to move on, so the screen is never left at "Running…". What was
-measured goes up to the screen as ``PredictionEvidence.Measured``, and the screen grades.
+line says so (training says how far it has got); if it fails, or the lab state is too big
+for the lab's budget, the same line says what went wrong and how to move on, and
+``PredictionEvidence.Failed`` tells the screen to make the item usable again, so it is
+never left at "Running…". What was measured goes up to the screen as
+``PredictionEvidence.Measured``, and the screen grades. The worker stops between layers
+once cancelled (the learner moved on, or quit): quitting never waits for a measurement.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tutor.lessons.model import PredictSimItem, PredictTrainItem
+from tutor.sim import SimParamError
 from tutor.ui.widgets.prediction_plot import PredictionPlot
 
 if TYPE_CHECKING:
@@ -58,6 +62,12 @@ class PredictionEvidence(Vertical):
         item_id: str
         value: float | None
         result: SimResult | LesionResult | TrainResult
+
+    @dataclass
+    class Failed(Message):
+        """The experiment for ``item_id`` could not run or failed: nothing to grade."""
+
+        item_id: str
 
     @dataclass
     class Progress(Message, bubble=False):
@@ -100,7 +110,16 @@ class PredictionEvidence(Vertical):
                 return  # the learner moved on: the worker was cancelled
             result, value = trained, measures.train_measure(trained, item.measure)
         else:
-            ran = measures.run_lab_state(item.lab.params, item.measure)
+            worker = get_current_worker()
+
+            def stop_if_cancelled(done: int, total: int) -> None:
+                if worker.is_cancelled:
+                    raise _Cancelled
+
+            try:
+                ran = measures.run_lab_state(item.lab.params, item.measure, stop_if_cancelled)
+            except _Cancelled:
+                return
             result, value = ran, measures.measure(ran, item.measure)
         self.post_message(self.Measured(item.id, value, result))
 
@@ -139,7 +158,18 @@ class PredictionEvidence(Vertical):
             return
         error = event.worker.error
         self.add_class("-failed")
-        self.status = (
-            f"The experiment failed ({type(error).__name__}: {error}), so this prediction "
-            "cannot be graded. ] moves on to the next item."
-        )
+        if isinstance(error, SimParamError):  # too big for the lab, or for the memory
+            self.status = (
+                f"This experiment is not run here: {error}. The prediction cannot be graded; "
+                "] moves on to the next item."
+            )
+        else:
+            self.status = (
+                f"The experiment failed ({type(error).__name__}: {error}), so this prediction "
+                "cannot be graded. Enter tries again; ] moves on to the next item."
+            )
+        self.post_message(self.Failed(self.item.id))
+
+
+class _Cancelled(Exception):
+    """Raised between layers of a measurement whose worker was cancelled."""

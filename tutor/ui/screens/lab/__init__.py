@@ -9,7 +9,6 @@ The screen (`screen`) holds what the tabs share and routes the keys to the one i
 
 from tutor.ui.screens.lab.lesion import LesionPane
 from tutor.ui.screens.lab.pane import (
-    LAB_BUDGET_SECONDS,
     Clock,
     KnobPane,
     LabPane,
@@ -22,7 +21,6 @@ from tutor.ui.screens.lab.train import TrainPane
 
 __all__ = [
     "EXPERIMENTS",
-    "LAB_BUDGET_SECONDS",
     "LAYERS_PER_SECOND",
     "NARROW_WIDTH",
     "Clock",

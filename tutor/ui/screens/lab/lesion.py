@@ -20,14 +20,14 @@ from textual.worker import get_current_worker
 
 from tutor.sim import (
     LesionResult,
+    OverBudget,
     SimParams,
     Simulator,
     Workspace,
-    estimated_lesion_seconds,
+    check_interactive,
     lesion_blocks,
 )
 from tutor.ui.screens.lab.pane import (
-    LAB_BUDGET_SECONDS,
     LabPane,
     Superseded,
     run_unless_cancelled,
@@ -107,13 +107,11 @@ class LesionPane(LabPane):
         if self.result is not None and self.result.params == params:
             return
         self.result = None
-        cost = estimated_lesion_seconds(params)
-        if cost > LAB_BUDGET_SECONDS:
+        try:
+            check_interactive(params, "lesion")
+        except OverBudget as error:
             self.workers.cancel_group(self, "lesion")
-            self.status = (
-                f"deleting each of {params.depth} blocks would take about {cost:.0f} s "
-                "here: lower the depth, or run `restutor lesion` outside the lab"
-            )
+            self.status = f"{error}; or lower the depth"
             return
         self.status = "deleting one block at a time…"
         self._lesion(params)

@@ -37,10 +37,6 @@ if TYPE_CHECKING:
     from tutor.lessons.model import Experiment
     from tutor.ui.widgets.lab_controls import Knob
 
-#: A run estimated to take longer than this (fresh, on a modest machine) is refused
-#: by the knobs: the lab stays interactive, and ``restutor sim`` runs it headless.
-LAB_BUDGET_SECONDS = 5.0
-
 
 class Superseded(Exception):
     """Raised inside a run whose worker was cancelled, to stop it between layers."""

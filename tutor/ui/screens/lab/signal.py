@@ -24,13 +24,14 @@ from textual.worker import get_current_worker
 
 from tutor.sim import (
     LabRun,
+    OverBudget,
     SimParams,
     Simulator,
+    check_interactive,
     estimated_seconds,
     run_both,
 )
 from tutor.ui.screens.lab.pane import (
-    LAB_BUDGET_SECONDS,
     KnobPane,
     Superseded,
     Ticker,
@@ -175,16 +176,11 @@ class SignalPane(KnobPane):
     # -- steering -----------------------------------------------------------------
 
     def apply(self, params: SimParams) -> None:
-        """Run the new network, unless it would not fit the lab's time budget."""
-        cost = estimated_seconds(params)
-        if cost > LAB_BUDGET_SECONDS:
-            self.notify(
-                f"depth {params.depth} at width {params.width} would take about {cost:.0f} s "
-                f"here; `restutor sim` runs it outside the lab",
-                title="Too slow for the lab",
-                severity="warning",
-                markup=False,
-            )
+        """Run the new network, unless it would not fit the tutor's time budget."""
+        try:
+            check_interactive(params, "signal")
+        except OverBudget as error:
+            self.notify(str(error), title="Too slow for the lab", severity="warning", markup=False)
             return
         self.params = params
         self._stop_reveal()
