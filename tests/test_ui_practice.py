@@ -178,8 +178,7 @@ async def test_a_lab_state_too_big_for_the_lab_is_refused_on_the_item_before_any
 ):
     """Issue 13: `{depth: 10000}` with the lesion measure ran for hours at 5 GB."""
     from tutor.practice import measures
-    from tutor.sim import SimParams
-    from tutor.sim import engine
+    from tutor.sim import SimParams, engine
     from tutor.ui.widgets.prediction_evidence import PredictionEvidence
 
     drawn = []
