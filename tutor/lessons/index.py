@@ -16,10 +16,16 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tutor.lessons.files import real_path
+
 #: Bump when LessonSummary changes, so old caches are ignored.
 CACHE_VERSION = 1
 
 LESSON_SUFFIXES = (".yaml", ".yml")
+
+#: The ranges of ``phase`` and ``order``, here and in the lesson model alike.
+MAX_PHASE = 20
+MAX_ORDER = 1000
 
 
 @dataclass(frozen=True)
@@ -39,14 +45,19 @@ class LessonSummary:
 
 
 def lesson_files(paths: Sequence[Path]) -> list[Path]:
-    """Lesson files named by ``paths`` (files as given, folders' ``*.yaml``/``*.yml`` sorted)."""
+    """Lesson files named by ``paths``: files as given, and each folder's ``*.yaml``/``*.yml``
+    sorted. An entry of a folder that is not a regular file (a FIFO, a device, a dangling
+    link) is listed too, so the reader refuses it with a line instead of it vanishing; an
+    unreadable folder is skipped."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                sorted(p for p in path.iterdir() if p.suffix in LESSON_SUFFIXES and p.is_file())
-            )
-        elif path.exists():
+            try:
+                entries = sorted(p for p in path.iterdir() if p.suffix in LESSON_SUFFIXES)
+            except OSError:
+                continue
+            found.extend(p for p in entries if not p.is_dir())
+        elif path.exists() or path.is_symlink():  # a broken link is reported, not skipped
             found.append(path)
     return found
 
@@ -86,8 +97,11 @@ def read_index(paths: Sequence[Path], cache: Path | None = None) -> list[LessonS
     fresh: dict[str, dict] = {}
     by_id: dict[str, LessonSummary] = {}
     for path in lesson_files(paths):
-        stat = path.stat()
-        key = str(path.resolve())
+        try:
+            stat = path.stat()
+        except OSError:  # vanished, a dangling link, a link loop: not on the map
+            continue
+        key = str(real_path(path))
         entry = cached.get(key)
         if entry and entry["mtime_ns"] == stat.st_mtime_ns and entry["size"] == stat.st_size:
             summary = _from_json(entry["summary"])

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from tutor.lessons.index import MAX_ORDER, MAX_PHASE
+
 #: The longest text any single field may hold (a whole section is far shorter).
 MAX_TEXT = 100_000
 
@@ -28,9 +30,10 @@ Difficulty = Literal["easy", "medium", "hard"]
 
 
 class Strict(BaseModel):
-    """Every model forbids unknown keys, so a typo in a lesson is an error, not silence."""
+    """Unknown keys are errors (a typo is not silence); numbers are finite (``.inf`` is an
+    error where it is written, not an overflow later)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class KeyEquation(Strict):
@@ -367,8 +370,8 @@ class Lesson(Strict):
     aliases: list[Text] = Field(default_factory=list)
     one_line: Text
     key_equation: KeyEquation
-    phase: int = Field(ge=0, le=20)
-    order: int = Field(ge=0, le=1000)
+    phase: int = Field(ge=0, le=MAX_PHASE, strict=True)
+    order: int = Field(ge=0, le=MAX_ORDER, strict=True)
     difficulty: Literal["beginner", "intermediate", "advanced"]
     prerequisites: list[Id] = Field(default_factory=list)
     unlocks: list[Id] = Field(default_factory=list)
