@@ -64,6 +64,11 @@ def test_unknown_and_missing_keys_are_named(tmp_path):
         (b"a: &a [*a]\n", "nests too deeply"),
         (b"? [1, 2]\n: x\n", "a mapping key must be a plain value"),
         (b"a: !!set {x}\n", "unsupported YAML tag"),
+        (b"a: 1\nb: 2\na: 3\n", "the key 'a' is given twice"),
+        (
+            b"a: &a " + b"x" * 90_000 + b"\nb: [" + b", ".join([b"*a"] * 30) + b"]\n",
+            "more than 2,000,000 characters of text",
+        ),
     ],
 )
 def test_hostile_files_give_one_clear_problem(tmp_path, content, words):

@@ -17,6 +17,9 @@ from tutor.text import visible
 
 #: Lesson files bigger than this are refused before parsing.
 MAX_FILE_BYTES = 2_000_000
+#: Aliases may repeat text, but never past what one file may hold: a 90 kB string
+#: aliased a thousand times is 90 MB for every screen that shows it.
+MAX_EXPANDED_CHARS = MAX_FILE_BYTES
 #: A number written with more characters than this is refused before Python converts it
 #: (an integer of over 4,300 digits cannot even be converted; no lesson needs 30).
 MAX_NUMBER_CHARS = 100
@@ -120,8 +123,8 @@ def _parse(path: Path, result: ParsedFile) -> object | None:
             return None
         result.root = root
         return _Builder(loader).build(root)
-    except _TooBig:
-        fail(1, f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (a YAML bomb?)")
+    except _TooBig as error:
+        fail(1, f"aliases expand to more than {error} (a YAML bomb?)")
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = (error.problem or error.context or "invalid YAML").strip()
@@ -158,18 +161,23 @@ class _Builder:
     cannot read (``!!float x``, ``2020-02-30``) is a problem at its line, not an
     exception. A date stays the text it is written as (YAML 1.2 has no dates); any other
     tag (``!!binary``, ``!!python/...``) is refused with its line. Every visit counts,
-    so aliases that would expand past ``MAX_EXPANDED_NODES`` stop early.
+    and so does every character of text: aliases that would expand past
+    ``MAX_EXPANDED_NODES`` nodes or ``MAX_EXPANDED_CHARS`` characters stop early.
     """
 
     def __init__(self, loader: yaml.SafeLoader) -> None:
         self.loader = loader
         self.visits = 0
+        self.chars = 0
 
     def build(self, node: yaml.Node) -> object:
         self.visits += 1
         if self.visits > MAX_EXPANDED_NODES:
-            raise _TooBig
+            raise _TooBig(f"{MAX_EXPANDED_NODES:,} nodes")
         if isinstance(node, yaml.ScalarNode):
+            self.chars += len(node.value)
+            if self.chars > MAX_EXPANDED_CHARS:
+                raise _TooBig(f"{MAX_EXPANDED_CHARS:,} characters of text")
             return self.scalar(node)
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
             return [self.build(child) for child in node.value]
@@ -179,6 +187,8 @@ class _Builder:
                 key = self.build(key_node)
                 if not isinstance(key, str | int | float | bool | None):
                     raise _refused(key_node, "a mapping key must be a plain value")
+                if key in mapping:
+                    raise _refused(key_node, f"the key {key!r} is given twice")
                 mapping[key] = self.build(value_node)
             return mapping
         raise _refused(node, f"could not determine a constructor for the tag {node.tag!r}")
