@@ -79,41 +79,6 @@ def _valid_cache(tmp_path):
     return folder, cache, path, json.loads(cache.read_text())
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda data, key: {**data, "entries": list(data["entries"].values())},
-        lambda data, key: data["entries"][key]["summary"].pop("id"),
-        lambda data, key: data["entries"][key]["summary"].update(prerequisites=[["x"]]),
-        lambda data, key: data["entries"][key]["summary"].update(phase=1e999),
-        lambda data, key: data["entries"][key]["summary"].update(title=None),
-        lambda data, key: data["entries"][key].update(mtime_ns="soon"),
-        lambda data, key: data["entries"][key].pop("size"),
-        lambda data, key: data["entries"].update(other=[1, 2]),
-        lambda data, key: [data],
-        lambda data, key: {**data, "version": 1},
-    ],
-)
-def test_a_damaged_cache_is_rebuilt(tmp_path, damage):
-    folder, cache, path, data = _valid_cache(tmp_path)
-    [key] = data["entries"]
-    data = damage(data, key) or data
-    cache.write_text(json.dumps(data))
-    [summary] = read_index([folder], cache)
-    assert (summary.id, summary.path) == ("demo-lesson", path)
-    assert json.loads(cache.read_text())["entries"][key]["summary"]["id"] == "demo-lesson"
-
-
-@pytest.mark.parametrize(
-    "junk",
-    [b"[" * 100_000, b'{"version": ' + b"9" * 5000 + b"}", b"\xff\xfe", b"null", b"1"],
-)
-def test_a_cache_of_junk_is_rebuilt(tmp_path, junk):
-    folder, cache, _, _ = _valid_cache(tmp_path)
-    cache.write_bytes(junk)
-    assert [s.id for s in read_index([folder], cache)] == ["demo-lesson"]
-
-
 def test_a_cache_that_is_not_a_file_is_never_read(tmp_path):
     write_lesson(tmp_path)
     cache = tmp_path / "cache.json"
