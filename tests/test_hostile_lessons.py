@@ -80,6 +80,31 @@ def test_nothing_in_the_corpus_ran(corpus, validated):
     assert not any(marker.exists() for marker in corpus_kinds.markers(folder))
 
 
+def test_escapes_in_every_field_load_with_none_left(tmp_path):
+    data = corpus_kinds.tainted(corpus_kinds.every_field_lesson(), corpus_kinds.ESCAPES)
+    path = tmp_path / "escapes.yaml"
+    path.write_text(json.dumps(data))  # JSON is YAML: \u001b escapes, as a tool would write
+    file = read_lesson(path)
+    assert file.problems == []
+    strings = list(_strings(file.lesson.model_dump()))
+    tainted = [s for s in strings if "␛]0;pwned␇" in s]
+    assert all(is_visible(s) for s in strings)
+    assert len(tainted) == len(list(_strings(data, only_tainted=True))) > 60
+    witness = file.lesson.sections.code.witnesses[0]
+    assert witness.code.startswith("␛]0;pwned␇␛]52;c;") and "<U+009B>31m<U+202E>" in witness.code
+
+
+def _strings(data, only_tainted=False):
+    if isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value, only_tainted)
+    elif isinstance(data, list | tuple):
+        for value in data:
+            yield from _strings(value, only_tainted)
+    elif isinstance(data, str) and (not only_tainted or corpus_kinds.ESCAPES in data):
+        yield data
+
+
 @pytest.mark.parametrize("name", corpus_kinds.BROKEN_CACHES)
 def test_a_broken_cache_is_rebuilt_at_startup(tmp_path, name, capsys):
     folder = tmp_path / "lessons"
