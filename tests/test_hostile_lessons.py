@@ -181,6 +181,11 @@ async def _open_every_part(folder, lesson_ids, db, everything):
                 await settle(pilot)
             app.open_map()
             await until(lambda: isinstance(app.screen, MapScreen), "back on the map")
+        for summary in summaries:  # on the map, but not a lesson: a notice, no screen
+            if summary.path.parent == folder and app.lesson(summary.id) is None:
+                app.open_lesson(summary.id)
+                await settle(pilot)
+                assert isinstance(app.screen, MapScreen), summary.id
     assert app.return_code in (None, 0) and app.crash_report is None
     assert not any(marker.exists() for marker in corpus_kinds.markers(folder))
 
