@@ -10,8 +10,8 @@ import stat
 from pathlib import Path
 
 
-class NotALessonFile(Exception):
-    """The path is not a regular file, or is bigger than the reader allows."""
+class RefusedFile(Exception):
+    """Not read: the path is not a regular file, or is bigger than the reader allows."""
 
 
 def read_regular_file(path: Path, limit: int) -> bytes:
@@ -20,17 +20,17 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     Whatever its name promises, a FIFO would block the read forever and ``/dev/zero``
     would fill the memory: the file is opened without blocking, checked for what it is
     once open (so a rename in between changes nothing), and read no further than
-    ``limit``. Raises ``NotALessonFile`` (with a message for the learner) or ``OSError``.
+    ``limit``. Raises ``RefusedFile`` (with a message for the learner) or ``OSError``.
     """
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     with os.fdopen(descriptor, "rb") as file:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            raise NotALessonFile("not a regular file (a lesson is a YAML text file)")
+            raise RefusedFile("not a regular file (a lesson is a YAML text file)")
         raw = file.read(limit + 1) if info.st_size <= limit else b""
     size = max(len(raw), info.st_size)
     if size > limit:
-        raise NotALessonFile(f"the file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB")
+        raise RefusedFile(f"the file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB")
     return raw
 
 

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TypeGuard
 
-from tutor.lessons.files import NotALessonFile, read_regular_file, real_path
+from tutor.lessons.files import RefusedFile, read_regular_file, real_path
 from tutor.text import visible
 
 #: Bump when the cache's layout changes, so old caches are ignored.
@@ -162,7 +162,7 @@ def _read_cache(cache: Path) -> dict[str, dict]:
     """The cache's entries if the whole file is what ``_write_cache`` writes, else nothing."""
     try:
         data = json.loads(read_regular_file(cache, MAX_CACHE_BYTES))
-    except (OSError, NotALessonFile, ValueError, RecursionError):
+    except (OSError, RefusedFile, ValueError, RecursionError):
         return {}  # unreadable, not a file, not UTF-8 JSON, a number too long, nested too deep
     if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
         return {}

@@ -12,7 +12,7 @@ from typing import Literal
 
 import yaml
 
-from tutor.lessons.files import NotALessonFile, read_regular_file
+from tutor.lessons.files import RefusedFile, read_regular_file
 from tutor.text import visible
 
 #: Lesson files bigger than this are refused before parsing.
@@ -95,7 +95,7 @@ def _parse(path: Path, result: ParsedFile) -> object | None:
 
     try:
         raw = read_regular_file(path, MAX_FILE_BYTES)
-    except NotALessonFile as error:
+    except RefusedFile as error:
         fail(1, str(error))
         return None
     except OSError as error:
@@ -198,7 +198,6 @@ class _Builder:
             return node.value
         if node.tag not in (_INT, _FLOAT, _BOOL, _NULL):
             raise _refused(node, f"could not determine a constructor for the tag {node.tag!r}")
-        kind = node.tag.rsplit(":", 1)[1]
         if node.tag in (_INT, _FLOAT) and len(node.value) > MAX_NUMBER_CHARS:
             raise _refused(
                 node,
@@ -208,6 +207,7 @@ class _Builder:
         try:
             return self.loader.construct_object(node)
         except (ValueError, ArithmeticError, LookupError, AttributeError):
+            kind = node.tag.rsplit(":", 1)[1]
             raise _refused(node, f"{node.value[:40]!r} is not a valid {kind}") from None
 
 
