@@ -1,6 +1,7 @@
 """`restutor validate` and `restutor glossary`, the schema file and the wheel's lessons."""
 
 import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -74,6 +75,19 @@ def test_validate_hostile_files_never_traceback(tmp_path):
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert len(proc.stdout.splitlines()) == 3
+
+
+def test_validate_refuses_what_is_not_a_regular_file_without_reading_it(capsys, tmp_path):
+    os.mkfifo(tmp_path / "fifo.yaml")  # reading it would wait for a writer forever
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")  # reading it would never end
+    code, out, _ = run(capsys, "validate", tmp_path)
+    assert code == 1
+    assert out.splitlines() == [
+        f"{tmp_path / name}:1: not a regular file (a lesson is a YAML text file)"
+        for name in ("fifo.yaml", "zero.yaml")
+    ]
+    code, out, _ = run(capsys, "validate", "/dev/zero")
+    assert (code, out) == (1, "/dev/zero:1: not a regular file (a lesson is a YAML text file)\n")
 
 
 def test_glossary_lists_and_looks_up_terms(capsys, tmp_path):

@@ -1,6 +1,9 @@
 """The light lesson index behind the map, and its cache."""
 
+import json
 import os
+
+import pytest
 
 from tests.lesson_factory import write_lesson
 from tutor.lessons.index import read_index
@@ -42,3 +45,50 @@ def test_a_broken_or_unwritable_cache_only_costs_time(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert [s.id for s in read_index([tmp_path], blocker / "cache.json")] == ["demo-lesson"]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"prerequisites": [["x"]]},  # a list where an id goes: the map crashed on it
+        {"unlocks": "not-a-list"},
+        {"phase": float("inf")},  # int(inf) raised OverflowError at startup
+        {"phase": True},
+        {"order": 5000},
+        {"title": ["a", "list"]},
+        {"key_equation": "no text"},
+    ],
+)
+def test_a_lesson_without_sane_map_fields_is_left_off_the_map(tmp_path, overrides):
+    write_lesson(tmp_path, id="good")
+    write_lesson(tmp_path, id="bad", **overrides)
+    assert [s.id for s in read_index([tmp_path])] == ["good"]
+
+
+def test_map_fields_show_control_characters(tmp_path):
+    write_lesson(tmp_path, title="\x1b]0;pwned\x07Title", one_line="\x1b[2J")
+    [summary] = read_index([tmp_path])
+    assert (summary.title, summary.one_line) == ("␛]0;pwned␇Title", "␛[2J")
+
+
+def _valid_cache(tmp_path):
+    folder, cache = tmp_path / "lessons", tmp_path / "index.json"
+    folder.mkdir()
+    path = write_lesson(folder)
+    read_index([folder], cache)
+    return folder, cache, path, json.loads(cache.read_text())
+
+
+def test_a_cache_that_is_not_a_file_is_never_read(tmp_path):
+    write_lesson(tmp_path)
+    cache = tmp_path / "cache.json"
+    os.mkfifo(cache)  # reading it would wait for a writer forever
+    assert [s.id for s in read_index([tmp_path], cache)] == ["demo-lesson"]
+
+
+def test_an_unchanged_lesson_path_leaves_the_cache_alone(tmp_path, monkeypatch):
+    folder, cache, _, _ = _valid_cache(tmp_path)
+    import tutor.lessons.index as index
+
+    monkeypatch.setattr(index, "_write_cache", lambda *a: (_ for _ in ()).throw(AssertionError))
+    assert [s.id for s in read_index([folder], cache)] == ["demo-lesson"]

@@ -1,5 +1,7 @@
 """Reading lesson files: every problem at its line, whatever the file holds."""
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -62,6 +64,11 @@ def test_unknown_and_missing_keys_are_named(tmp_path):
         (b"a: &a [*a]\n", "nests too deeply"),
         (b"? [1, 2]\n: x\n", "a mapping key must be a plain value"),
         (b"a: !!set {x}\n", "unsupported YAML tag"),
+        (b"a: 1\nb: 2\na: 3\n", "the key 'a' is given twice"),
+        (
+            b"a: &a " + b"x" * 90_000 + b"\nb: [" + b", ".join([b"*a"] * 30) + b"]\n",
+            "more than 2,000,000 characters of text",
+        ),
     ],
 )
 def test_hostile_files_give_one_clear_problem(tmp_path, content, words):
@@ -76,7 +83,7 @@ def test_a_ten_megabyte_file_is_refused_without_parsing(tmp_path):
     path = tmp_path / "huge.yaml"
     path.write_text("id: " + "x" * 10_000_000)
     [message] = problems(path)
-    assert "10.0 MB" in message and "limited to 2 MB" in message
+    assert "10.0 MB" in message and "the limit is 2 MB" in message
 
 
 def test_a_long_string_is_reported_at_its_key(tmp_path):
@@ -186,3 +193,64 @@ def test_a_damaged_valid_lesson_gives_problems_not_exceptions(tmp_path, data):
     assert all(str(problem).startswith(f"{path}:") for problem in file.problems)
     if file.lesson is None:
         assert any(p.severity == "error" for p in file.problems)
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda path: os.mkfifo(path), "not a regular file"),  # reading would block forever
+        (lambda path: path.symlink_to("/dev/zero"), "not a regular file"),  # or never end
+        (lambda path: path.symlink_to(path), "cannot read the file"),  # a link loop
+        (lambda path: path.symlink_to(path.parent / "nowhere"), "cannot read the file"),
+    ],
+)
+def test_what_is_not_a_regular_file_is_refused_without_reading(tmp_path, make, words):
+    path = tmp_path / "lesson.yaml"
+    make(path)
+    [message] = problems(path)
+    assert message.startswith(f"{path}:1: ") and words in message
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("phase: 1", "9" * 5000, "a number written with 5,000 characters"),  # int() would raise
+        ("phase: 1", "0x" + "f" * 5000, "a number written with 5,002 characters"),
+        ("phase: 1", "1" + "0" * 400 + ".5", "a number written with 403 characters"),
+        ("phase: 1", "!!float nope", "'nope' is not a valid float"),
+        ("phase: 1", "!!bool maybe", "'maybe' is not a valid bool"),
+        ("phase: 1", "!!binary AAAA", "unsupported YAML tag"),
+        ("phase: 1", ".inf", "phase: Input should be a valid integer"),
+        ("  year: 2016", "'" + "9" * 5000 + "'", "exceeded maximum size"),  # a quoted number
+    ],
+)
+def test_a_number_of_any_size_or_shape_is_a_problem_at_its_line(tmp_path, key, value, words):
+    path = write_lesson(tmp_path)
+    text = path.read_text()
+    path.write_text(text.replace(key, f"{key.split(':')[0]}: {value}"))
+    expected = next(i for i, line in enumerate(text.splitlines(), 1) if line.endswith(key))
+    [message] = problems(path)
+    assert message.startswith(f"{path}:{expected}: ") and words in message
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", "1e999"])
+def test_every_float_of_a_lesson_is_finite(tmp_path, value):
+    path = write_lesson(tmp_path)
+    text = path.read_text().replace("tolerance: 0.01", f"tolerance: {value}")
+    path.write_text(text.replace("result: 5", f"result: {value}"))
+    messages = problems(path)
+    assert len(messages) == 2 and all("finite number" in m for m in messages)
+
+
+def test_a_date_is_the_text_it_is_written_as(tmp_path):
+    path = write_lesson(tmp_path)
+    path.write_text(path.read_text().replace("title: Demo lesson", "title: 2020-02-30"))
+    file = read_lesson(path)
+    assert file.problems == [] and file.lesson.title == "2020-02-30"
+
+
+def test_problem_lines_show_control_characters_from_keys_and_file_names(tmp_path):
+    path = write_lesson(tmp_path, name="\x1b]0;pwned\x07.yaml", **{"colour\x1b[2J": 1})
+    [message] = problems(path)
+    assert "\x1b" not in message and "\x07" not in message
+    assert "␛]0;pwned␇.yaml" in message and "unknown key 'colour␛[2J'" in message

@@ -38,7 +38,7 @@ def run_validate(args: argparse.Namespace) -> int:
     from tutor.lessons.catalog import load_catalog
     from tutor.lessons.index import lesson_files
 
-    missing = [str(p) for p in args.paths if not p.exists()]
+    missing = [str(p) for p in args.paths if not (p.exists() or p.is_symlink())]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     targets = lesson_files(args.paths) if args.paths else None

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tutor.lessons.files import real_path
 from tutor.lessons.graph import edges, find_cycle
 from tutor.lessons.index import lesson_files
 from tutor.lessons.loader import LessonFile, Problem, read_lesson
@@ -37,8 +38,8 @@ class Catalog:
         return file.lesson if file else None
 
     def problems_in(self, paths: Iterable[Path]) -> list[Problem]:
-        wanted = {p.resolve() for p in paths}
-        return sorted(p for p in self.problems if p.path.resolve() in wanted)
+        wanted = {real_path(p) for p in paths}
+        return sorted(p for p in self.problems if real_path(p.path) in wanted)
 
 
 @contextmanager
@@ -64,9 +65,9 @@ def _load_catalog(paths: Sequence[Path]) -> Catalog:
     catalog = Catalog()
     seen: set[Path] = set()
     for path in lesson_files(paths):
-        if path.resolve() in seen:
+        if real_path(path) in seen:
             continue
-        seen.add(path.resolve())
+        seen.add(real_path(path))
         file = read_lesson(path)
         catalog.files.append(file)
         catalog.problems.extend(file.problems)

@@ -37,44 +37,58 @@ def edges(lessons: Iterable[LessonNode]) -> set[tuple[str, str]]:
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
-    """One cycle of ``graph`` as a list of nodes, or None if it is acyclic."""
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    stack: list[str] = []
+    """One cycle of ``graph`` as a list of nodes, or None if it is acyclic.
 
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in sorted(graph[node]):
-            if state.get(nxt) == 1:
-                return stack[stack.index(nxt) :]
-            if nxt not in state and (found := visit(nxt)):
-                return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in sorted(graph):
-        if node not in state and (found := visit(node)):
-            return found
+    A depth-first search with its own stack, not Python's: a chain of a few thousand
+    lessons is an ordinary graph, not a ``RecursionError``.
+    """
+    done: set[str] = set()
+    for root in sorted(graph):
+        if root in done:
+            continue
+        path: list[str] = [root]  # the nodes on the current search path, in order
+        on_path = {root}
+        pending = [iter(sorted(graph[root]))]  # each path node's children still to visit
+        while pending:
+            nxt = next(pending[-1], None)
+            if nxt is None:
+                done.add(path[-1])
+                on_path.discard(path.pop())
+                pending.pop()
+            elif nxt in on_path:
+                return path[path.index(nxt) :]
+            elif nxt not in done:
+                path.append(nxt)
+                on_path.add(nxt)
+                pending.append(iter(sorted(graph[nxt])))
     return None
 
 
 def layers(lessons: Sequence[Node]) -> list[list[Node]]:
     """Lessons layered for the map: each lesson one layer below its deepest prerequisite."""
     by_id = {lesson.id: lesson for lesson in lessons}
-    parents: dict[str, set[str]] = {lesson_id: set() for lesson_id in by_id}
+    children: dict[str, list[str]] = {lesson_id: [] for lesson_id in by_id}
+    waiting = dict.fromkeys(by_id, 0)  # prerequisites not yet placed, per lesson
     for before, after in edges(lessons):
         if before in by_id and after in by_id and before != after:
-            parents[after].add(before)
+            children[before].append(after)
+            waiting[after] += 1
+    # Kahn's algorithm, one layer at a time and each edge looked at once; whatever a cycle
+    # blocks (the cycle and everything below it) ends up in one last layer.
+    layer = [lesson_id for lesson_id, count in waiting.items() if count == 0]
     level: dict[str, int] = {}
-    remaining = dict(parents)
     depth = 0
-    while remaining:  # Kahn's algorithm, one layer at a time (a cycle ends up in the last layer)
-        ready = [i for i, ps in remaining.items() if not (ps & remaining.keys())] or list(remaining)
-        for lesson_id in ready:
+    while layer:
+        below = []
+        for lesson_id in layer:
             level[lesson_id] = depth
-            del remaining[lesson_id]
-        depth += 1
+            for child in children[lesson_id]:
+                waiting[child] -= 1
+                if waiting[child] == 0:
+                    below.append(child)
+        layer, depth = below, depth + 1
+    for lesson_id in by_id.keys() - level.keys():
+        level[lesson_id] = depth
     grouped: dict[int, list[Node]] = {}
     for lesson in lessons:
         grouped.setdefault(level[lesson.id], []).append(lesson)

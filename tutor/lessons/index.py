@@ -15,11 +15,25 @@ import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeGuard
 
-#: Bump when LessonSummary changes, so old caches are ignored.
-CACHE_VERSION = 1
+from tutor.lessons.files import RefusedFile, read_regular_file, real_path
+from tutor.text import visible
+
+#: Bump when the cache's layout changes, so old caches are ignored.
+CACHE_VERSION = 2
 
 LESSON_SUFFIXES = (".yaml", ".yml")
+
+#: The ranges of ``phase`` and ``order``, here and in the lesson model alike.
+MAX_PHASE = 20
+MAX_ORDER = 1000
+
+#: A cache bigger than this is not restutor's (a summary is well under a kilobyte).
+MAX_CACHE_BYTES = 20_000_000
+
+_TEXTS = ("id", "title", "one_line", "equation", "difficulty")
+_LINKS = ("prerequisites", "unlocks")
 
 
 @dataclass(frozen=True)
@@ -39,14 +53,19 @@ class LessonSummary:
 
 
 def lesson_files(paths: Sequence[Path]) -> list[Path]:
-    """Lesson files named by ``paths`` (files as given, folders' ``*.yaml``/``*.yml`` sorted)."""
+    """Lesson files named by ``paths``: files as given, and each folder's ``*.yaml``/``*.yml``
+    sorted. An entry of a folder that is not a regular file (a FIFO, a device, a dangling
+    link) is listed too, so the reader refuses it with a line instead of it vanishing; an
+    unreadable folder is skipped."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                sorted(p for p in path.iterdir() if p.suffix in LESSON_SUFFIXES and p.is_file())
-            )
-        elif path.exists():
+            try:
+                entries = sorted(p for p in path.iterdir() if p.suffix in LESSON_SUFFIXES)
+            except OSError:
+                continue
+            found.extend(p for p in entries if not p.is_dir())
+        elif path.exists() or path.is_symlink():  # a broken link is reported, not skipped
             found.append(path)
     return found
 
@@ -57,40 +76,65 @@ def _summary(path: Path) -> LessonSummary | None:
     data = parse_file(path).data
     if not isinstance(data, dict):
         return None
-    try:
-        equation = data["key_equation"]["text"]
-        summary = LessonSummary(
-            id=data["id"],
-            title=data["title"],
-            one_line=data["one_line"],
-            equation=equation,
-            phase=int(data["phase"]),
-            order=int(data["order"]),
-            difficulty=data["difficulty"],
-            prerequisites=tuple(data.get("prerequisites") or ()),
-            unlocks=tuple(data.get("unlocks") or ()),
-            path=path,
-        )
-    except (KeyError, TypeError, ValueError):
+    equation = data.get("key_equation")
+    fields = {
+        **{name: data.get(name) for name in (*_TEXTS, "phase", "order")},
+        **{name: data.get(name, []) for name in _LINKS},
+        "equation": equation.get("text") if isinstance(equation, dict) else None,
+    }
+    return _checked(fields, path)
+
+
+def _checked(fields: object, path: Path) -> LessonSummary | None:
+    """The summary ``fields`` describe, if every field has the type and range the model
+    requires; else None. A lesson file's fields and the cache's pass this same check, so
+    neither can hand the map a list for an id or an infinite phase."""
+    if not isinstance(fields, dict):
         return None
-    return summary if all(isinstance(x, str) for x in (summary.id, summary.title)) else None
+    texts = [text for name in _TEXTS if isinstance(text := fields.get(name), str)]
+    links = [ids for name in _LINKS if _is_ids(ids := fields.get(name))]
+    phase, order = fields.get("phase"), fields.get("order")
+    if not (
+        len(texts) == len(_TEXTS)
+        and len(links) == len(_LINKS)
+        and _whole_number_in(phase, MAX_PHASE)
+        and _whole_number_in(order, MAX_ORDER)
+    ):
+        return None
+    lesson_id, title, one_line, equation, difficulty = (visible(text) for text in texts)
+    prerequisites, unlocks = (tuple(visible(i) for i in ids) for ids in links)
+    return LessonSummary(
+        lesson_id, title, one_line, equation, phase, order, difficulty, prerequisites, unlocks, path
+    )
+
+
+def _is_ids(value: object) -> TypeGuard[list[str]]:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _whole_number_in(value: object, most: int) -> TypeGuard[int]:
+    return type(value) is int and 0 <= value <= most
 
 
 def read_index(paths: Sequence[Path], cache: Path | None = None) -> list[LessonSummary]:
     """Summaries of the lessons on ``paths`` in the map's order; the first file per id wins.
 
-    ``cache`` is a JSON file of earlier summaries; it is read if it can be and
-    rewritten when anything changed, and a broken or unwritable cache only costs time.
+    ``cache`` is a JSON file of earlier summaries; it is read if every entry in it checks
+    out (else it is rebuilt whole) and rewritten when anything changed: a broken or
+    unwritable cache only costs time.
     """
     cached = _read_cache(cache) if cache else {}
     fresh: dict[str, dict] = {}
     by_id: dict[str, LessonSummary] = {}
     for path in lesson_files(paths):
-        stat = path.stat()
-        key = str(path.resolve())
+        try:
+            stat = path.stat()
+        except OSError:  # vanished, a dangling link, a link loop: not on the map
+            continue
+        key = str(real_path(path))
         entry = cached.get(key)
         if entry and entry["mtime_ns"] == stat.st_mtime_ns and entry["size"] == stat.st_size:
-            summary = _from_json(entry["summary"])
+            summary = _checked(entry["summary"], path)
         else:
             summary = _summary(path)
         fresh[key] = {
@@ -106,32 +150,35 @@ def read_index(paths: Sequence[Path], cache: Path | None = None) -> list[LessonS
 
 
 def _to_json(summary: LessonSummary | None) -> dict | None:
+    """A summary as the cache keeps it: JSON types only, and no path (the key is the path)."""
     if summary is None:
         return None
     data = asdict(summary)
-    data["path"] = str(summary.path)
-    return data
-
-
-def _from_json(data: dict | None) -> LessonSummary | None:
-    if data is None:
-        return None
-    return LessonSummary(
-        **{
-            **data,
-            "path": Path(data["path"]),
-            "prerequisites": tuple(data["prerequisites"]),
-            "unlocks": tuple(data["unlocks"]),
-        }
-    )
+    del data["path"]
+    return {**data, **{name: list(data[name]) for name in _LINKS}}
 
 
 def _read_cache(cache: Path) -> dict[str, dict]:
+    """The cache's entries if the whole file is what ``_write_cache`` writes, else nothing."""
     try:
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        return data["entries"] if data.get("version") == CACHE_VERSION else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        data = json.loads(read_regular_file(cache, MAX_CACHE_BYTES))
+    except (OSError, RefusedFile, ValueError, RecursionError):
+        return {}  # unreadable, not a file, not UTF-8 JSON, a number too long, nested too deep
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
         return {}
+    entries = data.get("entries")
+    if not isinstance(entries, dict):
+        return {}
+    for key, entry in entries.items():
+        if not (
+            isinstance(entry, dict)
+            and entry.keys() == {"mtime_ns", "size", "summary"}
+            and type(entry["mtime_ns"]) is int
+            and type(entry["size"]) is int
+            and (entry["summary"] is None or _checked(entry["summary"], Path(key)))
+        ):
+            return {}
+    return entries
 
 
 def _write_cache(cache: Path, entries: dict[str, dict]) -> None:

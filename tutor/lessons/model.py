@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import pydantic
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from tutor.lessons.index import MAX_ORDER, MAX_PHASE
+from tutor.text import visible
 
 #: The longest text any single field may hold (a whole section is far shorter).
 MAX_TEXT = 100_000
@@ -28,9 +32,28 @@ Difficulty = Literal["easy", "medium", "hard"]
 
 
 class Strict(BaseModel):
-    """Every model forbids unknown keys, so a typo in a lesson is an error, not silence."""
+    """Unknown keys are errors (a typo is not silence); numbers are finite (``.inf`` is an
+    error where it is written, not an overflow later); every string of every field, code
+    included, leaves validation through ``visible``: no escape sequence in a lesson ever
+    reaches the terminal, and the code shown is the code that runs."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @pydantic.field_validator("*", mode="after")
+    @classmethod
+    def _show_control_characters(cls, value: object) -> object:
+        return _visible_strings(value)
+
+
+def _visible_strings(value: object) -> object:
+    """``value`` with ``visible`` applied to every string in it (models are already done)."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_visible_strings(item) for item in value)
+    if isinstance(value, dict):
+        return {_visible_strings(key): _visible_strings(item) for key, item in value.items()}
+    return value
 
 
 class KeyEquation(Strict):
@@ -367,8 +390,8 @@ class Lesson(Strict):
     aliases: list[Text] = Field(default_factory=list)
     one_line: Text
     key_equation: KeyEquation
-    phase: int = Field(ge=0, le=20)
-    order: int = Field(ge=0, le=1000)
+    phase: int = Field(ge=0, le=MAX_PHASE, strict=True)
+    order: int = Field(ge=0, le=MAX_ORDER, strict=True)
     difficulty: Literal["beginner", "intermediate", "advanced"]
     prerequisites: list[Id] = Field(default_factory=list)
     unlocks: list[Id] = Field(default_factory=list)

@@ -13,8 +13,17 @@ from typing import Literal
 
 import yaml
 
+from tutor.lessons.files import RefusedFile, read_regular_file
+from tutor.text import visible
+
 #: Lesson files bigger than this are refused before parsing.
 MAX_FILE_BYTES = 2_000_000
+#: Aliases may repeat text, but never past what one file may hold: a 90 kB string
+#: aliased a thousand times is 90 MB for every screen that shows it.
+MAX_EXPANDED_CHARS = MAX_FILE_BYTES
+#: A number written with more characters than this is refused before Python converts it
+#: (an integer of over 4,300 digits cannot even be converted; no lesson needs 30).
+MAX_NUMBER_CHARS = 100
 #: A document that would expand past this many nodes (through aliases: a YAML bomb)
 #: is refused; the largest built-in lesson has about 2,600.
 MAX_EXPANDED_NODES = 200_000
@@ -36,8 +45,10 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
+        """The line ``validate`` prints: file names and echoed keys are the file's own
+        text, so control characters in them are shown, never sent to the terminal."""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        return visible(f"{self.path}:{self.line}: {prefix}{self.message}")
 
 
 @dataclass
@@ -87,15 +98,10 @@ def _parse(path: Path, result: ParsedFile) -> object | None:
         result.problems.append(Problem(path, line, message))
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            fail(
-                1,
-                f"the file is {size / 1e6:.1f} MB; lesson files are limited to "
-                f"{MAX_FILE_BYTES / 1e6:.0f} MB",
-            )
-            return None
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_FILE_BYTES)
+    except RefusedFile as error:
+        fail(1, str(error))
+        return None
     except OSError as error:
         fail(1, f"cannot read the file: {error.strerror or error}")
         return None
@@ -122,8 +128,8 @@ def _parse(path: Path, result: ParsedFile) -> object | None:
             return None
         result.root = root
         return _Builder(loader).build(root)
-    except _TooBig:
-        fail(1, f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (a YAML bomb?)")
+    except _TooBig as error:
+        fail(1, f"aliases expand to more than {error} (a YAML bomb?)")
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = (error.problem or error.context or "invalid YAML").strip()
@@ -145,28 +151,39 @@ class _TooBig(Exception):
     pass
 
 
-_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "seq", "map"))
+_STR, _SEQ, _MAP, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
+    f"tag:yaml.org,2002:{kind}"
+    for kind in ("str", "seq", "map", "int", "float", "bool", "null", "timestamp")
+)
 
 
 class _Builder:
     """Python values from composed nodes, several times faster than PyYAML's constructor.
 
-    Strings, lists and dicts are built directly; any other scalar goes through the
-    safe constructor (so ints, floats, bools and nulls mean what they mean to every
-    other YAML tool, and unknown tags are refused with their line). Every visit
-    counts, so aliases that would expand past ``MAX_EXPANDED_NODES`` stop early.
+    Strings, lists and dicts are built directly; ints, floats, bools and nulls go
+    through the safe constructor (so they mean what they mean to every other YAML tool),
+    a number only once its length is known to be sane, and a value the constructor
+    cannot read (``!!float x``, ``2020-02-30``) is a problem at its line, not an
+    exception. A date stays the text it is written as (YAML 1.2 has no dates); any other
+    tag (``!!binary``, ``!!python/...``) is refused with its line. Every visit counts,
+    and so does every character of text: aliases that would expand past
+    ``MAX_EXPANDED_NODES`` nodes or ``MAX_EXPANDED_CHARS`` characters stop early.
     """
 
     def __init__(self, loader: yaml.SafeLoader) -> None:
         self.loader = loader
         self.visits = 0
+        self.chars = 0
 
     def build(self, node: yaml.Node) -> object:
         self.visits += 1
         if self.visits > MAX_EXPANDED_NODES:
-            raise _TooBig
+            raise _TooBig(f"{MAX_EXPANDED_NODES:,} nodes")
         if isinstance(node, yaml.ScalarNode):
-            return node.value if node.tag == _STR else self.loader.construct_object(node)
+            self.chars += len(node.value)
+            if self.chars > MAX_EXPANDED_CHARS:
+                raise _TooBig(f"{MAX_EXPANDED_CHARS:,} characters of text")
+            return self.scalar(node)
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
             return [self.build(child) for child in node.value]
         if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
@@ -174,14 +191,30 @@ class _Builder:
             for key_node, value_node in node.value:
                 key = self.build(key_node)
                 if not isinstance(key, str | int | float | bool | None):
-                    raise yaml.constructor.ConstructorError(
-                        None, None, "a mapping key must be a plain value", key_node.start_mark
-                    )
+                    raise _refused(key_node, "a mapping key must be a plain value")
+                if key in mapping:
+                    raise _refused(key_node, f"the key {key!r} is given twice")
                 mapping[key] = self.build(value_node)
             return mapping
-        raise yaml.constructor.ConstructorError(
-            None,
-            None,
-            f"could not determine a constructor for the tag {node.tag!r}",
-            node.start_mark,
-        )
+        raise _refused(node, f"could not determine a constructor for the tag {node.tag!r}")
+
+    def scalar(self, node: yaml.ScalarNode) -> object:
+        if node.tag in (_STR, _TIMESTAMP):
+            return node.value
+        if node.tag not in (_INT, _FLOAT, _BOOL, _NULL):
+            raise _refused(node, f"could not determine a constructor for the tag {node.tag!r}")
+        if node.tag in (_INT, _FLOAT) and len(node.value) > MAX_NUMBER_CHARS:
+            raise _refused(
+                node,
+                f"a number written with {len(node.value):,} characters; numbers in a lesson "
+                f"are limited to {MAX_NUMBER_CHARS}",
+            )
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, ArithmeticError, LookupError, AttributeError):
+            kind = node.tag.rsplit(":", 1)[1]
+            raise _refused(node, f"{node.value[:40]!r} is not a valid {kind}") from None
+
+
+def _refused(node: yaml.Node, message: str) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(None, None, message, node.start_mark)
