@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.markup import MarkupError
 
 from tests import hostile_lessons as corpus_kinds
 from tests.lesson_factory import write_lesson
@@ -201,12 +200,6 @@ async def test_every_lesson_that_validates_opens_on_the_map_as_a_lesson_and_in_p
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=MarkupError,
-    reason="issue 13 item 1 (lesson text never read as markup) is another branch's: a "
-    "witness title still reaches Static as markup; drop this mark when it lands",
-)
 async def test_a_lesson_full_of_markup_opens_everywhere(corpus, tmp_path):
     folder, written = corpus
     lesson_ids = _lessons_that_validate(written, ["markup"])

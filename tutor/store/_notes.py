@@ -11,6 +11,7 @@ import re
 import sqlite3
 import uuid
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from tutor.store._connection import Tables, now, writes
 from tutor.text import visible
@@ -42,7 +43,7 @@ class Note:
     def from_row(cls, row: tuple) -> Note:
         """A note as the terminal may show it: text from the database (typed, pasted or
         imported from someone's file) keeps its control characters only as stand-ins."""
-        values = [visible(value) if isinstance(value, str) else value for value in row]
+        values: list[Any] = [visible(v) if isinstance(v, str) else v for v in row]
         values[3] = tuple(values[3].split()) if values[3] else ()
         values[8] = json.loads(values[8]) if values[8] else None
         return cls(*values)
