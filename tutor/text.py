@@ -39,10 +39,10 @@ def is_visible(text: str) -> bool:
     return _HIDDEN.search(text) is None
 
 
-#: How much of a long text a screen lays out at once: a Markdown view of this much takes
-#: tens of milliseconds, of ten megabytes tens of seconds.
-PREVIEW_LINES = 200
-PREVIEW_CHARS = 20_000
+#: How much of a long text a screen lays out at once (a screenful or two): a Markdown view
+#: of this much takes milliseconds, of ten megabytes tens of seconds.
+PREVIEW_LINES = 60
+PREVIEW_CHARS = 6_000
 #: A word, or a piece of a long one (so that a 10 MB word is not read whole).
 _WORD_CHUNK = re.compile(r"\S{1,64}")
 

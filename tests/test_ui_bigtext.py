@@ -1,0 +1,60 @@
+"""A 10 MB note or answer is shown by its head, and nothing of it is ever lost."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.pilot import wait_for
+from tests.ui_app import make_app
+from tutor.store import Store
+from tutor.ui.screens.notes import NotesScreen
+
+SIZE = (110, 36)
+#: Ten megabytes of note, one numbered line after another.
+LONG = "".join(f"line {i:07d} of a very long note\n" for i in range(330_000))
+
+
+@pytest.fixture
+def long_note_db(tmp_path):
+    db = tmp_path / "db"
+    store = Store(db)
+    store.add_note("a short one", "equation", "key", lesson_id="residual-connections")
+    store.add_note(LONG, "concept", "residual-connections", lesson_id="residual-connections")
+    store.close()
+    return db
+
+
+def stored_body(app) -> str:
+    return next(n.body for n in app.store.notes() if n.anchor_kind == "concept")
+
+
+async def open_long_note(pilot, app) -> NotesScreen:
+    app.open_notes()
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, NotesScreen) and app.screen.shown, "the notes"
+    )
+    screen = app.screen
+    assert screen.shown[0].anchor_kind == "concept"  # the newest, shown first
+    return screen
+
+
+async def test_a_ten_megabyte_note_is_previewed_by_its_head(long_note_db):
+    assert len(LONG) >= 10_000_000
+    app = make_app(long_note_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_long_note(pilot, app)
+        detail = screen.query_one("#note-detail")
+        await wait_for(pilot, lambda: "more lines" in detail.source, "the preview")
+        [more] = re.findall(r"… ([\d,]+) more lines", detail.source)
+        shown = re.findall(r"line \d{7} of", detail.source)
+        assert int(more.replace(",", "")) == 330_000 - len(shown) and len(shown) < 100
+        assert len(detail.source) < 10_000
+        label = str(screen.query_one("#notes-list").get_option_at_index(0).prompt)
+        assert label.startswith("concept:residual-connections — line 0000000") and len(label) < 80
+        screen.query_one("#notes-list").highlighted = 1  # and back: the highlight shows it too
+        await wait_for(pilot, lambda: "a short one" in detail.source, "the short note")
+        screen.query_one("#notes-list").highlighted = 0
+        await wait_for(pilot, lambda: "more lines" in detail.source, "the preview again")
+        assert stored_body(app) == LONG
