@@ -6,9 +6,10 @@ import re
 
 import pytest
 
-from tests.pilot import wait_for
+from tests.pilot import press, wait_for
 from tests.ui_app import make_app
 from tutor.store import Store
+from tutor.ui.screens.note_editor import EDITABLE_CHARS, NoteEditor
 from tutor.ui.screens.notes import NotesScreen
 
 SIZE = (110, 36)
@@ -58,3 +59,36 @@ async def test_a_ten_megabyte_note_is_previewed_by_its_head(long_note_db):
         screen.query_one("#notes-list").highlighted = 0
         await wait_for(pilot, lambda: "more lines" in detail.source, "the preview again")
         assert stored_body(app) == LONG
+
+
+async def test_editing_a_ten_megabyte_note_keeps_every_byte(long_note_db):
+    app = make_app(long_note_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_long_note(pilot, app)
+        await press(pilot, "f2")
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        area = editor.query_one("TextArea")
+        assert LONG.startswith(area.text) and len(area.text) <= EDITABLE_CHARS
+        assert "kept as it is" in str(editor.query_one("#note-rest").render())
+        area.insert("Edited at the top. ")
+        await press(pilot, "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotesScreen), "back in the room")
+        assert stored_body(app) == "Edited at the top. " + LONG
+        assert app.store.draft(f"{editor.draft_key}:rest") == ""
+
+
+async def test_a_draft_of_a_long_note_comes_back_whole(long_note_db):
+    app = make_app(long_note_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_long_note(pilot, app)
+        await press(pilot, "f2")
+        app.screen.query_one("TextArea").insert("Half a thought. ")
+        await press(pilot, "escape")
+        assert stored_body(app) == LONG  # closing saves nothing but the draft
+        await press(pilot, "f2")
+        editor = app.screen
+        assert editor.query_one("TextArea").text.startswith("Half a thought. line 0000000")
+        await press(pilot, "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotesScreen), "back in the room")
+        assert stored_body(app) == "Half a thought. " + LONG
