@@ -92,3 +92,31 @@ async def test_a_draft_of_a_long_note_comes_back_whole(long_note_db):
         await press(pilot, "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, NotesScreen), "back in the room")
         assert stored_body(app) == "Half a thought. " + LONG
+
+
+async def test_a_pasted_ten_megabytes_is_refused_and_a_long_answer_echoed_by_its_head(tmp_path):
+    from textual import events
+
+    from tests.test_ui_practice import go_to, open_practice
+    from tutor.ui.widgets.answer_input import MOST_CHARACTERS
+
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        go_to(screen, "text")
+        answer = screen.query_one("#answer")
+        said = []
+        app.notify = lambda message, **kw: said.append(message)  # type: ignore[method-assign]
+        answer.post_message(events.Paste("the identity path " * 600_000))
+        await wait_for(pilot, lambda: said, "the refusal")
+        assert answer.value == "" and "at most 20,000 characters" in said[0]
+        long_answer = ("a branch with small weights learns a small correction " * 500)[
+            : MOST_CHARACTERS["text"]
+        ]
+        answer.post_message(events.Paste(long_answer))
+        await wait_for(pilot, lambda: answer.value == long_answer, "the long answer typed")
+        await press(pilot, "enter")
+        feedback = screen.query_one("#feedback")
+        await wait_for(pilot, lambda: "more characters" in feedback.source, "the echo")
+        assert len(feedback.source) < 10_000 and screen.attempt.committed == long_answer
+        assert len(screen.attempt.grade.covered) == 2  # graded on the whole answer
