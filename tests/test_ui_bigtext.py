@@ -120,3 +120,16 @@ async def test_a_pasted_ten_megabytes_is_refused_and_a_long_answer_echoed_by_its
         await wait_for(pilot, lambda: "more characters" in feedback.source, "the echo")
         assert len(feedback.source) < 10_000 and screen.attempt.committed == long_answer
         assert len(screen.attempt.grade.covered) == 2  # graded on the whole answer
+
+
+def test_notes_list_prints_a_line_a_note_and_show_prints_all(long_note_db, capsys):
+    from tutor.cli import main
+
+    assert main(["--db", str(long_note_db), "notes", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 2 and all(len(line) < 120 for line in listed)
+    assert "line 0000000 of a very long note line 0000001" in listed[0]
+    assert main(["--db", str(long_note_db), "notes", "search", "0329999"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+    assert main(["--db", str(long_note_db), "notes", "show", "2"]) == 0
+    assert LONG.strip() in capsys.readouterr().out
