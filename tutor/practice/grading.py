@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from tutor.lessons.model import ChoiceItem, NumberItem, Prediction, TextItem
+from tutor.text import one_line
 
 #: Token similarity (difflib ratio) that still counts as the same word: one typo
 #: in a word of six or more letters.
@@ -37,11 +38,6 @@ class Grade:
     measured: float | None = None  # a prediction: what the experiment produced
 
 
-def _shortened(text: str, most: int = 40) -> str:
-    """An answer as a message quotes it: a pasted page is cut to its start."""
-    return text if len(text) <= most else text[: most - 1] + "…"
-
-
 def parse_number(text: str) -> float:
     """``0.2``, ``1/5``, ``2e-1``, ``-3``, ``20%``, ``1,000``, or ``0,2`` → a float."""
     cleaned = text.strip().replace(" ", "").replace("−", "-").replace("_", "")
@@ -52,7 +48,7 @@ def parse_number(text: str) -> float:
     percent = cleaned.endswith("%")
     if percent:
         cleaned = cleaned[:-1]
-    shown = _shortened(text.strip())
+    shown = one_line(text, 40)  # a pasted page is quoted by its start
     try:
         value = float(Fraction(cleaned)) if "/" in cleaned else float(cleaned)
     except (ValueError, ZeroDivisionError):
