@@ -172,14 +172,17 @@ def _lab_params(command: str) -> dict:
 
 
 def _print_note_lines(found: list[Note]) -> None:
+    """One line a note, its body's start only (``show`` prints all of it)."""
+    from tutor.text import one_line, visible
+
     if not found:
         print("no notes")
         return
     for note in found:
-        first = " ".join(note.body.split())[:70]
+        first = one_line(note.body, 70)
         where = f"{note.anchor_kind}:{note.anchor_id}"
         tags = f" [{' '.join(note.tags)}]" if note.tags else ""
-        print(f"{note.id:5d}  {where:32.32}  {first}{tags}")
+        print(visible(f"{note.id:5d}  {where:32.32}  {first}{tags}"))
 
 
 def _anchored_content(args: argparse.Namespace) -> Callable[[Note], str]:

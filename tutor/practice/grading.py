@@ -11,10 +11,12 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from tutor.lessons.model import ChoiceItem, NumberItem, Prediction, TextItem
+from tutor.text import one_line
 
 #: Token similarity (difflib ratio) that still counts as the same word: one typo
 #: in a word of six or more letters.
@@ -36,11 +38,6 @@ class Grade:
     measured: float | None = None  # a prediction: what the experiment produced
 
 
-def _shortened(text: str, most: int = 40) -> str:
-    """An answer as a message quotes it: a pasted page is cut to its start."""
-    return text if len(text) <= most else text[: most - 1] + "…"
-
-
 def parse_number(text: str) -> float:
     """``0.2``, ``1/5``, ``2e-1``, ``-3``, ``20%``, ``1,000``, or ``0,2`` → a float."""
     cleaned = text.strip().replace(" ", "").replace("−", "-").replace("_", "")
@@ -51,7 +48,7 @@ def parse_number(text: str) -> float:
     percent = cleaned.endswith("%")
     if percent:
         cleaned = cleaned[:-1]
-    shown = _shortened(text.strip())
+    shown = one_line(text, 40)  # a pasted page is quoted by its start
     try:
         value = float(Fraction(cleaned)) if "/" in cleaned else float(cleaned)
     except (ValueError, ZeroDivisionError):
@@ -89,29 +86,73 @@ def _singular(word: str) -> str:
     return word
 
 
-def _same_word(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if len(a) >= 5 and len(b) >= 5 and (a.startswith(b) or b.startswith(a)):
-        return True  # a stem such as "multipl" matches "multiplies"
-    return len(a) >= 6 and difflib.SequenceMatcher(None, a, b).ratio() >= TYPO_RATIO
+def _same_as(key_word: str) -> Callable[[str], bool]:
+    """Whether a word of the answer counts as ``key_word``: the same, one a stem of the other
+    (five letters or more, so "multipl" matches "multiplies"), or one typo away (a difflib
+    ratio of ``TYPO_RATIO``, for answer words of six letters or more)."""
+    # difflib keeps what it learns about the second sequence; its quick ratios are upper
+    # bounds of the ratio, so they only skip the words that could not pass.
+    matcher = difflib.SequenceMatcher(None, b=key_word)
+
+    def same(word: str) -> bool:
+        if word == key_word:
+            return True
+        if len(word) >= 5 and len(key_word) >= 5:
+            if word.startswith(key_word) or key_word.startswith(word):
+                return True
+        if len(word) < 6:
+            return False
+        matcher.set_seq1(word)
+        return (
+            matcher.real_quick_ratio() >= TYPO_RATIO
+            and matcher.quick_ratio() >= TYPO_RATIO
+            and matcher.ratio() >= TYPO_RATIO
+        )
+
+    return same
+
+
+class _Answer:
+    """An answer read once, so that finding many keywords in it takes time linear in its
+    length: each word of a keyword is compared (the costly part) with each *distinct* word
+    of the answer once, and a phrase is tried only where its first word stands."""
+
+    def __init__(self, text: str) -> None:
+        self.words = _words(text)
+        self.places: dict[str, list[int]] = {}
+        for place, word in enumerate(self.words):
+            self.places.setdefault(word, []).append(place)
+        self._matches: dict[str, frozenset[str]] = {}
+
+    def _matching(self, key_word: str) -> frozenset[str]:
+        """The answer's distinct words that count as ``key_word``."""
+        if key_word not in self._matches:
+            same = _same_as(key_word)
+            self._matches[key_word] = frozenset(w for w in self.places if same(w))
+        return self._matches[key_word]
+
+    def mentions(self, keyword: str) -> bool:
+        phrase = [self._matching(word) for word in _words(keyword)]
+        if not phrase:
+            return False
+        words, last = self.words, len(self.words) - len(phrase)
+        return any(
+            start <= last
+            and all(words[start + k] in matching for k, matching in enumerate(phrase[1:], 1))
+            for first in phrase[0]
+            for start in self.places[first]
+        )
 
 
 def mentions(answer: str, keyword: str) -> bool:
     """Does ``answer`` contain ``keyword`` (a word or phrase), allowing case, plurals, typos?"""
-    words = _words(answer)
-    phrase = _words(keyword)
-    if not phrase:
-        return False
-    for start in range(len(words) - len(phrase) + 1):
-        if all(_same_word(w, p) for w, p in zip(words[start:], phrase, strict=False)):
-            return True
-    return False
+    return _Answer(answer).mentions(keyword)
 
 
 def grade_text(item: TextItem, answer: str) -> Grade:
     """Which key ideas the answer covers; correct when it covers them all (before self-check)."""
-    covered = tuple(k.idea for k in item.key_ideas if any(mentions(answer, w) for w in k.keywords))
+    read = _Answer(answer)
+    covered = tuple(k.idea for k in item.key_ideas if any(read.mentions(w) for w in k.keywords))
     missing = tuple(k.idea for k in item.key_ideas if k.idea not in covered)
     message = f"covers {len(covered)} of {len(item.key_ideas)} key ideas"
     return Grade(not missing, message, covered, missing)

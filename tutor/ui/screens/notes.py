@@ -3,6 +3,8 @@ its object."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from tutor.notes import ANCHOR_KINDS, anchored_content, research_prompt, to_markdown
 from tutor.store import Note
+from tutor.text import one_line, preview, visible
 from tutor.ui.plain import plain
 from tutor.ui.screens.base import BaseScreen
 
@@ -87,7 +90,7 @@ class NotesScreen(BaseScreen):
         options.add_options(
             [
                 Option(
-                    plain(f"{n.anchor_kind}:{n.anchor_id[:24]} — {' '.join(n.body.split())[:40]}"),
+                    plain(f"{n.anchor_kind}:{n.anchor_id[:24]} — {one_line(n.body, 40)}"),
                     id=f"note-{n.id}",
                 )
                 for n in self.shown
@@ -120,8 +123,11 @@ class NotesScreen(BaseScreen):
         return anchored_content(note, lesson)
 
     def _show(self, note: Note) -> None:
+        """The note's head: a 10 MB note is laid out as fast as a short one (the stored
+        note is untouched; the editor and `restutor notes show` have all of it)."""
+        shown = replace(note, body=preview(note.body), next_action=preview(note.next_action))
         self.query_one("#note-detail", Markdown).update(
-            to_markdown([note], self._object_text, front_matter=False)
+            visible(to_markdown([shown], self._object_text, front_matter=False))
         )
 
     @on(OptionList.OptionSelected, "#notes-list")

@@ -41,6 +41,7 @@ from tutor.practice.grading import (
 from tutor.practice.session import DIFFICULTIES, Attempt, NotYet, Session
 from tutor.ui.plain import plain
 from tutor.ui.screens.base import BaseScreen
+from tutor.ui.widgets.answer_input import AnswerInput
 from tutor.ui.widgets.attempt_feedback import AttemptFeedback
 from tutor.ui.widgets.prediction_evidence import PredictionEvidence
 
@@ -85,7 +86,7 @@ class PracticeScreen(BaseScreen):
         with VerticalScroll(id="practice-body"):
             yield Markdown(id="prompt")
             yield OptionList(id="choices")
-            yield Input(id="answer")
+            yield AnswerInput(id="answer")
             yield AttemptFeedback(id="feedback")
 
     def on_mount(self) -> None:
@@ -98,7 +99,8 @@ class PracticeScreen(BaseScreen):
         self.query(PredictionEvidence).remove()  # and its experiment, if still running
         self.attempt = self.session.current()
         self.recorded = False
-        choices, answer = self.query_one("#choices", OptionList), self.query_one("#answer", Input)
+        choices = self.query_one("#choices", OptionList)
+        answer = self.query_one("#answer", AnswerInput)
         self.query_one("#feedback", AttemptFeedback).update("")
         if self.attempt is None:
             self.query_one("#prompt", Markdown).update(self._empty_text())
@@ -120,6 +122,7 @@ class PracticeScreen(BaseScreen):
             choices.focus()
         else:
             answer.placeholder = PLACEHOLDERS[item.kind]
+            answer.bound_for(item.kind)
             answer.value = self._store_draft()
             answer.focus()
         self._update_status()

@@ -9,21 +9,28 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Markdown
 
+from tutor.text import preview, visible
+
 if TYPE_CHECKING:
     from tutor.practice.session import Attempt
+
+
+def _echo(answer: str) -> str:
+    """The learner's answer as the feedback quotes it: its head, however much was typed."""
+    return visible(preview(answer))
 
 
 class AttemptFeedback(Markdown):
     def committed(self, shown: str) -> None:
         """A prediction locked in, its evidence still to come."""
-        self.update(f"**You committed:** {shown}")
+        self.update(f"**You committed:** {_echo(shown)}")
 
     def show(self, attempt: Attempt) -> None:
         """Everything the graded ``attempt`` has revealed so far."""
         grade = attempt.grade
         assert grade is not None, "feedback comes after the grade"
         item = attempt.item
-        parts = [f"**You committed:** {attempt.committed}"]
+        parts = [f"**You committed:** {_echo(attempt.committed or '')}"]
         if item.kind == "text":
             parts.append(f"Key ideas found: {', '.join(grade.covered) or 'none'}")
             if grade.missing:
