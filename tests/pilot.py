@@ -60,6 +60,20 @@ async def press(pilot: Pilot, *keys: str) -> None:
         await pilot.pause()
 
 
+async def resize(pilot: Pilot, width: int, height: int) -> None:
+    """Resize the terminal and return once the screen is laid out at the new size.
+
+    Textual hands a resize to the screen only after a short timer (resizes in a burst
+    collapse into the last one), so ``resize_terminal`` returns before the screen knows.
+    """
+    await pilot.resize_terminal(width, height)
+    await wait_for(
+        pilot,
+        lambda: pilot.app.screen.outer_size == (width, height),
+        f"the screen laid out at {width}×{height}",
+    )
+
+
 class ManualTicker:
     """A timer that fires only when the test calls `tick` (pause, resume, stop as Textual's)."""
 

@@ -8,6 +8,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import Container
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 if TYPE_CHECKING:
@@ -34,6 +35,9 @@ class BaseScreen(TutorScreen, Screen[None]):
     #: Where the learner is, shown in the header.
     LOCATION = ""
 
+    #: What had focus when the content was hidden, to focus again once it shows.
+    _focus_before_hiding: Widget | None = None
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
@@ -56,4 +60,32 @@ class BaseScreen(TutorScreen, Screen[None]):
         self._fit(event.size.width, event.size.height)
 
     def _fit(self, width: int, height: int) -> None:
-        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "too-small")
+        """Hide the content below the minimum size, show it again above.
+
+        Hiding the content blurs the focused widget, and nothing outside the content can
+        take focus: without a note of what had it, the keys (arrows, Enter) would reach
+        no widget once the terminal grows again.
+        """
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if too_small == self.has_class("too-small"):
+            return
+        if too_small:
+            if self.focused is not None:  # else: shrunk again before the focus came back
+                self._focus_before_hiding = self.focused
+        else:
+            self.call_after_refresh(self._restore_focus)
+        self.set_class(too_small, "too-small")
+
+    def _restore_focus(self) -> None:
+        """Focus again what had focus before the content was hidden, or, if it has gone
+        meanwhile (a section redrawn), the first widget that can take focus. A widget
+        focused while the content was hidden (the next practice item's input) keeps it."""
+        if self.has_class("too-small"):
+            return  # hidden again before this ran: the next growth restores the focus
+        remembered, self._focus_before_hiding = self._focus_before_hiding, None
+        if remembered is None or self.focused is not None:
+            return
+        chain = self.focus_chain
+        target = remembered if remembered in chain else next(iter(chain), None)
+        if target is not None:
+            self.set_focus(target)

@@ -105,6 +105,7 @@ class PracticeScreen(BaseScreen):
         if self.attempt is None:
             self.query_one("#prompt", Markdown).update(self._empty_text())
             choices.display = answer.display = False
+            self.query_one("#practice-body").focus()  # not the hidden input: keys reach no one
             self._update_status()
             return
         item = self.attempt.item
