@@ -173,6 +173,14 @@ async def commit_a_prediction(pilot, screen, item):
         await pilot.press("enter")
 
 
+async def predict_on_the_first_sim_item(app, pilot):
+    screen = await open_practice(app, pilot)
+    item = go_to(screen, "predict-sim")
+    await pilot.pause()
+    await commit_a_prediction(pilot, screen, item)
+    return screen
+
+
 async def test_a_lab_state_too_big_for_the_lab_is_refused_on_the_item_before_any_draw(
     tmp_path, monkeypatch
 ):
@@ -186,10 +194,7 @@ async def test_a_lab_state_too_big_for_the_lab_is_refused_on_the_item_before_any
     monkeypatch.setattr(measures, "sim_params", lambda fields: SimParams(depth=10_000))
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_practice(app, pilot)
-        item = go_to(screen, "predict-sim")
-        await pilot.pause()
-        await commit_a_prediction(pilot, screen, item)
+        screen = await predict_on_the_first_sim_item(app, pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
         evidence = screen.query_one(PredictionEvidence)
@@ -224,10 +229,7 @@ async def test_quitting_during_a_measurement_does_not_wait_for_it(tmp_path, monk
     monkeypatch.setattr(measures, "run_lab_state", endless)
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_practice(app, pilot)
-        item = go_to(screen, "predict-sim")
-        await pilot.pause()
-        await commit_a_prediction(pilot, screen, item)
+        await predict_on_the_first_sim_item(app, pilot)
         await wait_for(pilot, lambda: bool(app.workers), "the measurement running")
         app.exit()
     assert ended.wait(timeout=60)  # a guard only: it ends at the next layer

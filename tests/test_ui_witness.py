@@ -9,7 +9,7 @@ import pytest
 
 from tests.lesson_factory import MINIMAL, write_lesson
 from tests.pilot import press, wait_for
-from tests.test_witness_run import linux_only, read_line, wait_until_dead
+from tests.test_witness_run import linux_only, read_line, starts_a_grandchild, wait_until_dead
 from tutor.cli import main
 from tutor.lessons.index import read_index
 from tutor.lessons.loader import read_lesson
@@ -35,6 +35,14 @@ def lesson_with_witness(folder, code, expected="hello\n", title="Harmless hello"
 def app_on(folder, db):
     summaries = read_index([folder, builtin_lessons_dir()])
     return RestutorApp(summaries, db, start_lesson="demo-lesson")
+
+
+async def ask_and_answer(pilot, key):
+    """Press r on the focused witness, see the question, answer it with ``key``."""
+    await press(pilot, "r")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, RunConsent), "the question")
+    await press(pilot, key)
+    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, RunConsent), "the answer")
 
 
 async def focused_witness(pilot):
@@ -98,10 +106,7 @@ async def test_a_hostile_witness_runs_only_after_a_yes_then_asks_again_when_the_
     async with changed.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: changed.store is not None, "the store open")
         view = await focused_witness(pilot)
-        await press(pilot, "r")
-        await wait_for(pilot, lambda: isinstance(changed.screen, RunConsent), "asked again")
-        await press(pilot, "escape")
-        await wait_for(pilot, lambda: not isinstance(changed.screen, RunConsent), "not now")
+        await ask_and_answer(pilot, "escape")
         assert view.active is None and not marker.exists()
 
 
@@ -112,10 +117,7 @@ async def test_enter_on_the_question_does_not_run_the_code(tmp_path):
     app = app_on(lessons, tmp_path / "restutor.db")
     async with app.run_test(size=SIZE) as pilot:
         view = await focused_witness(pilot)
-        await press(pilot, "r")
-        await wait_for(pilot, lambda: isinstance(app.screen, RunConsent), "the question")
-        await press(pilot, "enter")
-        await wait_for(pilot, lambda: not isinstance(app.screen, RunConsent), "the answer")
+        await ask_and_answer(pilot, "enter")
         assert view.active is None and not marker.exists()
 
 
@@ -158,13 +160,7 @@ async def test_quitting_while_a_witness_runs_kills_it_and_all_it_started(tmp_pat
     lessons, db = tmp_path / "lessons", tmp_path / "restutor.db"
     fifo = tmp_path / "pid"
     os.mkfifo(fifo)
-    code = (
-        "import subprocess, sys\n"
-        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(3600)'])\n"
-        f"with open({str(fifo)!r}, 'w') as f:\n"
-        "    f.write(f'{child.pid}\\n')\n"
-        "child.wait()\n"
-    )
+    code = starts_a_grandchild(fifo)
     trust_beforehand(lesson_with_witness(lessons, code), db)
     app = app_on(lessons, db)
     async with app.run_test(size=SIZE) as pilot:

@@ -26,6 +26,17 @@ linux_only = pytest.mark.skipif(
 posix_only = pytest.mark.skipif(os.name != "posix", reason="setrlimit and process groups")
 
 
+def starts_a_grandchild(fifo: Path) -> str:
+    """A program that starts a long-lived child, tells its pid through ``fifo``, and waits."""
+    return (
+        "import subprocess, sys\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(3600)'])\n"
+        f"with open({str(fifo)!r}, 'w') as f:\n"
+        "    f.write(f'{child.pid}\\n')\n"
+        "child.wait()\n"
+    )
+
+
 def wait_until_dead(pidfd: int) -> bool:
     """True once the process behind ``pidfd`` has ended (not merely been signalled)."""
     return bool(select.select([pidfd], [], [], BACKSTOP)[0])
@@ -130,13 +141,7 @@ def test_a_program_past_its_time_limit_is_stopped():
 def test_cancel_kills_what_the_program_started(tmp_path):
     fifo = tmp_path / "pid"
     os.mkfifo(fifo)
-    code = (
-        "import subprocess, sys\n"
-        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(3600)'])\n"
-        f"with open({str(fifo)!r}, 'w') as f:\n"
-        "    f.write(f'{child.pid}\\n')\n"
-        "child.wait()\n"
-    )
+    code = starts_a_grandchild(fifo)
     run = Run(code)
     grandchild = int(read_line(fifo))
     pidfds = [os.pidfd_open(grandchild), os.pidfd_open(run.pid)]
