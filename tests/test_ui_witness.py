@@ -45,6 +45,14 @@ async def ask_and_answer(pilot, key):
     await wait_for(pilot, lambda: not isinstance(pilot.app.screen, RunConsent), "the answer")
 
 
+async def start_run(pilot):
+    """Once the store is open (it holds the yes): focus the witness and press r."""
+    await wait_for(pilot, lambda: pilot.app.store is not None, "the store open")
+    view = await focused_witness(pilot)
+    await press(pilot, "r")
+    return view
+
+
 async def focused_witness(pilot):
     screen = pilot.app.screen
     screen.show_section("code")
@@ -75,9 +83,7 @@ async def test_a_hostile_witness_runs_only_after_a_yes_then_asks_again_when_the_
 
     app = app_on(lessons, db)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.store is not None, "the store open")
-        view = await focused_witness(pilot)
-        await press(pilot, "r")
+        view = await start_run(pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, RunConsent), "the question")
         assert str(path.resolve()) in str(app.screen.query_one("#question").render())
         await press(pilot, "n")
@@ -94,9 +100,7 @@ async def test_a_hostile_witness_runs_only_after_a_yes_then_asks_again_when_the_
     marker.unlink()
     again = app_on(lessons, db)  # the yes is remembered: it runs without asking
     async with again.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: again.store is not None, "the store open")
-        view = await focused_witness(pilot)
-        await press(pilot, "r")
+        view = await start_run(pilot)
         await wait_for(pilot, lambda: view.outcome is not None, "the witness has run")
         assert marker.exists()
 
@@ -127,9 +131,7 @@ async def test_escape_sequences_in_the_output_are_shown_not_obeyed(tmp_path):
     trust_beforehand(lesson_with_witness(lessons, code), db)
     app = app_on(lessons, db)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.store is not None, "the store open")
-        view = await focused_witness(pilot)
-        await press(pilot, "r")
+        view = await start_run(pilot)
         await wait_for(pilot, lambda: view.outcome is not None, "the witness has run")
         shown_text = actual(view)
         assert "␛]0;pwned␇␛[2Khello" in shown_text and "␛[8mhidden" in shown_text
@@ -146,9 +148,7 @@ async def test_x_stops_a_running_witness(tmp_path):
     trust_beforehand(lesson_with_witness(lessons, code), db)
     app = app_on(lessons, db)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.store is not None, "the store open")
-        view = await focused_witness(pilot)
-        await press(pilot, "r")
+        view = await start_run(pilot)
         await asyncio.to_thread(read_line, fifo)
         await press(pilot, "x")
         await wait_for(pilot, lambda: view.outcome is not None, "the run stopped")
@@ -164,9 +164,7 @@ async def test_quitting_while_a_witness_runs_kills_it_and_all_it_started(tmp_pat
     trust_beforehand(lesson_with_witness(lessons, code), db)
     app = app_on(lessons, db)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.store is not None, "the store open")
-        view = await focused_witness(pilot)
-        await press(pilot, "r")
+        view = await start_run(pilot)
         grandchild = int(await asyncio.to_thread(read_line, fifo))
         run = view.active
         pidfds = [os.pidfd_open(run.pid), os.pidfd_open(grandchild)]

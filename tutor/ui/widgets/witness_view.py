@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 from tutor.lessons.model import CodeWitness
 from tutor.lessons.trust import Origin
 from tutor.lessons.witness_run import Run, RunOutcome, output_matches
-from tutor.text import visible
+from tutor.text import preview, visible
 from tutor.ui.plain import plain
 
 #: How much of a run's output is drawn (the verdict always compares all of it).
@@ -27,11 +27,7 @@ SHOWN_LINES, SHOWN_CHARS = 200, 20_000
 def shown(text: str) -> str:
     """``text`` as the learner may see it: control characters visible, and only its head
     when it is long (a megabyte in one widget would freeze the screen)."""
-    head = "\n".join(text[:SHOWN_CHARS].split("\n")[:SHOWN_LINES])
-    if len(head) < len(text):
-        rest = text[len(head) :].lstrip("\n")
-        head += f"\n… {len(rest.splitlines()):,} more lines ({len(rest):,} characters) not shown"
-    return visible(head)
+    return visible(preview(text, SHOWN_LINES, SHOWN_CHARS))
 
 
 class WitnessView(Vertical, can_focus=True):
