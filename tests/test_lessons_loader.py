@@ -254,3 +254,22 @@ def test_problem_lines_show_control_characters_from_keys_and_file_names(tmp_path
     [message] = problems(path)
     assert "\x1b" not in message and "\x07" not in message
     assert "␛]0;pwned␇.yaml" in message and "unknown key 'colour␛[2J'" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: " + "[" * 150 + "]" * 150,
+        "id:\n" + "- " * 150 + "x\n",
+        "a: " + "{b: " * 150 + "}" * 150,
+    ],
+)
+def test_collections_nested_past_the_limit_are_refused_before_they_are_composed(tmp_path, text):
+    """PyYAML 6.0.1's libyaml composes recursively in C: deep brackets crashed the process."""
+    from tutor.lessons.yamlio import MAX_NESTING, parse_file
+
+    path = tmp_path / "deep.yaml"
+    path.write_text(text)
+    [problem] = parse_file(path).problems
+    message = f"collections nest more than {MAX_NESTING} deep"
+    assert str(problem) in {f"{path}:1: {message}", f"{path}:2: {message}"}

@@ -30,6 +30,12 @@ MAX_EXPANDED_NODES = 200_000
 #: libyaml's parser when PyYAML has it (ten times faster), else the pure-Python one;
 #: both are the *safe* loaders: no Python object is ever constructed from a tag.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: How deep collections may nest (a lesson needs about eight levels). libyaml composes
+#: nodes recursively in C: some PyYAML wheels (6.0.1's) let 50,000 opening brackets
+#: overflow the C stack, a segmentation fault no ``except`` can catch.
+MAX_NESTING = 100
+_OPENS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSES = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 Severity = Literal["error", "warning"]
 Loc = tuple[int | str, ...]
@@ -122,6 +128,10 @@ def _parse(path: Path, result: ParsedFile) -> object | None:
         fail(text[: error.position].count("\n") + 1, f"not YAML text: {error.reason}")
         return None
     try:
+        too_deep = _line_too_deep(text)
+        if too_deep is not None:
+            fail(too_deep, f"collections nest more than {MAX_NESTING} deep")
+            return None
         root = loader.get_single_node()
         if root is None:
             fail(1, "the file is empty")
@@ -144,6 +154,20 @@ def _parse(path: Path, result: ParsedFile) -> object | None:
         fail(1, "the YAML nests too deeply")
     finally:
         loader.dispose()
+    return None
+
+
+def _line_too_deep(text: str) -> int | None:
+    """The line where nesting passes ``MAX_NESTING``, read from the parser's events (the
+    parser is a loop, not a recursion), before anything is composed."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, _OPENS):
+            depth += 1
+            if depth > MAX_NESTING:
+                return int(event.start_mark.line) + 1
+        elif isinstance(event, _CLOSES):
+            depth -= 1
     return None
 
 
