@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from textual import events
+from textual.strip import Strip
 
 from tests.pilot import press, wait_for
 from tutor.cli import main
@@ -71,7 +72,8 @@ def add_hostile_note(db: Path) -> None:
 def screen_text(app: RestutorApp) -> str:
     """Every character the screen would send, with no escape sequence of Textual's own."""
     update = app.screen._compositor.render_update(full=True)
-    return "\n".join("".join(seg.text for strip in line for seg in strip) for line in update.strips)
+    lines = [[line] if isinstance(line, Strip) else line for line in update.strips]  # Textual 6
+    return "\n".join("".join(seg.text for strip in line for seg in strip) for line in lines)
 
 
 class Watch:
