@@ -84,6 +84,51 @@ def test_a_migration_backs_the_old_file_up_first(tmp_path):
     assert again.backed_up is None and again.notices() == []  # nothing to migrate, nothing copied
 
 
+def version_1_file(path: Path) -> None:
+    old = sqlite3.connect(path)
+    old.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    old.close()
+
+
+def test_an_earlier_backup_is_never_written_over(tmp_path):
+    path = tmp_path / "v1.db"
+    version_1_file(path)
+    earlier = tmp_path / "v1.db.v1.backup"
+    earlier.write_bytes(b"the learner's own copy")
+    store = Store(path)
+    assert store.backed_up == tmp_path / "v1.db.v1.backup-2"
+    assert earlier.read_bytes() == b"the learner's own copy"
+    assert sqlite3.connect(store.backed_up).execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_a_failed_migration_changes_nothing(tmp_path, monkeypatch):
+    """The steps and the version bump are one transaction: a step that fails leaves the
+    file exactly at its old version, its tables as they were."""
+    import tutor.store._migrations as migrations
+
+    path = tmp_path / "v1.db"
+    version_1_file(path)
+    broken = (*MIGRATIONS[:2], "CREATE TABLE drafts (key TEXT); SELECT no_such_function();")
+    monkeypatch.setattr(migrations, "MIGRATIONS", broken)
+    with pytest.raises(StoreError):
+        Store(path)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"progress"}
+
+
+def test_the_statements_of_a_migration_keep_triggers_and_comments_whole():
+    from tutor.store._migrations import _statements
+
+    for script in MIGRATIONS:
+        statements = list(_statements(script))
+        assert all(sqlite3.complete_statement(s) for s in statements)
+        assert "".join(statements).replace(";", "").split() == script.replace(";", "").split()
+    notes = list(_statements(MIGRATIONS[3]))
+    assert sum("CREATE TRIGGER" in s for s in notes) == 3 and len(notes) == 6
+
+
 def test_an_unusable_path_is_a_clear_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
@@ -137,3 +182,34 @@ def test_a_busy_database_waits_then_says_so(tmp_path):
     other.rollback()
     store.mark_seen("l", "s")  # free again: the write goes through
     assert store.seen_sections() == {"l": {"s"}}
+
+
+def test_thirty_processes_adding_notes_to_a_new_database_keep_every_note(tmp_path):
+    """Issue 14: the version was read outside a write transaction, so racing first opens
+    created the tables twice ("table progress already exists") and notes were lost. Each
+    process starts, opens the file and writes as the scheduler lets it: whatever the
+    interleaving, all thirty notes are there, and nothing claims an upgrade."""
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "new.db"
+    env = {**os.environ, "RESTUTOR_DB": str(db)}
+    command = [sys.executable, "-m", "tutor", "notes", "add", "--anchor", "concept:c"]
+    runs = [
+        subprocess.Popen(
+            [*command, "--body", f"note {i}"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(30)
+    ]
+    results = [(run.wait(), *run.communicate()) for run in runs]
+    assert [code for code, _, _ in results] == [0] * 30, [err for _, _, err in results]
+    assert not any(err for _, _, err in results)  # no "was upgraded", no error
+    store = Store(db)
+    assert sorted(n.body for n in store.notes()) == sorted(f"note {i}" for i in range(30))
+    assert store.version == len(MIGRATIONS)
+    assert [p.name for p in tmp_path.iterdir() if "backup" in p.name] == []

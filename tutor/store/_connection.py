@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from tutor.store._migrations import back_up, migrate, needs_backup, schema_version
+from tutor.store._migrations import migrate, schema_version
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -106,11 +106,7 @@ class Connection(Tables):
 
     def _migrate(self) -> None:
         with self._lock:
-            version = schema_version(self._db)
-            if needs_backup(version):
-                # Set before migrating: if a step then fails, the copy is still announced.
-                self.backed_up = back_up(self._db, self.path, version)
-            migrate(self._db, version)
+            self.backed_up = migrate(self._db, self.path)
 
     def notices(self) -> list[str]:
         """What opening the file did that the learner should hear of (damage, an upgrade)."""

@@ -1,12 +1,16 @@
 """The schema, one migration a version, and the copy kept before a migration runs.
 
-The version lives in ``PRAGMA user_version``; each step runs in its own transaction with
-its version bump, so a file is never left half-migrated.
+The version lives in ``PRAGMA user_version``. Bringing a file up to date is one write
+transaction, begun ``IMMEDIATE`` (so no other process can write in between) and with
+the version read again inside it: thirty processes opening a new file at once create
+its tables once, and none of them sees a half-migrated file.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 #: Each entry migrates from version ``index`` to ``index + 1``.
@@ -100,20 +104,59 @@ def needs_backup(version: int) -> bool:
     return 0 < version < len(MIGRATIONS)
 
 
-def back_up(db: sqlite3.Connection, path: Path, version: int) -> Path:
-    """Copy the learner's data before a migration touches it (SQLite's online backup,
-    so the copy is consistent even with a WAL). Where the copy is."""
-    target = path.with_name(f"{path.name}.v{version}.backup")
-    copy = sqlite3.connect(target)
+def back_up(path: Path, version: int) -> Path:
+    """Copy the learner's committed data before a migration touches it (SQLite's online
+    backup from a reader of its own, so the copy is consistent even with a WAL), to a
+    name no earlier copy has. Where the copy is."""
+    target = _new_file(path.with_name(f"{path.name}.v{version}.backup"))
+    source, copy = sqlite3.connect(path), sqlite3.connect(target)
     try:
-        db.backup(copy)
+        source.backup(copy)
     finally:
         copy.close()
+        source.close()
     return target
 
 
-def migrate(db: sqlite3.Connection, version: int) -> None:
-    """Apply every migration after ``version``, in order."""
-    for step in range(version, len(MIGRATIONS)):
-        with db:  # one transaction per step, version bump included
-            db.executescript(f"BEGIN; {MIGRATIONS[step]} PRAGMA user_version = {step + 1}; COMMIT;")
+def _new_file(wanted: Path) -> Path:
+    """``wanted``, or ``wanted-2``, ``-3``…: created here, so never an existing file."""
+    for n in range(1, 10_000):
+        candidate = wanted if n == 1 else wanted.with_name(f"{wanted.name}-{n}")
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            continue
+        return candidate
+    raise FileExistsError(f"no free name beside {wanted}")
+
+
+def migrate(db: sqlite3.Connection, path: Path) -> Path | None:
+    """Bring the file to the newest schema in one write transaction; the copy kept of the
+    learner's data if an upgrade of it really happened (None: already up to date, or new)."""
+    if schema_version(db) == len(MIGRATIONS):
+        return None
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = schema_version(db)  # again: another process may have migrated meanwhile
+        kept = back_up(path, version) if needs_backup(version) else None
+        for step in range(version, len(MIGRATIONS)):
+            for statement in _statements(MIGRATIONS[step]):
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    return kept
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of ``script`` one by one (``executescript`` would commit first);
+    SQLite decides where each ends, so a trigger's body or a comment's ';' stays whole."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
