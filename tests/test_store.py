@@ -213,3 +213,52 @@ def test_thirty_processes_adding_notes_to_a_new_database_keep_every_note(tmp_pat
     assert sorted(n.body for n in store.notes()) == sorted(f"note {i}" for i in range(30))
     assert store.version == len(MIGRATIONS)
     assert [p.name for p in tmp_path.iterdir() if "backup" in p.name] == []
+
+
+def damaged_page_file(path: Path) -> bytes:
+    """A restutor file whose header is fine and one page in its middle is garbage: it
+    opens, and only quick_check (or a read that reaches the page) finds the damage."""
+    store = Store(path)
+    for i in range(200):
+        store.add_note("word " * 50 + str(i), "concept", "c")
+    store.close()
+    checkpoint = sqlite3.connect(path)
+    checkpoint.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    checkpoint.close()
+    data = bytearray(path.read_bytes())
+    middle = 4096 * (len(data) // 4096 // 2)
+    data[middle + 100 : middle + 400] = b"\xff" * 300
+    path.write_bytes(bytes(data))
+    return bytes(data)
+
+
+def test_one_damaged_page_is_damage_the_whole_file_is_kept_aside(tmp_path):
+    path = tmp_path / "notes.db"
+    damaged = damaged_page_file(path)
+    store = Store(path)
+    assert store.moved_aside is not None and store.moved_aside.read_bytes() == damaged
+    assert "was damaged" in store.notices()[0] and store.notes() == []
+    store.add_note("a fresh start", "concept", "c")  # into the new file, not the damaged one
+    assert store.moved_aside.read_bytes() == damaged
+
+
+def test_two_damaged_files_in_the_same_second_are_both_kept(tmp_path, monkeypatch):
+    import datetime as dt
+
+    import tutor.store._connection as connection
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(2026, 12, 1, 12, 0, 0, tzinfo=tz)
+
+    monkeypatch.setattr(connection, "datetime", Frozen)
+    path = tmp_path / "notes.db"
+    kept = []
+    for junk in (b"first damaged file " * 100, b"second damaged file " * 100):
+        path.write_bytes(junk)
+        store = Store(path)
+        kept.append(store.moved_aside)
+        store.close()
+    assert kept[0] != kept[1]
+    assert kept[0].read_bytes().startswith(b"first") and kept[1].read_bytes().startswith(b"second")

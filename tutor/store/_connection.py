@@ -9,6 +9,8 @@ safe to share between threads.
 from __future__ import annotations
 
 import functools
+import itertools
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -82,7 +84,7 @@ class Connection(Tables):
             except sqlite3.DatabaseError as error:
                 if not _is_corrupt(error):
                     raise
-                self.moved_aside = _move_aside(path)
+                self.moved_aside = _move_aside(path)  # None: another process just did
                 self._connect()
         except sqlite3.OperationalError as error:
             raise _failure(path, error, "open") from None
@@ -94,7 +96,7 @@ class Connection(Tables):
         try:
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA quick_check").fetchone()
+            _check_intact(self._db)
             self._migrate()
         except sqlite3.Error:
             self._db.close()
@@ -133,12 +135,47 @@ def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
     return "not a database" in text or "malformed" in text or "corrupt" in text
 
 
-def _move_aside(path: Path) -> Path:
-    """Rename a corrupt database (and its WAL files) out of the way; never delete it."""
+def _check_intact(db: sqlite3.Connection) -> None:
+    """Damage anywhere in the file is damage: ``quick_check`` says "ok" or lists what it
+    found (one bad page let reads raise ``malformed`` later, and writes go into it)."""
+    found = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+    if found != ["ok"]:
+        raise sqlite3.DatabaseError(f"database disk image is malformed: {found[0]}")
+
+
+def _move_aside(path: Path) -> Path | None:
+    """Rename a corrupt database (and its WAL files) out of the way under a name that was
+    free: each file is linked to its new name first (which fails rather than replace
+    anything) and only then unlinked. Never deletes. None if the file is already gone."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-    for suffix in ("", "-wal", "-shm"):
-        source = path.with_name(path.name + suffix)
-        if source.exists():
-            source.rename(aside.with_name(aside.name + suffix))
+    for n in itertools.count(1):
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}" + (f"-{n}" if n > 1 else ""))
+        try:
+            _move_exclusively(path, aside)
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            return None
+        break
+    for suffix in ("-wal", "-shm"):
+        source, target = path.with_name(path.name + suffix), aside.with_name(aside.name + suffix)
+        try:
+            _move_exclusively(source, target)
+        except FileNotFoundError:
+            continue
     return aside
+
+
+def _move_exclusively(source: Path, target: Path) -> None:
+    """Rename ``source`` to ``target``, raising ``FileExistsError`` rather than replacing it
+    (a hard link where the file system has them; else a rename checked just before)."""
+    try:
+        os.link(source, target)
+    except (FileExistsError, FileNotFoundError):
+        raise
+    except OSError:  # no hard links here
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.rename(source, target)
+        return
+    os.unlink(source)
