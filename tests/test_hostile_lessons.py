@@ -19,7 +19,7 @@ from tutor.lessons.index import read_index
 from tutor.lessons.loader import read_lesson
 from tutor.lessons.markdown import SECTIONS
 from tutor.paths import builtin_lessons_dir
-from tutor.text import is_visible, visible
+from tutor.text import visible
 
 SIZE = (110, 36)
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,7 @@ def test_validate_ends_without_a_traceback_and_prints_only_visible_lines(validat
     proc, lines = validated
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
-    assert is_visible(proc.stdout)
+    assert visible(proc.stdout) == proc.stdout
     known = {visible(str(path)) for written in corpus[1].values() for path in written}
     assert set(lines) <= known
 
@@ -87,7 +87,7 @@ def test_escapes_in_every_field_load_with_none_left(tmp_path):
     assert file.problems == []
     strings = list(_strings(file.lesson.model_dump()))
     tainted = [s for s in strings if "␛]0;pwned␇" in s]
-    assert all(is_visible(s) for s in strings)
+    assert all(visible(s) == s for s in strings)
     assert len(tainted) == len(list(_strings(data, only_tainted=True))) > 60
     witness = file.lesson.sections.code.witnesses[0]
     assert witness.code.startswith("␛]0;pwned␇␛]52;c;") and "<U+009B>31m<U+202E>" in witness.code

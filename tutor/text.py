@@ -34,11 +34,6 @@ def visible(text: str) -> str:
     return _HIDDEN.sub(_stand_in, text)
 
 
-def is_visible(text: str) -> bool:
-    """True when ``text`` holds nothing ``visible`` would change."""
-    return _HIDDEN.search(text) is None
-
-
 #: How much of a long text a screen lays out at once (a screenful or two): a Markdown view
 #: of this much takes milliseconds, of ten megabytes tens of seconds.
 PREVIEW_LINES = 60

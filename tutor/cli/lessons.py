@@ -45,7 +45,7 @@ def run_validate(args: argparse.Namespace) -> int:
     catalog = load_catalog([*(targets or []), *lesson_dirs(args)])
     problems = catalog.problems_in(targets) if targets is not None else sorted(catalog.problems)
     for problem in problems:
-        print(visible(str(problem)))
+        print(problem)  # a Problem prints with its control characters visible
     errors = sum(p.severity == "error" for p in problems)
     checked = len(targets) if targets is not None else len(catalog.files)
     print(

@@ -173,7 +173,7 @@ def _lab_params(command: str) -> dict:
 
 def _print_note_lines(found: list[Note]) -> None:
     """One line a note, its body's start only (``show`` prints all of it)."""
-    from tutor.text import one_line, visible
+    from tutor.text import one_line
 
     if not found:
         print("no notes")
@@ -182,7 +182,7 @@ def _print_note_lines(found: list[Note]) -> None:
         first = one_line(note.body, 70)
         where = f"{note.anchor_kind}:{note.anchor_id}"
         tags = f" [{' '.join(note.tags)}]" if note.tags else ""
-        print(visible(f"{note.id:5d}  {where:32.32}  {first}{tags}"))
+        print(f"{note.id:5d}  {where:32.32}  {first}{tags}")
 
 
 def _anchored_content(args: argparse.Namespace) -> Callable[[Note], str]:

@@ -206,11 +206,6 @@ class RestutorApp(App[None]):
         loaded = self._loaded(lesson_id)
         return loaded[0] if loaded else None
 
-    def lesson_origin(self, lesson_id: str) -> Origin | None:
-        """The file the lesson was read from, and the digest of the bytes read."""
-        loaded = self._loaded(lesson_id)
-        return loaded[1] if loaded else None
-
     def _loaded(self, lesson_id: str) -> tuple[Lesson | None, Origin] | None:
         if lesson_id not in self._lessons:
             summary = self.summary(lesson_id)

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from tutor.notes import ANCHOR_KINDS, anchored_content, research_prompt, to_markdown
 from tutor.store import Note
-from tutor.text import one_line, preview, visible
+from tutor.text import one_line, preview
 from tutor.ui.plain import plain
 from tutor.ui.screens.base import BaseScreen
 
@@ -127,7 +127,7 @@ class NotesScreen(BaseScreen):
         note is untouched; the editor and `restutor notes show` have all of it)."""
         shown = replace(note, body=preview(note.body), next_action=preview(note.next_action))
         self.query_one("#note-detail", Markdown).update(
-            visible(to_markdown([shown], self._object_text, front_matter=False))
+            to_markdown([shown], self._object_text, front_matter=False)
         )
 
     @on(OptionList.OptionSelected, "#notes-list")

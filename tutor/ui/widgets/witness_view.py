@@ -78,8 +78,7 @@ class WitnessView(Vertical, can_focus=True):
         )
         yield Static(Syntax(self.witness.code, "python", theme="ansi_dark", word_wrap=True))
         with Horizontal():
-            expected = visible(self.witness.expected_output)
-            yield Static(self._panel("expected", expected), classes="output")
+            yield Static(self._panel("expected", self.witness.expected_output), classes="output")
             yield Static(Text("not run yet", style="dim"), id="actual", classes="output")
 
     @staticmethod
