@@ -269,3 +269,45 @@ def test_a_read_only_database_is_one_line_and_the_input_is_named(tmp_path, capsy
     assert code == 2 and err.count("\n") == 1
     kept = Path(err.rsplit("your text is kept in ", 1)[1].strip())
     assert kept.parent == tmp_path and kept.read_text() == "a thought from a pipe\n"
+
+
+@pytest.mark.parametrize("tag", ["two words", "%", "_", "a,b", "#todo", "key:value"])
+def test_a_tag_is_kept_whole_and_matched_exactly(tmp_path, tag):
+    store = Store(tmp_path / "restutor.db")
+    store.add_note("tagged", "concept", "c", tags=(tag,))
+    store.add_note("other", "concept", "c", tags=("x" + tag + "x", "two", "words"))
+    assert [n.body for n in store.notes(tag=tag)] == ["tagged"]
+    assert store.note(1).tags == (tag,)
+    assert tag in store.tags()
+
+
+def test_a_deleted_note_is_restored_exactly(store):
+    before = store.note(1)
+    deleted = store.delete_note(1)
+    assert store.note(1) is None
+    assert store.search_notes("identity") == []
+    assert store.delete_note(1) is None
+    assert store.restore_note(deleted) == before
+    assert [n.id for n in store.search_notes("identity")] == [1]
+
+
+def test_space_separated_tags_become_lists_on_upgrade(tmp_path):
+    import sqlite3
+
+    from tutor.store import MIGRATIONS
+
+    path = tmp_path / "v5.db"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:5]:
+        db.executescript(script)
+    db.execute("PRAGMA user_version = 5")
+    db.execute(
+        "INSERT INTO notes (uid, body, tags, anchor_kind, anchor_id, created_at, updated_at)"
+        " VALUES ('u', 'old', 'a  b #c', 'concept', 'x', 't', 't')"
+    )
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.note(1).tags == ("a", "b", "#c")
+    assert [n.body for n in store.notes(tag="b")] == ["old"]
+    assert [n.body for n in store.search_notes("c")] == ["old"]

@@ -56,7 +56,7 @@ MIGRATIONS: tuple[str, ...] = (
         id          INTEGER PRIMARY KEY,
         uid         TEXT NOT NULL UNIQUE,  -- stable across export and import
         body        TEXT NOT NULL,
-        tags        TEXT NOT NULL DEFAULT '',  -- space-separated
+        tags        TEXT NOT NULL DEFAULT '',  -- space-separated; a JSON list from version 6
         next_action TEXT NOT NULL DEFAULT '',
         anchor_kind TEXT NOT NULL,  -- concept, equation, source, witness, claim, ...
         anchor_id   TEXT NOT NULL,  -- the anchored object's stable id
@@ -89,6 +89,19 @@ MIGRATIONS: tuple[str, ...] = (
         path       TEXT PRIMARY KEY,  -- a lesson file from outside the built-ins, resolved
         sha256     TEXT NOT NULL,     -- of its bytes when the learner said its code may run
         trusted_at TEXT NOT NULL
+    );
+    """,
+    # Tags become a JSON list, so a tag may hold a space and is matched whole.
+    """
+    UPDATE notes SET tags = (
+        WITH RECURSIVE split (word, rest) AS (
+            SELECT '', trim(notes.tags) || ' '
+            UNION ALL
+            SELECT substr(rest, 1, instr(rest, ' ') - 1),
+                   ltrim(substr(rest, instr(rest, ' ') + 1))
+            FROM split WHERE rest != ''
+        )
+        SELECT json_group_array(word) FROM split WHERE word != ''
     );
     """,
 )

@@ -11,6 +11,7 @@ import re
 import sqlite3
 import uuid
 from dataclasses import asdict, dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from tutor.store._connection import Tables, now, writes
@@ -43,9 +44,11 @@ class Note:
     def from_row(cls, row: tuple) -> Note:
         """A note as the terminal may show it: text from the database (typed, pasted or
         imported from someone's file) keeps its control characters only as stand-ins."""
-        values: list[Any] = [visible(v) if isinstance(v, str) else v for v in row]
-        values[3] = tuple(values[3].split()) if values[3] else ()
-        values[8] = json.loads(values[8]) if values[8] else None
+        values: list[Any] = list(row)
+        values[3] = _tags_of(values[3])
+        values[8] = _data_of(values[8])
+        values = [visible(v) if isinstance(v, str) else v for v in values]
+        values[3] = tuple(visible(tag) for tag in values[3])
         return cls(*values)
 
     def to_dict(self) -> dict:
@@ -53,6 +56,31 @@ class Note:
         data["tags"] = list(self.tags)
         del data["id"]
         return data
+
+
+def _tags_of(stored: str | None) -> tuple[str, ...]:
+    """The tags column read back: a JSON list of strings (anything else, from a file edited
+    by hand, is read as words rather than failing every read of the note)."""
+    try:
+        tags = json.loads(stored) if stored else []
+    except ValueError:
+        return tuple(str(stored).split())
+    if isinstance(tags, list) and all(isinstance(tag, str) for tag in tags):
+        return tuple(tags)
+    return tuple(str(stored).split())
+
+
+def _data_of(stored: str | None) -> dict | None:
+    """A note's anchor data read back (None where it is not a JSON object)."""
+    try:
+        data = json.loads(stored) if stored else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _tags_column(tags: Sequence[str]) -> str:
+    return json.dumps(list(tags), ensure_ascii=False)
 
 
 class Notes(Tables):
@@ -64,7 +92,7 @@ class Notes(Tables):
         anchor_id: str,
         *,
         lesson_id: str | None = None,
-        tags: tuple[str, ...] = (),
+        tags: Sequence[str] = (),
         next_action: str = "",
         anchor_data: dict | None = None,
     ) -> Note:
@@ -72,7 +100,7 @@ class Notes(Tables):
         row = (
             str(uuid.uuid4()),
             body,
-            " ".join(tags),
+            _tags_column(tags),
             next_action,
             anchor_kind,
             anchor_id,
@@ -124,8 +152,8 @@ class Notes(Tables):
             clauses.append("n.anchor_kind = ?")
             args.append(anchor_kind)
         if tag:
-            clauses.append("(' ' || n.tags || ' ') LIKE ?")
-            args.append(f"% {tag} %")
+            clauses.append("EXISTS (SELECT 1 FROM json_each(n.tags) WHERE value = ?)")
+            args.append(tag)
         columns = ", ".join("n." + c.strip() for c in NOTE_COLUMNS.split(","))
         if query.strip():
             clauses.insert(0, "notes_fts MATCH ?")
@@ -154,21 +182,45 @@ class Notes(Tables):
     def tags(self) -> list[str]:
         """Every tag in use, sorted."""
         with self._lock:
-            rows = self._db.execute("SELECT DISTINCT tags FROM notes WHERE tags != ''").fetchall()
-        return sorted({visible(tag) for (tags,) in rows for tag in tags.split()})
+            rows = self._db.execute("SELECT DISTINCT tags FROM notes").fetchall()
+        return sorted({visible(tag) for (tags,) in rows for tag in _tags_of(tags)})
 
     @writes
     def update_note(
-        self, note_id: int, body: str, tags: tuple[str, ...] = (), next_action: str = ""
+        self, note_id: int, body: str, tags: Sequence[str] = (), next_action: str = ""
     ) -> Note | None:
         """Rewrite a note's text, tags and next action (its anchor stays); None if it is gone."""
         updated_at = now()
         with self._lock, self._db:
             self._db.execute(
                 "UPDATE notes SET body = ?, tags = ?, next_action = ?, updated_at = ? WHERE id = ?",
-                (body, " ".join(tags), next_action, updated_at, note_id),
+                (body, _tags_column(tags), next_action, updated_at, note_id),
             )
         return self.note(note_id)
+
+    @writes
+    def delete_note(self, note_id: int) -> tuple | None:
+        """Remove a note; what ``restore_note`` needs to bring it back exactly (its row as
+        stored, not as shown), or None if there was no such note."""
+        with self._lock, self._db:
+            row = self._db.execute(
+                f"SELECT {NOTE_COLUMNS} FROM notes WHERE id = ?", (note_id,)
+            ).fetchone()
+            if row is not None:
+                self._db.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+        return tuple(row) if row is not None else None
+
+    @writes
+    def restore_note(self, deleted: tuple) -> Note:
+        """Undo ``delete_note``: the same id, uid, text and times as before."""
+        with self._lock, self._db:
+            self._db.execute(
+                f"INSERT INTO notes ({NOTE_COLUMNS}) VALUES ({', '.join('?' * len(deleted))})",
+                deleted,
+            )
+        note = self.note(deleted[0])
+        assert note is not None
+        return note
 
     @writes
     def import_notes(self, notes: list[dict]) -> int:
@@ -186,7 +238,7 @@ class Notes(Tables):
                     (
                         data["uid"],
                         data["body"],
-                        " ".join(data.get("tags", [])),
+                        _tags_column(data.get("tags", [])),
                         data.get("next_action", ""),
                         data["anchor_kind"],
                         data["anchor_id"],
