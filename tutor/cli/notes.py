@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tutor.cli.notes_files import add_file_actions, run_file_action
 from tutor.cli.options import lesson_dirs, open_store
 from tutor.cli.parser import Parser, UsageError
 
@@ -56,11 +57,7 @@ def add_notes_command(parser: Parser) -> None:
     add.add_argument("--next", default="", metavar="ACTION", help="the next action")
     add.add_argument("--body", help="the note's text (Markdown)")
     add.add_argument("--file", type=Path, help="read the note's text from this file")
-    export = notes.add_command("export", help="every note as Markdown or JSON")
-    export.add_argument("--format", choices=("md", "json"), default="md")
-    export.add_argument("--out", type=Path, help="write here instead of standard output")
-    load = notes.add_command("import", help="add notes from a JSON export (no duplicates)")
-    load.add_argument("path", type=Path)
+    add_file_actions(notes)
     notes.set_defaults(handler=run_notes)
 
 
@@ -78,26 +75,11 @@ def run_notes(args: argparse.Namespace) -> int:
             note = store.note(args.id)
             if note is None:
                 raise UsageError(f"no note {args.id} (see 'restutor notes list')")
-            print(notes_module.to_markdown([note], _anchored_content(args)), end="")
+            print(notes_module.to_markdown([note], anchored_content_of(args)), end="")
         elif action == "add":
             return _add_note(args, store)
-        elif action == "export":
-            everything = store.notes()
-            text = (
-                notes_module.to_json(everything)
-                if args.format == "json"
-                else notes_module.to_markdown(everything, _anchored_content(args))
-            )
-            _write_out(args.out, text)
         else:
-            try:
-                text = args.path.read_text(encoding="utf-8")
-                added = store.import_notes(notes_module.from_json(text))
-            except (OSError, UnicodeDecodeError) as error:
-                raise UsageError(f"cannot read {args.path}: {error}") from None
-            except notes_module.BadExport as error:
-                raise UsageError(f"{args.path}: {error}") from None
-            print(f"imported {added} new note(s) from {args.path}")
+            return run_file_action(args, store, anchored_content_of(args))
         return 0
     finally:
         store.close()
@@ -185,7 +167,7 @@ def _print_note_lines(found: list[Note]) -> None:
         print(f"{note.id:5d}  {where:32.32}  {first}{tags}")
 
 
-def _anchored_content(args: argparse.Namespace) -> Callable[[Note], str]:
+def anchored_content_of(args: argparse.Namespace) -> Callable[[Note], str]:
     """What each note is anchored to, read from its lesson (each lesson read once)."""
     from tutor.lessons.index import read_index
     from tutor.lessons.loader import read_lesson
@@ -202,14 +184,3 @@ def _anchored_content(args: argparse.Namespace) -> Callable[[Note], str]:
         return anchored_content(note, cache[lesson_id])
 
     return content
-
-
-def _write_out(out: Path | None, text: str) -> None:
-    if out is None:
-        print(text, end="")
-        return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"cannot write {out}: {error.strerror or error}") from None
-    print(f"wrote {out}")
