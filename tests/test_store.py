@@ -119,13 +119,13 @@ def test_a_failed_migration_changes_nothing(tmp_path, monkeypatch):
 
 
 def test_the_statements_of_a_migration_keep_triggers_and_comments_whole():
-    from tutor.store._migrations import _statements
+    from tutor.store._schema import statements
 
     for script in MIGRATIONS:
-        statements = list(_statements(script))
-        assert all(sqlite3.complete_statement(s) for s in statements)
-        assert "".join(statements).replace(";", "").split() == script.replace(";", "").split()
-    notes = list(_statements(MIGRATIONS[3]))
+        found = list(statements(script))
+        assert all(sqlite3.complete_statement(s) for s in found)
+        assert "".join(found).replace(";", "").split() == script.replace(";", "").split()
+    notes = list(statements(MIGRATIONS[3]))
     assert sum("CREATE TRIGGER" in s for s in notes) == 3 and len(notes) == 6
 
 
@@ -232,6 +232,15 @@ def damaged_page_file(path: Path) -> bytes:
     return bytes(data)
 
 
+def aside_files(folder: Path) -> list[Path]:
+    """The damaged databases moved aside in ``folder`` (not the journals moved with them)."""
+    return [
+        p
+        for p in folder.iterdir()
+        if ".corrupt-" in p.name and not p.name.endswith(("-wal", "-shm"))
+    ]
+
+
 def test_one_damaged_page_is_damage_the_whole_file_is_kept_aside(tmp_path):
     path = tmp_path / "notes.db"
     damaged = damaged_page_file(path)
@@ -262,3 +271,526 @@ def test_two_damaged_files_in_the_same_second_are_both_kept(tmp_path, monkeypatc
         store.close()
     assert kept[0] != kept[1]
     assert kept[0].read_bytes().startswith(b"first") and kept[1].read_bytes().startswith(b"second")
+
+
+# -- whose file it is (issue 14, item 1) ------------------------------------------------
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def _foreign_table(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE foo (a)")
+    db.execute("INSERT INTO foo VALUES ('their data')")
+
+
+#: Files that are someone else's: each made by its own statements, in its own journal mode.
+FOREIGN_FILES = {
+    "a table foo": ["CREATE TABLE foo (a)", "INSERT INTO foo VALUES (1)"],
+    "only a view": ["CREATE VIEW v AS SELECT 1"],
+    "a table named like restutor's": ["CREATE TABLE progress (x)"],
+    "an index and a trigger": [
+        "CREATE TABLE t (a)",
+        "CREATE INDEX t_a ON t (a)",
+        "CREATE TRIGGER t_ai AFTER INSERT ON t BEGIN SELECT 1; END",
+    ],
+    "a schema version of its own": ["CREATE TABLE foo (a)", "PRAGMA user_version = 3"],
+    "a version far beyond restutor's": ["CREATE TABLE foo (a)", "PRAGMA user_version = 99"],
+    "another program's id": ["CREATE TABLE foo (a)", "PRAGMA application_id = 1234"],
+    "another id on restutor's tables": [*MIGRATIONS[0].split(";")[:1], "PRAGMA application_id = 7"],
+    "in WAL mode": ["PRAGMA journal_mode = WAL", "CREATE TABLE foo (a)"],
+    "in WAL mode, versioned": [
+        "PRAGMA journal_mode = WAL",
+        "CREATE TABLE foo (a)",
+        "PRAGMA user_version = 2",
+    ],
+}
+
+
+def _make(path: Path, statements: list[str]) -> None:
+    db = sqlite3.connect(path, isolation_level=None)
+    for statement in statements:
+        db.execute(statement)
+    db.close()
+
+
+@pytest.mark.parametrize("made", FOREIGN_FILES.values(), ids=FOREIGN_FILES.keys())
+def test_someone_elses_database_is_refused_and_left_byte_for_byte(tmp_path, made):
+    """Issue 14: a file holding only ``foo`` got 20 restutor objects and WAL mode."""
+    path = tmp_path / "other.db"
+    _make(path, made)
+    before = _files(tmp_path)
+    with pytest.raises(StoreError, match=r"is not restutor's \(.*\); it was left as it is"):
+        Store(path)
+    assert _files(tmp_path) == before  # the same bytes, no -wal, -shm or backup beside it
+
+
+def test_someone_elses_database_is_one_line_from_the_command_line(tmp_path, capsys):
+    from tutor.cli import main
+
+    path = tmp_path / "other.db"
+    _make(path, FOREIGN_FILES["a table foo"])
+    before = path.read_bytes()
+    for command in (["notes", "list"], ["notes", "add", "--anchor", "concept:c", "--body", "x"]):
+        assert main(["--db", str(path), *command]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"the database {path} is not restutor's" in err
+    assert path.read_bytes() == before and sorted(_files(tmp_path)) == ["other.db"]
+
+
+def test_a_new_or_empty_file_becomes_restutors_and_says_so(tmp_path):
+    from tutor.store._schema import APPLICATION_ID, restutor_version
+
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    for path in (tmp_path / "new.db", empty):
+        store = Store(path)
+        assert store._db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        written = dict(store._db.execute("SELECT key, value FROM meta").fetchall())
+        assert written == {"needs_restutor": restutor_version()} and store.notices() == []
+
+
+@pytest.mark.parametrize("version", range(1, len(MIGRATIONS)))
+def test_restutors_files_from_before_the_id_are_still_its_own(tmp_path, version):
+    """A file at any earlier schema, made before restutor marked its files, is upgraded
+    (and marked), its data kept."""
+    from tutor.store._schema import APPLICATION_ID
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:version]:
+        db.executescript(script)
+    db.execute(f"PRAGMA user_version = {version}")
+    db.execute("INSERT INTO progress VALUES ('l', 'math', 'then')")
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.version == len(MIGRATIONS) and store.seen_sections() == {"l": {"math"}}
+    assert store._db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert store.backed_up is not None
+
+
+def _newer(path: Path, needs: str | None) -> bytes:
+    store = Store(path)
+    store.add_note("from the future", "concept", "c")
+    if needs is None:
+        store._db.execute("DROP TABLE meta")
+    else:
+        store._db.execute("UPDATE meta SET value = ?", (needs,))
+    store._db.execute("PRAGMA user_version = 99")
+    store._db.commit()
+    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    return path.read_bytes()
+
+
+def test_a_file_from_a_newer_restutor_says_which_it_needs_and_is_left_alone(tmp_path):
+    from tutor.store._schema import restutor_version
+
+    path = tmp_path / "newer.db"
+    before = _newer(path, "9.4.1")
+    files = _files(tmp_path)
+    with pytest.raises(StoreError) as refused:
+        Store(path)
+    this = restutor_version() or "an uninstalled copy"
+    assert f"it needs restutor 9.4.1 or later (this is {this})" in str(refused.value)
+    assert "schema version 99" in str(refused.value)
+    assert path.read_bytes() == before and _files(tmp_path) == files
+
+
+def test_a_newer_file_from_before_the_record_names_its_schema(tmp_path):
+    path = tmp_path / "newer.db"
+    before = _newer(path, None)
+    with pytest.raises(StoreError, match="has schema version 99, newer than this restutor knows"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_the_restutor_a_newer_file_needs_is_shown_not_obeyed(tmp_path):
+    path = tmp_path / "newer.db"
+    _newer(path, "\x1b[2J" + "9" * 500)
+    with pytest.raises(StoreError) as refused:
+        Store(path)
+    assert "\x1b" not in str(refused.value) and len(str(refused.value)) < 400
+
+
+# -- a file of restutor's that lacks something (item 2) ---------------------------------
+
+
+def _full_store(path: Path) -> Store:
+    store = Store(path)
+    store.mark_seen("l", "math")
+    store.add_note("an identity path keeps the signal", "concept", "c", tags=("t",))
+    store.add_note("second thought", "claim", "k")
+    store.save_draft("practice:a", "half")
+    store.trust_lesson("/x.yaml", "abc")
+    store.record_review(
+        item_id="i",
+        lesson_id="l",
+        card='{"due": "2026-01-01T00:00:00+00:00"}',
+        due="2026-01-01T00:00:00+00:00",
+        rating=3,
+        correct=True,
+        nudges=0,
+        reviewed_at="2025-12-01T00:00:00+00:00",
+        log="{}",
+    )
+    return store
+
+
+def _rebuildable() -> list[str]:
+    from tutor.store._schema import data_tables, expected_objects
+
+    return [name for name in expected_objects(MIGRATIONS) if name not in data_tables(MIGRATIONS)]
+
+
+def _drop(path: Path, name: str) -> None:
+    from tutor.store._schema import expected_objects
+
+    kind = expected_objects(MIGRATIONS)[name][0]
+    db = sqlite3.connect(path)
+    db.execute(f"DROP {kind.upper()} {name}")
+    db.commit()
+    db.close()
+
+
+def _every_read(store: Store) -> dict:
+    return {
+        "notes": [n.body for n in store.notes()],
+        "search": [n.body for n in store.search_notes("identity")],
+        "tagged": [n.body for n in store.notes(tag="t")],
+        "tags": store.tags(),
+        "note": store.note(1) and store.note(1).body,
+        "seen": store.seen_sections(),
+        "draft": store.draft("practice:a"),
+        "trust": store.trusts_lesson("/x.yaml", "abc"),
+        "cards": store.cards(),
+        "due": store.due_cards("2030"),
+        "next": store.next_due(),
+    }
+
+
+@pytest.mark.parametrize("name", _rebuildable())
+def test_a_missing_index_trigger_or_search_index_is_built_again(tmp_path, name):
+    """Issue 14: with ``notes_fts`` (or a shadow table, a trigger) dropped, every read
+    crashed. What can be rebuilt from the data is rebuilt, on opening."""
+    path = tmp_path / "restutor.db"
+    expected = _every_read(_full_store(path))
+    _drop(path, name)
+    store = Store(path)
+    assert store.moved_aside is None and _every_read(store) == expected
+    store.add_note("found again later", "concept", "c")
+    store.update_note(1, "an identity path, edited", tags=("t",))
+    assert [n.body for n in store.search_notes("later")] == ["found again later"]
+    assert [n.body for n in store.search_notes("edited")] == ["an identity path, edited"]
+    assert store._db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    fts = "INSERT INTO notes_fts (notes_fts) VALUES ('integrity-check')"
+    store._db.execute(fts)  # the search index agrees with the notes
+
+
+@pytest.mark.parametrize("name", [n for n in ("progress", "cards", "notes", "drafts", "meta")])
+def test_a_missing_table_of_the_learners_is_damage(tmp_path, name):
+    path = tmp_path / "restutor.db"
+    _full_store(path).close()
+    _drop(path, name)
+    (tmp_path / "restutor.db-wal").unlink(missing_ok=True)
+    damaged = path.read_bytes()
+    store = Store(path)
+    assert store.moved_aside is not None and store.moved_aside.read_bytes() == damaged
+    assert f"(its table {name} is missing)" in store.notices()[0]
+    assert _every_read(store)["notes"] == []
+
+
+def test_an_old_file_without_its_search_index_is_rebuilt_and_upgraded(tmp_path):
+    path = tmp_path / "v4.db"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:4]:
+        db.executescript(script)
+    db.execute("PRAGMA user_version = 4")
+    db.execute(
+        "INSERT INTO notes (uid, body, tags, anchor_kind, anchor_id, created_at, updated_at)"
+        " VALUES ('u', 'kept words', 'a b', 'concept', 'x', 't', 't')"
+    )
+    db.execute("DROP TABLE notes_fts")
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.version == len(MIGRATIONS)
+    assert [n.tags for n in store.search_notes("kept")] == [("a", "b")]
+
+
+# -- paths that could keep nothing (item 3) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "given, said",
+    [
+        (":memory:", "would keep nothing"),
+        ("", "is empty"),
+        ("file:x.db", "restutor takes a plain file path"),
+        ("file:/tmp/x.db?mode=ro", "restutor takes a plain file path"),
+        ("file::memory:?cache=shared", "restutor takes a plain file path"),
+        ("file:relative/folder/x.db", "restutor takes a plain file path"),
+        ("file:", "restutor takes a plain file path"),
+        (".", "is empty"),
+    ],
+)
+def test_a_path_that_would_keep_nothing_is_one_line(tmp_path, monkeypatch, capsys, given, said):
+    from tutor.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RESTUTOR_DB", given)
+    assert main(["notes", "add", "--anchor", "concept:c", "--body", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and said in err
+    assert list(tmp_path.iterdir()) == []  # no folder named 'file:', no file at all
+
+
+def test_a_folder_is_not_a_database(tmp_path):
+    with pytest.raises(StoreError, match=f"{tmp_path} is a folder; name a file in it"):
+        Store(tmp_path)
+
+
+def _readonly(code: int) -> sqlite3.OperationalError:
+    """The error SQLite raises for a write it cannot make, with its extended code."""
+    error = sqlite3.OperationalError("attempt to write a readonly database")
+    error.sqlite_errorcode = code  # type: ignore[attr-defined]
+    return error
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_READONLY_CANTINIT,
+        sqlite3.SQLITE_READONLY_CANTLOCK,
+        sqlite3.SQLITE_READONLY_DBMOVED,
+        sqlite3.SQLITE_READONLY_RECOVERY,
+    ],
+)
+def test_a_read_only_file_is_said_to_be_one(tmp_path, code):
+    from tutor.store._failures import failure
+
+    said = str(failure(tmp_path / "x.db", _readonly(code)))
+    assert said.startswith(f"cannot write the database {tmp_path / 'x.db'}: the file is read-only")
+
+
+def test_a_read_only_folder_says_the_journal_lives_beside_the_file(tmp_path, monkeypatch, capsys):
+    """Issue 14: "attempt to write a readonly database" for a writable file in a read-only
+    folder. SQLite says which (``SQLITE_READONLY_DIRECTORY``): the -wal and -shm files
+    cannot be made. Root writes anywhere, so the refusal is SQLite's error, injected."""
+    import tutor.store._connection as connection
+    from tutor.cli import main
+
+    db = tmp_path / "data" / "restutor.db"
+    Store(db).close()
+
+    def refused(path, timeout):
+        raise _readonly(sqlite3.SQLITE_READONLY_DIRECTORY)
+
+    monkeypatch.setattr(connection, "_connect_sqlite", refused)
+    assert main(["--db", str(db), "notes", "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"its folder {db.parent} is read-only" in err and "-wal and -shm" in err
+
+
+def test_a_read_only_file_is_one_line_and_left_unchanged(tmp_path, monkeypatch):
+    import tutor.store._connection as connection
+
+    path = tmp_path / "restutor.db"
+    _full_store(path).close()
+    before = path.read_bytes()
+
+    def read_only(path, timeout):
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout)
+
+    monkeypatch.setattr(connection, "_connect_sqlite", read_only)
+    store = Store(path)
+    assert [n.body for n in store.notes()] == [
+        "second thought",
+        "an identity path keeps the signal",
+    ]
+    with pytest.raises(StoreError, match="the file is read-only"):
+        store.add_note("lost?", "concept", "c")
+    assert path.read_bytes() == before
+
+
+# -- every failure is one StoreError (item 4) -------------------------------------------
+
+#: Arguments for each public method of ``Store``: a method added without one fails the
+#: test below, so no method escapes the guard unnoticed.
+CALLS = {
+    "add_note": ("body", "concept", "c"),
+    "card": ("i",),
+    "cards": (),
+    "close": (),
+    "delete_note": (1,),
+    "draft": ("k",),
+    "due_cards": ("2030",),
+    "import_notes": (
+        [
+            {
+                "uid": "u",
+                "body": "b",
+                "anchor_kind": "concept",
+                "anchor_id": "c",
+                "created_at": "t",
+                "updated_at": "t",
+            }
+        ],
+    ),
+    "mark_seen": ("l", "s"),
+    "next_due": (),
+    "note": (1,),
+    "notes": (),
+    "record_review": (),
+    "restore_note": ((1, "u", "b", "[]", "", "concept", "c", None, None, "t", "t"),),
+    "save_draft": ("k", "body"),
+    "search_notes": ("words",),
+    "seen_sections": (),
+    "tags": (),
+    "trust_lesson": ("/x", "abc"),
+    "trusts_lesson": ("/x", "abc"),
+    "undo_last_review": (),
+    "update_note": (1, "body"),
+    "version": None,  # a property
+}
+REVIEW = dict(
+    item_id="i",
+    lesson_id="l",
+    card="{}",
+    due="d",
+    rating=3,
+    correct=True,
+    nudges=0,
+    reviewed_at="r",
+    log="{}",
+)
+#: What may go wrong under any of them, as SQLite (or the disk) raises it.
+FAILURES = [
+    sqlite3.DatabaseError("database disk image is malformed"),
+    sqlite3.IntegrityError("UNIQUE constraint failed: notes.uid"),
+    sqlite3.InterfaceError("bad parameter or other API misuse"),
+    sqlite3.OperationalError("disk I/O error"),
+    sqlite3.OperationalError("database is locked"),
+    sqlite3.ProgrammingError("Cannot operate on a closed database."),
+    _readonly(sqlite3.SQLITE_READONLY),
+    OSError(5, "Input/output error"),
+]
+
+
+class FailingConnection:
+    """Stands in for the connection: every use of it raises ``error``."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def __getattr__(self, name):
+        raise self.error
+
+    def __enter__(self):
+        raise self.error
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _public(cls) -> set[str]:
+    return {
+        name
+        for name, member in inspect.getmembers(cls)
+        if not name.startswith("_") and (inspect.isfunction(member) or isinstance(member, property))
+    }
+
+
+def test_every_public_method_is_listed_for_the_failure_test():
+    assert _public(Store) == set(CALLS) | {"notices"}  # notices reads no file
+
+
+@pytest.mark.parametrize("error", FAILURES, ids=lambda e: f"{type(e).__name__}:{e}")
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_every_failure_of_every_public_method_is_one_store_error(tmp_path, name, error):
+    path = tmp_path / "restutor.db"
+    store = Store(path)
+    real, store._db = store._db, FailingConnection(error)
+    try:
+        with pytest.raises(StoreError) as raised:
+            if CALLS[name] is None:
+                getattr(store, name)
+            elif name == "record_review":
+                store.record_review(**REVIEW)
+            else:
+                getattr(store, name)(*CALLS[name])
+    finally:
+        real.close()
+    said = str(raised.value)
+    assert str(path) in said and "\n" not in said and raised.value.__cause__ is None
+
+
+def test_the_messages_say_what_each_failure_means(tmp_path):
+    from tutor.store._failures import failure
+
+    path = tmp_path / "x.db"
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorcode = sqlite3.SQLITE_FULL  # type: ignore[attr-defined]
+    said = {type(e).__name__ + str(e): str(failure(path, e)) for e in [*FAILURES, full]}
+    assert "is damaged" in said["DatabaseErrordatabase disk image is malformed"]
+    assert "is busy" in said["OperationalErrordatabase is locked"]
+    assert "is full; free some space" in said["OperationalErrordatabase or disk is full"]
+    assert "Input/output error" in said["OSError[Errno 5] Input/output error"]
+    assert all(str(path) in line for line in said.values())
+
+
+def test_damage_found_during_a_session_moves_the_file_aside_at_the_next_opening(
+    tmp_path, monkeypatch
+):
+    """A "malformed" read says the file is damaged and will be moved aside; the next
+    opening does move it, even where its own check would not have seen the damage."""
+    import tutor.store._connection as connection
+
+    path = tmp_path / "notes.db"
+    damaged = damaged_page_file(path)
+    monkeypatch.setattr(connection, "check_intact", lambda db: None)  # damage it cannot see
+    store = Store(path)
+    with pytest.raises(StoreError, match="is damaged .*; it will be moved aside"):
+        store.notes()
+    store.close()
+    reopened = Store(path)
+    assert reopened.moved_aside is not None and reopened.moved_aside.read_bytes() == damaged
+    assert "found while it was in use" in reopened.notices()[0]
+    assert reopened.notes() == [] and not (tmp_path / "notes.db.damaged").exists()
+    reopened.close()
+    assert Store(path).moved_aside is None  # the new file is not taken for the old one
+
+
+def test_a_mark_left_for_another_file_is_ignored(tmp_path):
+    path = tmp_path / "restutor.db"
+    Store(path).add_note("keep me", "concept", "c")
+    (tmp_path / "restutor.db.damaged").write_text("1 2\nmalformed, long ago\n")
+    store = Store(path)
+    assert store.moved_aside is None and [n.body for n in store.notes()] == ["keep me"]
+
+
+def test_a_late_opener_leaves_the_new_file_another_process_started(tmp_path, monkeypatch):
+    """Found damaged, but moved aside (and a new file started, and written) by another
+    process before this one could move it: this one opens the new file, moving nothing."""
+    import tutor.store._connection as connection
+
+    path = tmp_path / "notes.db"
+    damaged = damaged_page_file(path)
+    real = connection.check_intact
+
+    def another_process_first(db):
+        monkeypatch.setattr(connection, "check_intact", real)
+        other = Store(path)
+        other.add_note("the other's note", "concept", "c")
+        other.close()
+        real(db)  # this one's look at the old file: damaged
+
+    monkeypatch.setattr(connection, "check_intact", another_process_first)
+    store = Store(path)
+    assert store.moved_aside is None and [n.body for n in store.notes()] == ["the other's note"]
+    aside = aside_files(tmp_path)
+    assert len(aside) == 1 and aside[0].read_bytes() == damaged

@@ -33,9 +33,13 @@ def cache_dir() -> Path:
 
 
 def db_path(option: str | None = None) -> Path:
-    """The SQLite file: ``--db``, else ``$RESTUTOR_DB``, else the data folder's ``restutor.db``."""
-    chosen = option or os.environ.get(DB_ENV)
-    return Path(chosen).expanduser() if chosen else data_dir() / "restutor.db"
+    """The SQLite file: ``--db``, else ``$RESTUTOR_DB``, else the data folder's ``restutor.db``.
+
+    A value that is given but empty is passed on (as ``.``), not replaced by the default:
+    the store refuses it, rather than write into a database the learner did not name.
+    """
+    chosen = option if option is not None else os.environ.get(DB_ENV)
+    return data_dir() / "restutor.db" if chosen is None else Path(chosen).expanduser()
 
 
 def crash_reports_dir(db: Path) -> Path:

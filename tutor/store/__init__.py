@@ -6,14 +6,18 @@ drafts, review state) add migrations here; they never fork the file.
 
 The private modules, each owning one part:
 
-- ``_connection``: opening (WAL, busy wait, a damaged file moved aside), closing,
-  ``StoreError``, and the ``writes`` decorator that maps SQLite failures onto it;
+- ``_connection``: opening (whose file it is, WAL, busy wait, a damaged file moved
+  aside), closing, and the guard that turns every failure of a public method into
+  ``StoreError``;
+- ``_failures``: ``StoreError`` and what each SQLite failure means to the learner;
+- ``_damage``: damage found, marked, and the damaged file moved aside;
+- ``_schema``: whose file it is, and what of restutor's schema it lacks;
 - ``_migrations``: the schema versions and the backup before a migration;
 - ``_progress``, ``_reviews``, ``_notes``, ``_drafts``, ``_trust``: one table (or two) each;
 - ``_store``: ``Store``, all of the above on one object.
 """
 
-from tutor.store._connection import StoreError
+from tutor.store._failures import StoreError
 from tutor.store._migrations import MIGRATIONS
 from tutor.store._notes import NOTE_COLUMNS, Note
 from tutor.store._store import Store

@@ -1,56 +1,40 @@
-"""Opening the learner's file: WAL, foreign keys, the busy wait, the corrupt file moved
-aside, and every SQLite failure turned into one ``StoreError`` that names the file.
+"""Opening the learner's file carefully, and every SQLite failure as one ``StoreError``.
+
+Opening is one careful step: a path that could keep nothing is refused; whose file it is
+is decided before anything writes (someone else's is left as it is); a damaged one is
+moved aside and a new one started; then WAL, foreign keys, and the migration.
 
 ``Tables`` is what each table's methods (``_progress``, ``_reviews``, ``_notes``,
-``_drafts``, ``_trust``) share: the file, its connection, and the one lock that makes a ``Store``
-safe to share between threads.
+``_drafts``, ``_trust``) share: the file, its connection, the one lock that makes a
+``Store`` safe to share between threads, and the guard on every public method.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
-import os
+import inspect
 import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any
 
-from tutor.store._migrations import migrate, schema_version
+from tutor.store._damage import (
+    Identity,
+    check_intact,
+    identity_of,
+    mark_damaged,
+    marked_damage,
+    move_aside,
+)
+from tutor.store._failures import Damaged, StoreError, failure, is_damage
+from tutor.store._migrations import MIGRATIONS, migrate, schema_version
+from tutor.store._schema import look_inside, read_only, recognize
 
-T = TypeVar("T")
-P = ParamSpec("P")
-S = TypeVar("S", bound="Tables")
-
-
-class StoreError(Exception):
-    """The database cannot be opened or written; the message says which file and why."""
-
-
-def _failure(path: Path, error: sqlite3.OperationalError, doing: str) -> StoreError:
-    """What an ``OperationalError`` while ``doing`` (open, write) means to the learner."""
-    if "locked" in str(error) or "busy" in str(error):
-        return StoreError(
-            f"the database {path} is busy (another restutor is writing to it); "
-            "try again in a moment"
-        )
-    return StoreError(f"cannot {doing} the database {path}: {error}")
-
-
-def writes(method: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]:
-    """A write that fails (the file busy past the timeout, read-only, full) raises
-    ``StoreError`` naming the file, so callers handle one exception, never a traceback."""
-
-    @functools.wraps(method)
-    def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return method(self, *args, **kwargs)
-        except sqlite3.OperationalError as error:
-            raise _failure(self.path, error, "write") from None
-
-    return wrapper
+#: How often opening starts again after moving a damaged file aside (or finding that
+#: another process just did) before it gives up.
+OPEN_ATTEMPTS = 3
 
 
 def now() -> str:
@@ -58,12 +42,76 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def guarded(self: Tables, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.Error, OSError) as error:
+            raise self._failed(error) from None
+
+    return guarded
+
+
 class Tables:
-    """The file, its connection and the lock every read and write holds."""
+    """The file, its connection and the lock every read and write holds.
+
+    Every public method and property of a subclass is guarded: whatever SQLite (or the
+    disk) raises in it, reads included, reaches the caller as one ``StoreError`` naming
+    the file and what to do, so a caller handles one exception and never a traceback.
+    """
 
     path: Path
     _db: sqlite3.Connection
     _lock: threading.Lock
+    _opened: Identity | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, member in list(vars(cls).items()):
+            if name.startswith("_"):
+                continue
+            if isinstance(member, property) and member.fget is not None:
+                setattr(cls, name, property(_guarded(member.fget), doc=member.__doc__))
+            elif inspect.isfunction(member):
+                setattr(cls, name, _guarded(member))
+
+    def _failed(self, error: sqlite3.Error | OSError) -> StoreError:
+        """The ``StoreError`` for ``error``; damage found now is marked, so the next
+        opening moves the file aside even if its own check cannot see it."""
+        if is_damage(error):
+            mark_damaged(self.path, self._opened, str(error))
+        return failure(self.path, error)
+
+
+def _connect_sqlite(path: Path, timeout: float) -> sqlite3.Connection:
+    """The read-write connection to restutor's own file."""
+    return sqlite3.connect(path, check_same_thread=False, timeout=timeout)
+
+
+def refuse_unusable(path: Path) -> None:
+    """A path where restutor could keep nothing, or only by surprise, is one clear line."""
+    text = str(path)
+    if text == ":memory:":
+        raise StoreError(
+            "the database path ':memory:' would keep nothing (notes and progress would be "
+            "lost when restutor ends): name a file, e.g. --db ~/restutor.db"
+        )
+    if text == ".":  # what an empty path becomes
+        raise StoreError(
+            "the database path is empty (or '.', the current folder): name a file, "
+            "e.g. --db restutor.db"
+        )
+    if text.startswith("file:"):
+        raise StoreError(
+            f"the database path {text} looks like an SQLite URI; restutor takes a plain "
+            "file path (e.g. --db /tmp/x.db)"
+        )
+    if path.is_dir():
+        raise StoreError(
+            f"the database path {path} is a folder; name a file in it, e.g. "
+            f"--db {path / 'restutor.db'}"
+        )
 
 
 class Connection(Tables):
@@ -73,42 +121,74 @@ class Connection(Tables):
         self.path = path
         self.busy_timeout = busy_timeout  # how long a write waits for another writer
         self._lock = threading.Lock()
-        #: Where a corrupt database was moved aside on opening (None if it was not).
+        #: Where a damaged database was moved aside on opening (None if it was not).
         self.moved_aside: Path | None = None
+        #: Why it was found damaged (None if it was not).
+        self.damage: str | None = None
         #: Where the database was copied before this opening migrated it (None if it was not).
         self.backed_up: Path | None = None
         try:
+            refuse_unusable(path)
             path.parent.mkdir(parents=True, exist_ok=True)
+            self._open()
+        except (sqlite3.Error, OSError) as error:
+            raise failure(path, error, "open") from None
+
+    def _open(self) -> None:
+        for _ in range(OPEN_ATTEMPTS):
             try:
                 self._connect()
-            except sqlite3.DatabaseError as error:
-                if not _is_corrupt(error):
-                    raise
-                self.moved_aside = _move_aside(path)  # None: another process just did
-                self._connect()
-        except sqlite3.OperationalError as error:
-            raise _failure(path, error, "open") from None
-        except (OSError, sqlite3.Error) as error:
-            raise StoreError(f"cannot open the database {path}: {error}") from None
+                return
+            except Damaged as damage:
+                moved = move_aside(self.path, damage.identity)  # None: another process did
+                if moved is not None:
+                    self.moved_aside, self.damage = moved, damage.reason
+        raise StoreError(
+            f"the database {self.path} was found damaged {OPEN_ATTEMPTS} times over (each "
+            "damaged file is kept beside it, nothing deleted); check the disk and try again"
+        )
 
     def _connect(self) -> None:
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=self.busy_timeout)
+        """One attempt: look before anything writes, then connect, migrate, keep it."""
+        before = identity_of(self.path)
         try:
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            _check_intact(self._db)
-            self._migrate()
-        except sqlite3.Error:
-            self._db.close()
+            self._look(before)
+            db = _connect_sqlite(self.path, self.busy_timeout)
+            try:
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA foreign_keys = ON")
+                with self._lock:
+                    self.backed_up = migrate(db, self.path)
+            except BaseException:
+                db.close()
+                raise
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise
+            damage = Damaged(str(error))
+            damage.identity = before if identity_of(self.path) == before else None
+            raise damage from None
+        except Damaged as damage:
+            damage.identity = before if identity_of(self.path) == before else None
             raise
+        self._db = db
+        self._opened = identity_of(self.path)
+
+    def _look(self, identity: Identity | None) -> None:
+        """Whose file it is, and whether it is whole, with nothing written: ``StoreError``
+        for someone else's file (or a newer restutor's), ``Damaged`` for a damaged one."""
+        if identity is not None and (reason := marked_damage(self.path, identity)):
+            raise Damaged(f"found while it was in use: {reason}")
+        uri = look_inside(self.path, len(MIGRATIONS))
+        if uri is None:
+            return  # no file yet, or an empty one: it becomes restutor's
+        with read_only(uri, self.busy_timeout) as db:
+            recognize(db, self.path, MIGRATIONS)
+            check_intact(db)
 
     @property
     def version(self) -> int:
         return schema_version(self._db)
-
-    def _migrate(self) -> None:
-        with self._lock:
-            self.backed_up = migrate(self._db, self.path)
 
     def notices(self) -> list[str]:
         """What opening the file did that the learner should hear of (damage, an upgrade)."""
@@ -116,7 +196,7 @@ class Connection(Tables):
         if self.moved_aside is not None:
             said.append(
                 f"the database {self.path} was damaged; it was moved to {self.moved_aside} "
-                "(nothing deleted) and a new one started"
+                f"(nothing deleted) and a new one started ({self.damage})"
             )
         if self.backed_up is not None:
             said.append(
@@ -128,54 +208,3 @@ class Connection(Tables):
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
-    text = str(error).lower()
-    return "not a database" in text or "malformed" in text or "corrupt" in text
-
-
-def _check_intact(db: sqlite3.Connection) -> None:
-    """Damage anywhere in the file is damage: ``quick_check`` says "ok" or lists what it
-    found (one bad page let reads raise ``malformed`` later, and writes go into it)."""
-    found = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
-    if found != ["ok"]:
-        raise sqlite3.DatabaseError(f"database disk image is malformed: {found[0]}")
-
-
-def _move_aside(path: Path) -> Path | None:
-    """Rename a corrupt database (and its WAL files) out of the way under a name that was
-    free: each file is linked to its new name first (which fails rather than replace
-    anything) and only then unlinked. Never deletes. None if the file is already gone."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    for n in itertools.count(1):
-        aside = path.with_name(f"{path.name}.corrupt-{stamp}" + (f"-{n}" if n > 1 else ""))
-        try:
-            _move_exclusively(path, aside)
-        except FileExistsError:
-            continue
-        except FileNotFoundError:
-            return None
-        break
-    for suffix in ("-wal", "-shm"):
-        source, target = path.with_name(path.name + suffix), aside.with_name(aside.name + suffix)
-        try:
-            _move_exclusively(source, target)
-        except FileNotFoundError:
-            continue
-    return aside
-
-
-def _move_exclusively(source: Path, target: Path) -> None:
-    """Rename ``source`` to ``target``, raising ``FileExistsError`` rather than replacing it
-    (a hard link where the file system has them; else a rename checked just before)."""
-    try:
-        os.link(source, target)
-    except (FileExistsError, FileNotFoundError):
-        raise
-    except OSError:  # no hard links here
-        if target.exists():
-            raise FileExistsError(target) from None
-        os.rename(source, target)
-        return
-    os.unlink(source)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tutor.store._connection import Tables, now, writes
+from tutor.store._connection import Tables, now
 
 
 class Drafts(Tables):
-    @writes
     def save_draft(self, key: str, body: str) -> None:
         """Keep a half-written answer (an empty one is forgotten)."""
         updated_at = now()

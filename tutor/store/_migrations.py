@@ -2,16 +2,27 @@
 
 The version lives in ``PRAGMA user_version``. Bringing a file up to date is one write
 transaction, begun ``IMMEDIATE`` (so no other process can write in between) and with
-the version read again inside it: thirty processes opening a new file at once create
-its tables once, and none of them sees a half-migrated file.
+whose file it is and its version read again inside it: thirty processes opening a new
+file at once create its tables once, and none of them sees a half-migrated file. The
+same transaction builds again what a file lacks but can be rebuilt (an index, a trigger,
+the search index), marks the file as restutor's and records which restutor wrote it.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
+
+from tutor.store._schema import (
+    APPLICATION_ID,
+    NEEDS_RESTUTOR,
+    missing_objects,
+    recognize,
+    repair,
+    restutor_version,
+    statements,
+)
 
 #: Each entry migrates from version ``index`` to ``index + 1``.
 MIGRATIONS: tuple[str, ...] = (
@@ -104,6 +115,14 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT json_group_array(word) FROM split WHERE word != ''
     );
     """,
+    # What the file says about itself: which restutor wrote its schema (``needs_restutor``),
+    # so an older restutor can say which one the file needs.
+    """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -143,19 +162,31 @@ def _new_file(wanted: Path) -> Path:
     raise FileExistsError(f"no free name beside {wanted}")
 
 
+def up_to_date(db: sqlite3.Connection) -> bool:
+    """At the newest schema with every object there: opening has nothing to write."""
+    return schema_version(db) == len(MIGRATIONS) and not missing_objects(db, MIGRATIONS)
+
+
 def migrate(db: sqlite3.Connection, path: Path) -> Path | None:
-    """Bring the file to the newest schema in one write transaction; the copy kept of the
-    learner's data if an upgrade of it really happened (None: already up to date, or new)."""
-    if schema_version(db) == len(MIGRATIONS):
+    """Bring restutor's file to the newest schema, whole, in one write transaction; the
+    copy kept of the learner's data if an upgrade of it really happened (None: already up
+    to date, new, or only rebuilt). ``Damaged`` if a table of the learner's is gone."""
+    if up_to_date(db):
         return None
     db.execute("BEGIN IMMEDIATE")
     try:
-        version = schema_version(db)  # again: another process may have migrated meanwhile
+        # Again, inside: another process may have migrated (or started) the file meanwhile.
+        version = recognize(db, path, MIGRATIONS)
+        missing = missing_objects(db, MIGRATIONS[:version])
         kept = back_up(path, version) if needs_backup(version) else None
+        repair(db, MIGRATIONS[:version], missing)
         for step in range(version, len(MIGRATIONS)):
-            for statement in _statements(MIGRATIONS[step]):
+            for statement in statements(MIGRATIONS[step]):
                 db.execute(statement)
-        db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        if version < len(MIGRATIONS):
+            db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            _sign(db)
         db.commit()
     except BaseException:
         db.rollback()
@@ -163,13 +194,12 @@ def migrate(db: sqlite3.Connection, path: Path) -> Path | None:
     return kept
 
 
-def _statements(script: str) -> Iterator[str]:
-    """The statements of ``script`` one by one (``executescript`` would commit first);
-    SQLite decides where each ends, so a trigger's body or a comment's ';' stays whole."""
-    pending = ""
-    for piece in script.split(";"):
-        pending += piece + ";"
-        if sqlite3.complete_statement(pending):
-            if pending.strip(" \n;"):
-                yield pending
-            pending = ""
+def _sign(db: sqlite3.Connection) -> None:
+    """Record, in the migration's transaction, which restutor wrote this schema."""
+    written_by = restutor_version()
+    if written_by is not None:
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (NEEDS_RESTUTOR, written_by),
+        )

@@ -10,11 +10,11 @@ import json
 import re
 import sqlite3
 import uuid
-from dataclasses import asdict, dataclass
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from tutor.store._connection import Tables, now, writes
+from tutor.store._connection import Tables, now
 from tutor.text import visible
 
 #: The columns of a note, in the order ``Note`` takes them.
@@ -84,7 +84,6 @@ def _tags_column(tags: Sequence[str]) -> str:
 
 
 class Notes(Tables):
-    @writes
     def add_note(
         self,
         body: str,
@@ -185,7 +184,6 @@ class Notes(Tables):
             rows = self._db.execute("SELECT DISTINCT tags FROM notes").fetchall()
         return sorted({visible(tag) for (tags,) in rows for tag in _tags_of(tags)})
 
-    @writes
     def update_note(
         self, note_id: int, body: str, tags: Sequence[str] = (), next_action: str = ""
     ) -> Note | None:
@@ -198,7 +196,6 @@ class Notes(Tables):
             )
         return self.note(note_id)
 
-    @writes
     def delete_note(self, note_id: int) -> tuple | None:
         """Remove a note; what ``restore_note`` needs to bring it back exactly (its row as
         stored, not as shown), or None if there was no such note."""
@@ -210,7 +207,6 @@ class Notes(Tables):
                 self._db.execute("DELETE FROM notes WHERE id = ?", (note_id,))
         return tuple(row) if row is not None else None
 
-    @writes
     def restore_note(self, deleted: tuple) -> Note:
         """Undo ``delete_note``: the same id, uid, text and times as before."""
         with self._lock, self._db:
@@ -222,7 +218,6 @@ class Notes(Tables):
         assert note is not None
         return note
 
-    @writes
     def import_notes(self, notes: list[dict]) -> int:
         """Add notes exported earlier; a note already here (same uid) is kept, not duplicated.
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tutor.store._connection import Tables, now, writes
+from tutor.store._connection import Tables, now
 
 
 class Progress(Tables):
-    @writes
     def mark_seen(self, lesson_id: str, section: str) -> None:
         """Remember that the learner opened ``section`` of ``lesson_id`` (idempotent)."""
         seen_at = now()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from tutor.store._connection import Tables, writes
+from tutor.store._connection import Tables
 
 
 class Reviews(Tables):
@@ -21,7 +21,6 @@ class Reviews(Tables):
             ).fetchone()
         return row[0] if row else None
 
-    @writes
     def record_review(
         self,
         *,
@@ -61,7 +60,6 @@ class Reviews(Tables):
                 (item_id, lesson_id, card, due),
             )
 
-    @writes
     def undo_last_review(self) -> str | None:
         """Take back the most recent review: its card returns to what it was. Its item id."""
         with self._lock, self._db:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tutor.store._connection import Tables, now, writes
+from tutor.store._connection import Tables, now
 
 
 class Trust(Tables):
-    @writes
     def trust_lesson(self, path: str, sha256: str) -> None:
         """Remember the learner's yes for the file at ``path`` with exactly these bytes
         (a yes to an earlier version of the file is forgotten)."""
