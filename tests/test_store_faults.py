@@ -1,5 +1,5 @@
 """The store under faults: processes racing on a damaged file, ``kill -9`` inside a
-migration and an import, a full database.
+migration and an import, a full database, damaged rows.
 
 Every process here starts on a condition (a pipe the parent closes, a line a child writes
 once it is inside its transaction), never after a sleep; a child to be killed waits on
@@ -14,9 +14,12 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.test_store import aside_files, damaged_page_file
 from tutor.store import MIGRATIONS, Store, StoreError
@@ -272,3 +275,80 @@ def test_a_full_database_refuses_a_migration_and_keeps_the_old_file(tmp_path, mo
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 5
     raw.close()
     assert len(Store(path).notes()) == 200
+
+
+# -- damaged card rows ------------------------------------------------------------------
+
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+def _good_card() -> dict:
+    from fsrs import Card, Rating, Scheduler
+
+    card, _ = Scheduler().review_card(Card(due=NOW), Rating.Good, review_datetime=NOW)
+    return card.to_dict()
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+_damaged_card = st.one_of(
+    st.text(max_size=200),  # anything at all
+    _json.map(lambda value: json.dumps(value)),  # JSON, but not a card
+    st.sampled_from(["[" * 100_000, '{"due": ' * 50_000]),  # too deep to parse
+    # A card with one field spoiled: a wrong type, a naive time, a bad number.
+    st.tuples(
+        st.sampled_from(sorted(_good_card())),
+        _json | st.sampled_from(["2026-01-01T00:00:00", "soon", -1, 0.0, 1e308, -5.5]),
+    ).map(lambda spoiled: json.dumps({**_good_card(), spoiled[0]: spoiled[1]})),
+)
+
+
+@pytest.fixture(scope="module")
+def cards_store(tmp_path_factory):
+    """One store for every example (durability is not what is tested: no fsync)."""
+    store = Store(tmp_path_factory.mktemp("cards") / "cards.db")
+    store._db.execute("PRAGMA synchronous = OFF")
+    yield store
+    store.close()
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=_damaged_card)
+def test_a_damaged_card_row_is_scheduled_as_new_and_its_history_kept(cards_store, raw):
+    """Issue 14: a damaged card row made ``review --stats`` raise ``JSONDecodeError``."""
+    from tutor.practice.schedule import Reviewer
+
+    store = cards_store
+    store._db.execute("DELETE FROM cards")
+    store._db.execute("DELETE FROM reviews")
+    reviewer = Reviewer(store)
+    reviewer.record("good", "l", True, 0, now=NOW)
+    reviewer.record("spoiled", "l", True, 0, now=NOW)
+    store._db.execute("UPDATE cards SET card = ? WHERE item_id = 'spoiled'", (raw,))
+    store._db.commit()
+    stats = reviewer.stats(now=NOW)["l"]
+    assert stats.seen == 2 and 0 <= stats.retention <= 1
+    later = NOW + timedelta(days=2)
+    card = reviewer.record("spoiled", "l", False, 0, now=later)
+    assert card.due > later
+    reviews = store._db.execute("SELECT card_before FROM reviews WHERE item_id = 'spoiled'")
+    assert [before for (before,) in reviews] == [None, raw]  # the history, the damaged card too
+    assert store.undo_last_review() == "spoiled" and store.card("spoiled") == raw
+    assert reviewer.stats(now=later)["l"].seen == 2
+
+
+def test_review_stats_print_with_a_damaged_card(tmp_path, capsys):
+    from tutor.cli import main
+    from tutor.practice.schedule import Reviewer
+
+    path = tmp_path / "restutor.db"
+    store = Store(path)
+    Reviewer(store).record("rc-a", "residual-connections", True, 0)
+    store._db.execute("UPDATE cards SET card = '{not json'")
+    store._db.commit()
+    store.close()
+    assert main(["--db", str(path), "review", "--stats"]) == 0
+    assert capsys.readouterr().err == ""

@@ -7,6 +7,7 @@ the scheduling, and the store keeps every card and review log.
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime
 
 from fsrs import Card, Rating, Scheduler
@@ -27,6 +28,19 @@ class LessonStats:
         """Mean probability of recalling the lesson's seen items right now."""
         return self.recall_sum / self.seen if self.seen else 0.0
 
+
+#: What reading or trying a damaged card raises: bad JSON (or too deep), a dict without
+#: a card's fields or with values of the wrong type, and FSRS failing on values it
+#: cannot use (a step past its list, a time out of range, its own asserts).
+_DAMAGED_CARD = (
+    ValueError,
+    TypeError,
+    LookupError,
+    AttributeError,
+    RecursionError,
+    ArithmeticError,
+    AssertionError,
+)
 
 #: Nudges an item offers; using all of them means the answer was as good as given.
 NUDGES = 3
@@ -61,8 +75,7 @@ class Reviewer:
     ) -> Card:
         """Schedule the item's next review from this answer, and save it."""
         moment = now or datetime.now(UTC)
-        stored = self.store.card(item_id)
-        card = Card.from_dict(json.loads(stored)) if stored else Card(due=moment)
+        card = self._card(self.store.card(item_id), moment)
         rating = rating_for(correct, nudges_used)
         card, log = self.scheduler.review_card(card, rating, review_datetime=moment)
         self.store.record_review(
@@ -78,6 +91,36 @@ class Reviewer:
         )
         return card
 
+    def _card(self, stored: str | None, moment: datetime) -> Card:
+        """The item's card as the store keeps it; a new card (due at ``moment``) where there
+        is none, or where the stored one is damaged: not JSON, or not a card FSRS can
+        schedule (hand-edited, or written by something else). Its review history is kept."""
+        if stored:
+            try:
+                card = Card.from_dict(json.loads(stored))
+                if self._schedulable(card, moment):
+                    return card
+            except _DAMAGED_CARD:
+                pass  # scheduled afresh, below
+        return Card(due=moment)
+
+    def _schedulable(self, card: Card, moment: datetime) -> bool:
+        """Can FSRS work with ``card``? Its times compare with now (time-zone aware), its
+        numbers are in FSRS's ranges, and a review of it goes through with every rating
+        (raising where not)."""
+        if card.due.tzinfo is None or (card.last_review and card.last_review.tzinfo is None):
+            return False
+        if card.step is not None and not (type(card.step) is int and card.step >= 0):
+            return False
+        if card.stability is not None and not 0 < card.stability < math.inf:
+            return False
+        if card.difficulty is not None and not 1 <= card.difficulty <= 10:
+            return False
+        recall = self.scheduler.get_card_retrievability(card, moment)
+        for rating in Rating:
+            self.scheduler.review_card(card, rating, review_datetime=moment.astimezone(UTC))
+        return isinstance(recall, int | float) and 0 <= recall <= 1
+
     def due(self, now: datetime | None = None) -> list[tuple[str, str]]:
         """``(item_id, lesson_id)`` of every item due now, in scheduler order."""
         moment = _iso(now or datetime.now(UTC))
@@ -89,7 +132,7 @@ class Reviewer:
         moment = now or datetime.now(UTC)
         found: dict[str, LessonStats] = {}
         for _, lesson_id, raw in self.store.cards():
-            card = Card.from_dict(json.loads(raw))
+            card = self._card(raw, moment)
             stats = found.setdefault(lesson_id, LessonStats(days))
             stats.seen += 1
             stats.recall_sum += self.scheduler.get_card_retrievability(card, moment)

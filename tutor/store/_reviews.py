@@ -12,6 +12,18 @@ from datetime import UTC, datetime
 from tutor.store._connection import Tables
 
 
+def _due_of(card: str) -> str:
+    """When a card (JSON) is due, ISO 8601 in UTC; now for a card too damaged to say,
+    so the item comes up again as a new one would."""
+    try:
+        due = datetime.fromisoformat(json.loads(card)["due"])
+        if due.tzinfo is None:
+            raise ValueError("a due time without a time zone")
+        return due.astimezone(UTC).isoformat(timespec="seconds")
+    except (ValueError, TypeError, LookupError, RecursionError, OverflowError):
+        return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 class Reviews(Tables):
     def card(self, item_id: str) -> str | None:
         """The item's card (JSON), or None if it was never reviewed."""
@@ -73,11 +85,7 @@ class Reviews(Tables):
             if before is None:
                 self._db.execute("DELETE FROM cards WHERE item_id = ?", (item_id,))
             else:
-                due = (
-                    datetime.fromisoformat(json.loads(before)["due"])
-                    .astimezone(UTC)
-                    .isoformat(timespec="seconds")
-                )
+                due = _due_of(before)
                 self._db.execute(
                     "UPDATE cards SET card = ?, due = ? WHERE item_id = ?", (before, due, item_id)
                 )
