@@ -678,6 +678,7 @@ FAILURES = [
     sqlite3.ProgrammingError("Cannot operate on a closed database."),
     _readonly(sqlite3.SQLITE_READONLY),
     OSError(5, "Input/output error"),
+    OverflowError("Python int too large to convert to SQLite INTEGER"),
 ]
 
 
@@ -763,6 +764,14 @@ def test_damage_found_during_a_session_moves_the_file_aside_at_the_next_opening(
     assert reopened.notes() == [] and not (tmp_path / "notes.db.damaged").exists()
     reopened.close()
     assert Store(path).moved_aside is None  # the new file is not taken for the old one
+
+
+@pytest.mark.parametrize("note_id", [2**63, -(2**63) - 1, 10**30])
+def test_an_id_too_large_for_sqlite_is_one_line(tmp_path, note_id):
+    store = Store(tmp_path / "restutor.db")
+    for method in (store.note, store.delete_note):
+        with pytest.raises(StoreError, match="a number is too large for it"):
+            method(note_id)
 
 
 def test_a_mark_left_for_another_file_is_ignored(tmp_path):

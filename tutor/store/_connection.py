@@ -28,7 +28,7 @@ from tutor.store._damage import (
     marked_damage,
     move_aside,
 )
-from tutor.store._failures import Damaged, StoreError, failure, is_damage
+from tutor.store._failures import FAILURES, Damaged, StoreError, failure, is_damage
 from tutor.store._migrations import MIGRATIONS, migrate, schema_version
 from tutor.store._schema import look_inside, read_only, recognize
 
@@ -47,7 +47,7 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(self: Tables, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except (sqlite3.Error, OSError) as error:
+        except FAILURES as error:
             raise self._failed(error) from None
 
     return guarded
@@ -76,7 +76,7 @@ class Tables:
             elif inspect.isfunction(member):
                 setattr(cls, name, _guarded(member))
 
-    def _failed(self, error: sqlite3.Error | OSError) -> StoreError:
+    def _failed(self, error: BaseException) -> StoreError:
         """The ``StoreError`` for ``error``; damage found now is marked, so the next
         opening moves the file aside even if its own check cannot see it."""
         if is_damage(error):
@@ -131,7 +131,7 @@ class Connection(Tables):
             refuse_unusable(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             self._open()
-        except (sqlite3.Error, OSError) as error:
+        except FAILURES as error:
             raise failure(path, error, "open") from None
 
     def _open(self) -> None:

@@ -26,7 +26,7 @@ class Damaged(Exception):
         self.identity: tuple[int, int] | None = None
 
 
-def _code(error: sqlite3.Error) -> int:
+def _code(error: BaseException) -> int:
     code: int | None = getattr(error, "sqlite_errorcode", None)
     return code or 0
 
@@ -41,8 +41,18 @@ def is_damage(error: BaseException) -> bool:
     return "not a database" in text or "malformed" in text or "corrupt" in text
 
 
-def failure(path: Path, error: sqlite3.Error | OSError, doing: str = "use") -> StoreError:
+#: What the store's methods may raise, all of it turned into ``StoreError``: SQLite's
+#: errors, the disk's, and a number too large for SQLite to bind (an id typed by hand).
+FAILURES = (sqlite3.Error, OSError, OverflowError)
+
+
+def failure(path: Path, error: BaseException, doing: str = "use") -> StoreError:
     """One line for a failure while ``doing`` something (open, use) with the file at ``path``."""
+    if isinstance(error, OverflowError):
+        return StoreError(
+            f"cannot {doing} the database {path}: a number is too large for it ({error}; "
+            "SQLite keeps whole numbers up to 9223372036854775807)"
+        )
     if isinstance(error, OSError):
         return StoreError(f"cannot {doing} the database {path}: {error.strerror or error}")
     code, text = _code(error), str(error).rstrip(".")
