@@ -28,7 +28,6 @@ HOSTILE_NAMES = [
 ]  # fmt: skip
 names = st.one_of(st.sampled_from(HOSTILE_NAMES), TEXT.filter(bool))
 PAGE = re.compile(r"((notes|lessons)/)?[a-z0-9][a-z0-9_-]*\.md")
-WAL = ["odd.db-shm", "odd.db-wal"]
 LINK = re.compile(r"\[\[([^\]|]*)(?:\|[^\]]*)?\]\]")
 
 
@@ -81,15 +80,10 @@ def test_every_page_is_a_safe_name_inside_the_vault_and_every_link_resolves(
     store.import_notes([stored(*row, number) for number, row in enumerate(written)])
     notes = store.notes()
     root = parent / "vault"
-    write_vault(
-        root, vault_pages(notes, lambda n: n.anchor_id, "2024-02-02T00:00:00+00:00"), store.path
-    )
-    assert sorted(p.name for p in parent.iterdir()) == [
-        "odd.db",
-        "odd.db-shm",
-        "odd.db-wal",
-        "vault",
-    ]
+    write_vault(root, vault_pages(notes, lambda n: n.anchor_id, "2024-02-02"), store.path)
+    store.close()
+    others = [p.name for p in parent.iterdir() if p.name != "vault"]
+    assert all(name.startswith("odd.db") for name in others)  # the database's own files
     pages = {
         str(path.relative_to(root)): path.read_text("utf-8")
         for path in root.rglob("*")
