@@ -14,8 +14,9 @@ class RefusedFile(Exception):
     """Not read: the path is not a regular file, or is bigger than the reader allows."""
 
 
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """The bytes of ``path``, if it is a regular file of at most ``limit`` bytes.
+def read_regular_file(path: Path, limit: int, what: str = "a lesson is a YAML text file") -> bytes:
+    """The bytes of ``path``, if it is a regular file of at most ``limit`` bytes (``what``
+    says, when it is not, what it should have been).
 
     Whatever its name promises, a FIFO would block the read forever and ``/dev/zero``
     would fill the memory: the file is opened without blocking, checked for what it is
@@ -26,7 +27,7 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     with os.fdopen(descriptor, "rb") as file:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            raise RefusedFile("not a regular file (a lesson is a YAML text file)")
+            raise RefusedFile(f"not a regular file ({what})")
         raw = file.read(limit + 1) if info.st_size <= limit else b""
     size = max(len(raw), info.st_size)
     if size > limit:

@@ -7,11 +7,13 @@ state as the command that reruns it (``lab_command``).
 
 from __future__ import annotations
 
+import json
 import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tutor.store import Note
+from tutor.text import one_line, visible
 
 if TYPE_CHECKING:
     from tutor.lessons.model import Lesson
@@ -28,7 +30,6 @@ ANCHOR_KINDS = (
     "practice",
     "lab",
 )
-
 
 
 @dataclass(frozen=True)
@@ -103,16 +104,16 @@ def lab_anchor(experiment: str, params: SimParams | TrainParams) -> Anchor:
     return Anchor("lab", anchor_id, command, data=lab_anchor_data(experiment, params))
 
 
-
-
 def anchored_content(note: Note, lesson: Lesson | None) -> str:
-    """The anchored object itself, in words, so an export makes sense on its own."""
+    """The anchored object itself, in words, so an export makes sense on its own.
+
+    Any stored note has an answer, even one an older import let in (a kind restutor does
+    not know, a lab state the lab cannot run, a lesson that is gone): the export, ``notes
+    show`` and the research room read every note through here.
+    """
     if note.anchor_kind == "lab":
-        try:
-            return "`" + lab_command(*lab_anchor_state(note.anchor_data)) + "`"
-        except ValueError:
-            return f"lab state {note.anchor_data}"
-    if lesson is None:
+        return _lab_content(note.anchor_data)
+    if lesson is None or note.anchor_kind not in ANCHOR_KINDS:
         return f"{note.anchor_kind} {note.anchor_id}"
     ref = note.anchor_id
     if note.anchor_kind == "concept":
@@ -138,3 +139,19 @@ def anchored_content(note: Note, lesson: Lesson | None) -> str:
     return f"{mistake.mistake} (fix: {mistake.fix})" if mistake else ref
 
 
+#: How much of a lab state the lab cannot run is shown in its place.
+_ODD_STATE_CHARS = 200
+
+
+def _lab_content(data: dict | None) -> str:
+    """The command that reruns a lab note's state, or the state itself, shortened and
+    made visible, when it is not one the lab can run."""
+    try:
+        return "`" + lab_command(*lab_anchor_state(data)) + "`"
+    except ValueError:
+        pass
+    try:
+        shown = json.dumps(data, ensure_ascii=False, default=repr)
+    except (ValueError, RecursionError):  # an integer past Python's digits, deep nesting
+        shown = "(unreadable)"
+    return f"lab state the lab cannot run: {visible(one_line(shown, _ODD_STATE_CHARS))}"

@@ -1,14 +1,28 @@
 """Notes as files: JSON that imports back exactly, and Markdown that stands on its own
-(each note with its anchor's stable id and the anchored content itself)."""
+(each note with its anchor's stable id and the anchored content itself).
+
+The Markdown file is one document other tools read: one front-matter block at the top
+(what the file is), then each note as a heading, its metadata in a fenced YAML block,
+the anchored content quoted, and its body.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
+from tutor.notes.markdown import (
+    code_span,
+    contained,
+    fenced,
+    front_matter_block,
+    plain_line,
+    yaml_text,
+)
 from tutor.store import Note
 
-#: Format of the JSON export (bump when it changes).
+#: Format of the JSON export and of the Markdown file's metadata (bump when it changes).
 EXPORT_VERSION = 1
 
 
@@ -23,60 +37,73 @@ def to_json(notes: Sequence[Note]) -> str:
     )
 
 
-class BadExport(ValueError):
-    """A file that is not a restutor notes export; the message says what is wrong."""
+def note_metadata(note: Note) -> dict:
+    """What the Markdown export and the vault say about a note besides its text."""
+    return {
+        "uid": note.uid,
+        "anchor": f"{note.anchor_kind}:{note.anchor_id}",
+        "lesson": note.lesson_id,
+        "tags": list(note.tags),
+        "created": note.created_at,
+        "updated": note.updated_at,
+    }
 
 
-def from_json(text: str) -> list[dict]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise BadExport(f"not JSON: {error.msg} at line {error.lineno}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("notes"), list):
-        raise BadExport("not a restutor notes export (no 'notes' list)")
-    required = ("uid", "body", "anchor_kind", "anchor_id", "created_at", "updated_at")
-    for index, note in enumerate(data["notes"]):
-        missing = [k for k in required if not isinstance(note, dict) or k not in note]
-        if missing:
-            raise BadExport(f"note {index + 1} lacks {', '.join(missing)}")
-    return data["notes"]
+def quoted_anchor(note: Note, anchored: str) -> list[str]:
+    """What the note is anchored to: the anchor's id, and the object itself quoted."""
+    quoted = "\n".join(f"> {line}" for line in anchored.splitlines() or [""])
+    return [f"**Anchored to** {note.anchor_kind} {code_span(note.anchor_id)}:", "", quoted]
+
+
+def kept_apart(note: Note) -> list[str]:
+    """The body and next action in a file, neither able to swallow what follows them."""
+    lines = [contained(note.body.strip())]
+    if note.next_action:
+        shown = contained(note.next_action)
+        if shown == note.next_action and "\n" not in shown:
+            lines += ["", f"**Next action:** {shown}"]
+        else:
+            lines += ["", "**Next action:**", "", shown]
+    return lines
 
 
 def to_markdown(
-    notes: Sequence[Note], anchored: Callable[[Note], str], front_matter: bool = True
+    notes: Sequence[Note],
+    anchored: Callable[[Note], str],
+    front_matter: bool = True,
+    exported_at: str | None = None,
 ) -> str:
-    """Each note as a section with YAML front matter (for files) or a one-line header (for
-    the screen); ``anchored(note)`` gives the anchored content (the equation, the claim's
-    text, the lab state as a command)."""
-    parts = []
-    for note in notes:
-        if front_matter:
-            front = [
-                "---",
-                f"uid: {note.uid}",
-                f"anchor: {note.anchor_kind}:{note.anchor_id}",
-                *([f"lesson: {note.lesson_id}"] if note.lesson_id else []),
-                f"tags: [{', '.join(note.tags)}]",
-                f"created: {note.created_at}",
-                f"updated: {note.updated_at}",
-                "---",
-            ]
-        else:
-            facts = [
-                *([f"lesson `{note.lesson_id}`"] if note.lesson_id else []),
-                *([f"tags {' '.join('`' + t + '`' for t in note.tags)}"] if note.tags else []),
-                f"updated {note.updated_at.replace('T', ' ')[:16]}",
-            ]
-            front = [f"### Note {note.id}", "", " · ".join(facts)]
-        quoted = "\n".join(f"> {line}" for line in anchored(note).splitlines() or [""])
-        body = [
-            f"**Anchored to** {note.anchor_kind} `{note.anchor_id}`:",
-            "",
-            quoted,
-            "",
-            note.body.strip(),
-        ]
-        if note.next_action:
-            body += ["", f"**Next action:** {note.next_action}"]
-        parts.append("\n".join(front + [""] + body))
-    return "\n\n".join(parts) + "\n"
+    """The notes as one Markdown file (``front_matter``: the file's own at the top, and each
+    note's metadata in a YAML block) or as the screen shows them (a one-line header a
+    note); ``anchored(note)`` gives the anchored content (the equation, the claim's text,
+    the lab state as a command)."""
+    if not front_matter:
+        return "\n\n".join(_on_screen(note, anchored(note)) for note in notes) + "\n"
+    about = {
+        "restutor_export": EXPORT_VERSION,
+        "exported": exported_at or datetime.now(UTC).isoformat(timespec="seconds"),
+        "count": len(notes),
+    }
+    head = front_matter_block(about) + "\n# restutor notes"
+    return "\n\n".join([head, *(_in_file(note, anchored(note)) for note in notes)]) + "\n"
+
+
+def _in_file(note: Note, anchored: str) -> str:
+    heading = f"## {plain_line(f'{note.anchor_kind} {note.anchor_id}') or 'Note'}"
+    block = fenced(yaml_text(note_metadata(note)).rstrip("\n"), "yaml")
+    lines = [heading, "", block, "", *quoted_anchor(note, anchored), "", *kept_apart(note)]
+    return "\n".join(lines)
+
+
+def _on_screen(note: Note, anchored: str) -> str:
+    """The research room's and ``notes show``'s view: the text as the learner wrote it."""
+    facts = [
+        *([f"lesson `{note.lesson_id}`"] if note.lesson_id else []),
+        *([f"tags {' '.join('`' + t + '`' for t in note.tags)}"] if note.tags else []),
+        f"updated {note.updated_at.replace('T', ' ')[:16]}",
+    ]
+    lines = ["### Note " + str(note.id), "", " · ".join(facts), "", *quoted_anchor(note, anchored)]
+    lines += ["", note.body.strip()]
+    if note.next_action:
+        lines += ["", f"**Next action:** {note.next_action}"]
+    return "\n".join(lines)
