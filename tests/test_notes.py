@@ -296,3 +296,19 @@ def test_space_separated_tags_become_lists_on_upgrade(tmp_path):
     assert store.note(1).tags == ("a", "b", "#c")
     assert [n.body for n in store.notes(tag="b")] == ["old"]
     assert [n.body for n in store.search_notes("c")] == ["old"]
+
+
+def test_a_row_nested_too_deep_to_parse_reads_back(tmp_path):
+    store = Store(tmp_path / "restutor.db")
+    deep = "[" * 5000 + "]" * 5000
+    note = store.add_note("deep", "concept", "c", tags=("t",))
+    store.import_notes([])  # the store open and working
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "restutor.db")
+    db.execute("UPDATE notes SET tags = ?, anchor_data = ? WHERE id = ?", (deep, deep, note.id))
+    db.commit()
+    db.close()
+    again = store.note(note.id)
+    assert again.anchor_data is None
+    assert again.body == "deep"

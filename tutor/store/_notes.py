@@ -63,7 +63,7 @@ def _tags_of(stored: str | None) -> tuple[str, ...]:
     by hand, is read as words rather than failing every read of the note)."""
     try:
         tags = json.loads(stored) if stored else []
-    except ValueError:
+    except (ValueError, RecursionError):
         return tuple(str(stored).split())
     if isinstance(tags, list) and all(isinstance(tag, str) for tag in tags):
         return tuple(tags)
@@ -74,7 +74,7 @@ def _data_of(stored: str | None) -> dict | None:
     """A note's anchor data read back (None where it is not a JSON object)."""
     try:
         data = json.loads(stored) if stored else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 
