@@ -2,6 +2,7 @@
 research room, where notes are found, edited, deleted and brought back."""
 
 import asyncio
+import json
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -10,7 +11,7 @@ from tests.pilot import press, settle, wait_for
 from tests.test_ui_fuzz import EXAMPLES
 from tests.ui_app import make_app
 from tutor.store import Store
-from tutor.ui.screens.note_editor import NoteEditor
+from tutor.ui.screens.note_editor import COMMA_TAGS, NoteEditor, draft_fields, tags_of
 
 SIZE = (110, 36)
 
@@ -230,7 +231,8 @@ async def test_editing_a_note_rewrites_it_in_place_with_its_own_draft(tmp_path):
         assert isinstance(editor, NoteEditor)
         assert editor.query_one("TextArea").text == "why +1"
         editor.query_one("TextArea").insert("because the Jacobian is I + J. ")
-        editor.query_one("#note-tags").value = "why jacobian"
+        assert editor.query_one("#note-tags").value == "why"
+        editor.query_one("#note-tags").value = "why, jacobian"
         await pilot.pause()
         assert "Jacobian" in app.store.draft(f"note-edit:{original.uid}")
         await pilot.press("ctrl+s")
@@ -483,3 +485,79 @@ async def test_any_mix_of_deletes_undos_and_searches_loses_nothing(tmp_path):
             asyncio.run_coroutine_threadsafe(run(ops), loop).result()
 
         await asyncio.to_thread(learner)
+
+
+# -- tags in the editor: separated by commas, a tag may hold a space -----------------------
+
+#: A tag as the editor takes it: anything without a comma, not blank at either end.
+TAG = st.text(st.characters(blacklist_characters=","), min_size=1).map(str.strip).filter(bool)
+#: A tag as the space-separated editor took it.
+WORD = st.text(st.characters(blacklist_characters=","), min_size=1).filter(
+    lambda word: word.split() == [word]
+)
+
+
+@given(tags=st.lists(TAG, max_size=6), spaces=st.sampled_from([", ", ",", " , ", ",\t"]))
+def test_tags_typed_with_commas_come_back_as_typed(tags, spaces):
+    assert tags_of(spaces.join(tags)) == tuple(tags)
+    assert tags_of(", ".join(tags) + ", , ,") == tuple(tags)  # empty ones are dropped
+
+
+@given(words=st.lists(WORD, max_size=6), body=st.text())
+def test_a_draft_from_before_commas_reads_back_as_it_did(words, body):
+    old = draft_fields(json.dumps({"body": body, "tags": " ".join(words), "next": ""}))
+    assert old["body"] == body and tags_of(old["tags"]) == tuple(words)
+
+
+@given(fields=st.fixed_dictionaries({"body": st.text(), "tags": st.text(), "next": st.text()}))
+def test_a_draft_with_commas_reads_back_exactly(fields):
+    read = draft_fields(json.dumps({**fields, **COMMA_TAGS}))
+    assert {key: read[key] for key in fields} == fields
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+    max_leaves=10,
+)
+
+
+@given(saved=st.text() | JSON.map(json.dumps))
+def test_any_stored_draft_reads_as_text_fields(saved):
+    """A draft is read from the learner's file: whatever it holds, fields of text come back."""
+    fields = draft_fields(saved)
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items())
+
+
+async def test_the_editor_shows_tags_joined_by_commas_and_keeps_spaces_inside_one(tmp_path):
+    store = Store(tmp_path / "db")
+    note = store.add_note("why +1", "equation", "key", tags=("open question", "why"))
+    store.close()
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_room(pilot, app)
+        await press(pilot, "f2")
+        editor = app.screen
+        assert editor.query_one("#note-tags").value == "open question, why"
+        assert editor.query_one("#note-tags").placeholder == "tags, separated by commas"
+        editor.query_one("#note-tags").value = "open question,why , depth 60,"
+        await press(pilot, "ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen, "back in the room")
+        assert app.store.note(note.id).tags == ("open question", "why", "depth 60")
+
+
+async def test_a_draft_typed_before_commas_opens_with_commas_and_saves_the_same_tags(tmp_path):
+    store = Store(tmp_path / "db")
+    old = {"body": "half a thought", "tags": "why  jacobian", "next": ""}
+    store.save_draft("note:concept:residual-connections", json.dumps(old))
+    store.close()
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "the store open")
+        await press(pilot, "n")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditor), "the editor open")
+        assert app.screen.query_one("#note-tags").value == "why, jacobian"
+        await press(pilot, "ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, NoteEditor), "saved")
+        [note] = app.store.notes()
+        assert note.body == "half a thought" and note.tags == ("why", "jacobian")

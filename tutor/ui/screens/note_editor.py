@@ -29,16 +29,29 @@ from tutor.ui.screens.base import TutorScreen
 #: rest is kept as it is and saved after it.
 EDITABLE_LINES, EDITABLE_CHARS = 2_000, 30_000
 
+#: Marks a draft whose tags are separated by commas (a draft without it separated them
+#: by spaces, and reads back as it did).
+COMMA_TAGS = {"tag_separator": ","}
+
+
+def tags_of(text: str) -> tuple[str, ...]:
+    """The tags typed in the editor: separated by commas, so a tag may hold a space."""
+    return tuple(tag for tag in (part.strip() for part in text.split(",")) if tag)
+
 
 def draft_fields(saved: str) -> dict[str, str]:
-    """A saved draft's fields: JSON, or (from before drafts had fields) the body alone."""
+    """A saved draft's fields: JSON, or (from before drafts had fields) the body alone.
+    Tags from before commas separated them by spaces: they come back separated by commas."""
     try:
         draft = json.loads(saved) if saved else {}
     except ValueError:
         return {"body": saved}
     if not isinstance(draft, dict):
         return {"body": saved}
-    return {key: value for key, value in draft.items() if isinstance(value, str)}
+    fields = {key: value for key, value in draft.items() if isinstance(value, str)}
+    if "tags" in fields and draft.get("tag_separator") != "," and "," not in fields["tags"]:
+        fields["tags"] = ", ".join(fields["tags"].split())
+    return fields
 
 
 class NoteEditor(TutorScreen, ModalScreen[Note | None]):
@@ -96,7 +109,7 @@ class NoteEditor(TutorScreen, ModalScreen[Note | None]):
                     id="note-rest",
                 )
             yield Input(
-                draft.get("tags", ""), placeholder="tags, separated by spaces", id="note-tags"
+                draft.get("tags", ""), placeholder="tags, separated by commas", id="note-tags"
             )
             yield Input(draft.get("next", ""), placeholder="next action", id="note-next")
         self._opened = (head, draft.get("tags", ""), draft.get("next", ""))
@@ -125,7 +138,7 @@ class NoteEditor(TutorScreen, ModalScreen[Note | None]):
         self._draft_unread = draft is None
         if not draft and self.note:
             note = self.note
-            return {"body": note.body, "tags": " ".join(note.tags), "next": note.next_action}
+            return {"body": note.body, "tags": ", ".join(note.tags), "next": note.next_action}
         return draft or {}
 
     def _read_draft(self, store: Store) -> dict[str, str]:
@@ -144,7 +157,7 @@ class NoteEditor(TutorScreen, ModalScreen[Note | None]):
             if not self._rest_kept:
                 return False  # a draft of the head alone would read as the whole note
         fields = self._fields()
-        saved = json.dumps(fields) if any(fields.values()) else ""
+        saved = json.dumps({**fields, **COMMA_TAGS}) if any(fields.values()) else ""
         return self._write_draft(store, self.draft_key, saved)
 
     def _write_draft(self, store: Store, key: str, body: str) -> bool:
@@ -215,7 +228,7 @@ class NoteEditor(TutorScreen, ModalScreen[Note | None]):
         if store is None:
             self._say_kept("the database is not open, so the note was not saved")
             return
-        tags = tuple(fields["tags"].split())
+        tags = tags_of(fields["tags"])
         failed = "the note was not saved"
         if self.note:
             note = self.tutor.safely(
