@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -21,6 +22,7 @@ from tutor.ui.plain import as_markup, plain
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
+    from textual.screen import Screen
 
     from tutor.lessons.model import Experiment, Lesson
     from tutor.lessons.trust import Origin
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T")
+F = TypeVar("F")
 
 
 class ScreenCommands(Provider):
@@ -125,6 +128,8 @@ class RestutorApp(App[None]):
         self._unsaved: list[tuple[str, str]] = []  # progress from before the store opened
         #: Where the report of a crash was written (None: no crash, or none could be kept).
         self.crash_report: Path | None = None
+        #: The store failure last said, and on which screen (see ``safely``).
+        self._failure_said: tuple[Screen[object], str] | None = None
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug reached the top: keep a report beside the learner's data, then let
@@ -185,10 +190,10 @@ class RestutorApp(App[None]):
         except StoreError as error:
             self.notify(f"{error}; progress will not be saved", severity="warning", timeout=8)
             return
-        for notice in self.store.notices():
+        for notice in self.safely(self.store.notices, fallback=[]):
             self.notify(notice, severity="warning", timeout=15)
         for lesson_id, section in self._unsaved:
-            self.store.mark_seen(lesson_id, section)
+            self.safely(self.store.mark_seen, lesson_id, section)
         self._unsaved.clear()
         from tutor.ui.screens.map import MapScreen
 
@@ -223,7 +228,11 @@ class RestutorApp(App[None]):
         """May code from this lesson file, as it is, run without asking?"""
         if origin.builtin or origin in self._trusted:
             return True
-        return self.store is not None and self.store.trusts_lesson(str(origin.path), origin.sha256)
+        if self.store is None:
+            return False
+        return self.safely(
+            self.store.trusts_lesson, str(origin.path), origin.sha256, fallback=False
+        )
 
     def trust(self, origin: Origin) -> None:
         """The learner said yes: remember it for this file as it is (for the session
@@ -241,7 +250,7 @@ class RestutorApp(App[None]):
     # -- progress ---------------------------------------------------------------
 
     def seen_sections(self) -> dict[str, set[str]]:
-        return self.store.seen_sections() if self.store else {}
+        return self.safely(self.store.seen_sections, fallback={}) if self.store else {}
 
     def reviewer(self) -> Reviewer | None:
         """The scheduler over the store (None while the store is closed or failed)."""
@@ -254,7 +263,7 @@ class RestutorApp(App[None]):
     def due_counts(self) -> dict[str, int]:
         """Practice items due for review now, per lesson."""
         reviewer = self.reviewer()
-        return reviewer.due_counts() if reviewer else {}
+        return self.safely(reviewer.due_counts, fallback={}) if reviewer else {}
 
     def open_practice(self, lesson: Lesson) -> None:
         from tutor.practice.session import Session
@@ -275,22 +284,39 @@ class RestutorApp(App[None]):
 
         reviewer = self.reviewer()
         items = []
-        for item_id, lesson_id in reviewer.due() if reviewer else []:
+        for item_id, lesson_id in self.safely(reviewer.due, fallback=[]) if reviewer else []:
             lesson = self.lesson(lesson_id)
             item = next((i for i in lesson.practice if i.id == item_id), None) if lesson else None
             if item is not None:  # an item removed from its lesson keeps its history, unasked
                 items.append((lesson_id, item))
         self.push_screen(PracticeScreen(Session(items, cycle=False), "Review"))
 
-    def safely(self, write: Callable[..., T], *args: object, **kwargs: object) -> T | None:
-        """Run a store write; if the database refuses it, say so instead of crashing."""
+    def safely(
+        self,
+        call: Callable[..., T],
+        *args: object,
+        fallback: F = None,  # type: ignore[assignment]
+        failed: str = "",
+        **kwargs: object,
+    ) -> T | F:
+        """Run a store call (the store's, or the ``Reviewer``'s on it); if the database fails,
+        say so and return ``fallback``. ``failed`` names what the learner asked for that did
+        not happen ("note 3 was not deleted"), always said; a failure behind the scenes (a
+        search, a draft saved at each key) is said once a screen until a call works again."""
         from tutor.store import StoreError
 
         try:
-            return write(*args, **kwargs)
+            result = call(*args, **kwargs)
         except StoreError as error:
-            self.notify(str(error), severity="error", timeout=8)
-            return None
+            failure = (self.screen, str(error))
+            if failed:
+                self.notify(f"{failed}: {error}", severity="error", timeout=8)
+            elif failure != self._failure_said:
+                self.notify(str(error), severity="error", timeout=8)
+            self._failure_said = failure
+            return fallback
+        self._failure_said = None
+        return result
 
     def mark_seen(self, lesson_id: str, section: str) -> None:
         if self.store:
@@ -368,5 +394,8 @@ class RestutorApp(App[None]):
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
     def on_unmount(self) -> None:
+        from tutor.store import StoreError
+
         if self.store:
-            self.store.close()
+            with contextlib.suppress(StoreError):  # nothing is left to tell: the app is closing
+                self.store.close()

@@ -1,5 +1,5 @@
 """The research room: every note, filtered and searched as you type, each one a way back to
-its object."""
+its object; a note deleted here comes back with ``u`` while the room is open."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ class NotesScreen(BaseScreen):
         Binding("ctrl+g", "jump", "Go to its object"),
         Binding("f2,e", "edit", "Edit", key_display="F2"),
         Binding("ctrl+r", "research_prompt", "Research prompt"),
+        Binding("d,delete", "delete", "Delete", key_display="d"),
+        Binding("u", "undo_delete", "Undo delete"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -45,10 +47,11 @@ class NotesScreen(BaseScreen):
         super().__init__()
         self.lesson_id = lesson_id
         self.shown: list[Note] = []
+        #: The rows of the notes deleted here, the latest last: what ``u`` restores.
+        self.deleted: list[tuple] = []
 
     def compose_content(self) -> ComposeResult:
         yield Input(placeholder='search: words, "a phrase", prefix*, AND/OR/NOT', id="notes-query")
-        store = self.tutor.store
         lessons = [(plain(s.title), s.id) for s in self.tutor.summaries]
         with Horizontal(id="notes-filters"):
             yield Select(
@@ -58,7 +61,7 @@ class NotesScreen(BaseScreen):
             preset = {"value": self.lesson_id} if self.lesson_id in known else {}
             yield Select(lessons, prompt="any lesson", id="filter-lesson", **preset)
             yield Select(
-                [(plain(tag), tag) for tag in (store.tags() if store else [])],
+                [(plain(tag), tag) for tag in self._tags_in_use()],
                 prompt="any tag",
                 id="filter-tag",
             )
@@ -71,9 +74,18 @@ class NotesScreen(BaseScreen):
         self._refresh()
         self.query_one("#notes-query", Input).focus()
 
+    def _tags_in_use(self) -> list[str]:
+        store = self.tutor.store
+        return self.tutor.safely(store.tags, fallback=[]) if store else []
+
     @on(Input.Changed, "#notes-query")
     @on(Select.Changed)
     def _refresh(self) -> None:
+        self._list_notes()
+
+    def _list_notes(self, highlight: int | None = None) -> None:
+        """List the notes the search and filters match, the one with id ``highlight``
+        highlighted if it is among them, else the best match."""
         store = self.tutor.store
         query = self.query_one("#notes-query", Input).value
         filters = {
@@ -84,7 +96,11 @@ class NotesScreen(BaseScreen):
                 ("tag", self.query_one("#filter-tag", Select)),
             )
         }
-        self.shown = store.notes(query=query, limit=500, **filters) if store else []
+        self.shown = (
+            self.tutor.safely(store.notes, query=query, limit=500, **filters, fallback=[])
+            if store
+            else []
+        )
         options = self.query_one("#notes-list", OptionList)
         options.clear_options()
         options.add_options(
@@ -97,8 +113,9 @@ class NotesScreen(BaseScreen):
             ]
         )
         if self.shown:
-            options.highlighted = 0
-            self._show(self.shown[0])
+            ids = [n.id for n in self.shown]
+            options.highlighted = ids.index(highlight) if highlight in ids else 0
+            self._show(self.shown[options.highlighted])
         else:
             narrowed = query.strip() or any(filters.values())
             self.query_one("#note-detail", Markdown).update(
@@ -162,15 +179,82 @@ class NotesScreen(BaseScreen):
         if note is not None:
             self.app.push_screen(NoteEditor(Anchor.of(note), note), self._after_edit)
 
-    def _after_edit(self, _: Note | None) -> None:
-        """An edit may bring new tags: offer them, keeping the one chosen if it is still used."""
+    def _after_edit(self, edited: Note | None) -> None:
+        """The list again (an edit moves its note up), the highlight on the note edited."""
+        note = edited or self.selected
+        self._offer_tags()
+        self._list_notes(highlight=note.id if note else None)
+
+    def _offer_tags(self) -> None:
+        """Edits, deletes and undos bring and take tags: offer those in use, keeping the one
+        chosen if it is still used. Quietly: the caller lists the notes again, with its own
+        highlight, which a ``Select.Changed`` handled later would move back to the top."""
         tags = self.query_one("#filter-tag", Select)
         chosen = tags.value
-        in_use = self.tutor.store.tags()
-        tags.set_options([(plain(tag), tag) for tag in in_use])
-        if chosen in in_use:
-            tags.value = chosen
-        self._refresh()
+        in_use = self._tags_in_use()
+        with self.prevent(Select.Changed):
+            tags.set_options([(plain(tag), tag) for tag in in_use])
+            if chosen in in_use:
+                tags.value = chosen
+
+    # -- deleting ------------------------------------------------------------------
+
+    def action_delete(self) -> None:
+        """Ask first, naming the note: its anchor and its first words."""
+        from tutor.ui.screens.confirm import Confirm
+
+        note = self.selected
+        if note is None:
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self._delete(note)
+
+        anchor = one_line(f"{note.anchor_kind}:{note.anchor_id}", 60)
+        about = f"{anchor} — {one_line(note.body, 60)}"
+        self.app.push_screen(Confirm(f"Delete note {note.id}?", about, "Delete"), answered)
+
+    def _delete(self, note: Note) -> None:
+        store = self.tutor.store
+        if store is None:
+            return
+        failed = f"note {note.id} was not deleted"
+        row = self.tutor.safely(store.delete_note, note.id, fallback=False, failed=failed)
+        if row is False:
+            return
+        if row is None:
+            self.notify(f"note {note.id} was already gone")
+        else:
+            self.deleted.append(row)
+            self.refresh_bindings()
+            self.notify(f"note {note.id} deleted — u to undo")
+        # The highlight moves to the note that followed it (or, at the end, the one before).
+        index = next((i for i, n in enumerate(self.shown) if n.id == note.id), 0)
+        after = [n for n in self.shown if n.id != note.id]
+        self._offer_tags()
+        self._list_notes(highlight=after[min(index, len(after) - 1)].id if after else None)
+
+    def action_undo_delete(self) -> None:
+        """Bring back the note deleted last, exactly as it was, highlighted."""
+        store = self.tutor.store
+        if not self.deleted or store is None:
+            return
+        failed = "the deleted note was not brought back"
+        restored = self.tutor.safely(store.restore_note, self.deleted[-1], failed=failed)
+        if restored is None:
+            return  # still on the stack: u tries again
+        self.deleted.pop()
+        self.refresh_bindings()
+        self._offer_tags()
+        self._list_notes(highlight=restored.id)
+        shown = self.selected is not None and self.selected.id == restored.id
+        hidden = "" if shown else " (the search or a filter hides it)"
+        self.notify(f"note {restored.id} is back{hidden}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``u`` is in the footer only while there is a deletion to undo."""
+        return bool(self.deleted) if action == "undo_delete" else True
 
     def action_research_prompt(self) -> None:
         note = self.selected

@@ -132,8 +132,8 @@ class PracticeScreen(BaseScreen):
         session = self.session
         if not session.over:
             return "No practice items match these filters."
-        reviewer = self.tutor.reviewer()
-        next_due = reviewer.store.next_due() if reviewer else None
+        store = self.tutor.store
+        next_due = self.tutor.safely(store.next_due) if store else None
         return (
             f"## Review done\n\n{session.done} done, {session.right} right.\n\n"
             + (f"The next item is due {next_due}." if next_due else "Nothing else is scheduled.")
@@ -318,7 +318,14 @@ class PracticeScreen(BaseScreen):
 
     def action_undo(self) -> None:
         store = self.tutor.store
-        item_id = self.tutor.safely(store.undo_last_review) if store else None
+        failed = "the last grade was not taken back"
+        item_id = (
+            self.tutor.safely(store.undo_last_review, fallback=False, failed=failed)
+            if store
+            else None
+        )
+        if item_id is False:
+            return
         if item_id is None:
             self.notify("nothing to undo")
             return
@@ -369,6 +376,6 @@ class PracticeScreen(BaseScreen):
             return ""
         key = f"practice:{self.attempt.item.id}"
         if body is None:
-            return store.draft(key)
+            return self.tutor.safely(store.draft, key, fallback="")
         self.tutor.safely(store.save_draft, key, body)
         return body

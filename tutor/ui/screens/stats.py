@@ -48,7 +48,7 @@ class StatsScreen(TutorScreen, ModalScreen[None]):
             *(["today"] + [f"+{d}d" for d in range(1, DAYS)]),
         )
         reviewer = self.tutor.reviewer()
-        stats = reviewer.stats(days=DAYS) if reviewer else {}
+        stats = self.tutor.safely(reviewer.stats, days=DAYS, fallback={}) if reviewer else {}
         for summary in self.tutor.summaries:
             lesson = self.tutor.lesson(summary.id)
             items = len(lesson.practice) if lesson else 0
