@@ -37,6 +37,9 @@ elif mode == "fail":
 elif mode == "killed-written":
     path.write_bytes(b"lost to a signal?")
     os.kill(os.getpid(), signal.SIGKILL)
+elif mode == "ctrl-c":  # as the terminal sends it to the foreground group
+    os.kill(os.getppid(), signal.SIGINT)
+    path.write_bytes(b"typed after ctrl-c")
 elif mode == "remove":
     path.unlink()
 elif mode == "delete-note":
@@ -63,13 +66,14 @@ class Terminal(io.StringIO):
 def run(*argv: str, stdin: bytes | None = None) -> tuple[int, str, str]:
     """``restutor *argv`` with ``stdin`` piped in (a terminal if None): exit code, stdout,
     stderr. Any exception other than SystemExit escapes, so a traceback fails the test."""
+    with mock.patch.object(sys, "stdin", Terminal() if stdin is None else Piped(stdin)):
+        return run_with_stdin_as_is(*argv)
+
+
+def run_with_stdin_as_is(*argv: str) -> tuple[int, str, str]:
+    """``restutor *argv`` with whatever ``sys.stdin`` is: exit code, stdout, stderr."""
     out, err = io.StringIO(), io.StringIO()
-    given = Terminal() if stdin is None else Piped(stdin)
-    with (
-        mock.patch.object(sys, "stdin", given),
-        contextlib.redirect_stdout(out),
-        contextlib.redirect_stderr(err),
-    ):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(argv))
     return code, out.getvalue(), err.getvalue()
 

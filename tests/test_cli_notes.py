@@ -135,6 +135,12 @@ def test_the_editor_gets_the_note_and_what_it_writes_is_saved(store, tmp_path, m
     assert note.tags == ("two words", "jacobian")  # only the text was edited
 
 
+def test_ctrl_c_in_the_editor_is_the_editors(store, tmp_path, monkeypatch):
+    editor(tmp_path, monkeypatch, "ctrl-c")
+    assert run("notes", "edit", "1") == (0, "edited note 1\n", "")
+    assert store.note(1).body == "typed after ctrl-c"
+
+
 def test_visual_wins_over_editor(store, tmp_path, monkeypatch):
     editor(tmp_path, monkeypatch, "replace", text="by VISUAL")
     import os

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.notes_cli import editor, kept_file, run
+from tests.notes_cli import editor, kept_file, run, run_with_stdin_as_is
 from tutor.cli.notes_input import MAX_NOTE_ID
 from tutor.notes import ANCHOR_KINDS
 from tutor.store import Store, StoreError
@@ -229,3 +229,22 @@ def test_any_id_is_a_note_or_one_line(isolated_data, action, word):
     assert code in (0, 2)
     if code == 2:
         assert out == "" and err.count("\n") == 1
+
+
+def test_ctrl_c_while_the_database_is_waited_for_keeps_piped_text(isolated_data, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Store, "add_note", interrupted)
+    code, out, err = run("notes", "add", *ANCHOR, stdin=b"half-saved?")
+    assert (code, out) == (130, "")
+    kept_line, interrupted_line = err.splitlines()
+    assert interrupted_line == "restutor: interrupted"
+    assert kept_file(kept_line).read_bytes() == b"half-saved?"
+
+
+def test_no_standard_input_at_all_is_one_line(isolated_data, monkeypatch):
+    monkeypatch.setattr("sys.stdin", None)  # started with standard input closed
+    code, out, err = run_with_stdin_as_is("notes", "add", *ANCHOR)
+    assert (code, out) == (2, "")
+    assert err == "restutor: give the note's text with --body, --file, or on standard input\n"

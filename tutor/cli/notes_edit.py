@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -164,20 +165,21 @@ def _edited_in_editor(note: Note, db: Path) -> str | None:
     nothing. Anything written that cannot become the note is kept in a file of its own."""
     words = _editor()
     unchanged = f"note {note.id} is unchanged"
-    with tempfile.TemporaryDirectory(prefix="restutor-edit-") as folder:
-        path = Path(folder) / f"note-{note.id}.md"
-        path.write_text(note.body, encoding="utf-8")
-        try:
-            code = subprocess.run([*words, str(path)], check=False).returncode
-        except OSError as error:
-            raise UsageError(
-                f"cannot run the editor {said(words[0])}: {error.strerror or error} "
-                f"(set $VISUAL or $EDITOR); {unchanged}"
-            ) from None
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise UsageError(f"the edited file is gone ({error.strerror}); {unchanged}") from None
+    try:
+        with tempfile.TemporaryDirectory(
+            prefix="restutor-edit-", ignore_cleanup_errors=True
+        ) as folder:
+            path = Path(folder) / f"note-{note.id}.md"
+            path.write_text(note.body, encoding="utf-8")
+            code = _run_editor([*words, str(path)], unchanged)
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                raise UsageError(
+                    f"the edited file is gone ({error.strerror}); {unchanged}"
+                ) from None
+    except OSError as error:  # no temporary folder to edit in
+        raise UsageError(f"cannot make a file to edit: {error.strerror or error}") from None
     written = data.decode("utf-8", "surrogateescape")
     if code != 0:
         how = f"was stopped by signal {-code}" if code < 0 else f"exited with code {code}"
@@ -192,6 +194,22 @@ def _edited_in_editor(note: Note, db: Path) -> str | None:
     if written.rstrip("\n") == note.body.rstrip("\n"):
         return None
     return written
+
+
+def _run_editor(command: list[str], unchanged: str) -> int:
+    """Run the editor and wait for it; its exit code. Ctrl-C belongs to the editor while it
+    runs (vi's users press it to leave insert mode): here it must not kill the editor and
+    the words in it, so this process ignores it until the editor exits."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return subprocess.run(command, check=False).returncode
+    except OSError as error:
+        raise UsageError(
+            f"cannot run the editor {said(command[0])}: {error.strerror or error} "
+            f"(set $VISUAL or $EDITOR); {unchanged}"
+        ) from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_delete(args: argparse.Namespace) -> int:

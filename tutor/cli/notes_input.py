@@ -206,7 +206,11 @@ def lab_anchor_data(anchor_id: str) -> dict:
     parser = Parser(prog=f"restutor {command}", add_help=False)
     options.add(parser)
     try:
-        params = options.params(parser.parse_args(words))
-    except (UsageError, SimParamError) as error:
+        named = parser.parse_args(words)
+    except UsageError as error:
         raise UsageError(f"{problem}: {error}") from None
+    try:
+        params = options.params(named)
+    except SimParamError as error:
+        raise UsageError(f"--anchor lab:{one_line(anchor_id, 60)}: {error}") from None
     return state_data(experiment, params)
