@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sqlite3
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -248,3 +250,20 @@ def test_no_standard_input_at_all_is_one_line(isolated_data, monkeypatch):
     code, out, err = run_with_stdin_as_is("notes", "add", *ANCHOR)
     assert (code, out) == (2, "")
     assert err == "restutor: give the note's text with --body, --file, or on standard input\n"
+
+
+@pytest.mark.parametrize(
+    ("anchor", "data"),
+    [("concept:residual-connections", b"ab\xffcd"), ("lab:--help", b"a lab thought")],
+)
+def test_a_real_pipe_into_a_real_process(isolated_data, anchor, data):
+    """The issue's own reproductions, through a real pipe into ``python -m tutor``."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "tutor", "notes", "add", "--anchor", anchor],
+        input=data,
+        capture_output=True,
+        check=False,
+    )
+    err = proc.stderr.decode()
+    assert (proc.returncode, proc.stdout) == (2, b"") and err.count("\n") == 1, err
+    assert kept_file(err).read_bytes() == data
