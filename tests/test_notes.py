@@ -1,10 +1,8 @@
 """Notes: the store's FTS5 index, exports that stand alone, imports without duplicates."""
 
-import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -230,30 +228,6 @@ def test_kill_9_mid_save_keeps_every_committed_note(tmp_path):
     assert store.moved_aside is None  # the file is intact, not damaged
     bodies = {note.body for note in store.notes()}
     assert {f"w note {i}" for i in range(committed + 1)} <= bodies
-
-
-def test_a_read_only_database_is_one_line_and_the_input_is_named(tmp_path, capsys, monkeypatch):
-    """What SQLite says when the file or its folder cannot be written, as the CLI reports it."""
-    import sqlite3
-
-    db = tmp_path / "ro.db"
-    Store(db).close()
-    connect = sqlite3.connect
-    monkeypatch.setattr(
-        sqlite3, "connect", lambda path, **kw: connect(f"file:{path}?mode=ro", uri=True, **kw)
-    )
-    code = main(["--db", str(db), "notes", "add", "--anchor", "claim:c", "--body", "kept?"])
-    err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1
-    assert f"cannot write the database {db}" in err and "readonly" in err
-    # Standard input cannot be read twice: the text goes to a file the message names.
-    monkeypatch.setattr("sys.stdin", io.StringIO("a thought from a pipe\n"))
-    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
-    code = main(["--db", str(db), "notes", "add", "--anchor", "claim:c"])
-    err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1
-    kept = Path(err.rsplit("your text is kept in ", 1)[1].strip())
-    assert kept.parent == tmp_path and kept.read_text() == "a thought from a pipe\n"
 
 
 @pytest.mark.parametrize("tag", ["two words", "%", "_", "a,b", "#todo", "key:value"])

@@ -195,7 +195,8 @@ def test_thirty_processes_adding_notes_to_a_new_database_keep_every_note(tmp_pat
 
     db = tmp_path / "new.db"
     env = {**os.environ, "RESTUTOR_DB": str(db)}
-    command = [sys.executable, "-m", "tutor", "notes", "add", "--anchor", "concept:c"]
+    anchor = "concept:residual-connections"  # a real lesson: an unknown one is warned of
+    command = [sys.executable, "-m", "tutor", "notes", "add", "--anchor", anchor]
     runs = [
         subprocess.Popen(
             [*command, "--body", f"note {i}"],

@@ -1,25 +1,31 @@
-"""``restutor notes``: the research-room notes, headless (list, search, show, add, export,
-import).
+"""``restutor notes``: the research-room notes, headless.
 
-What the learner writes is never lost: text read from standard input that the database
-refuses is put in a file first, and the error says where.
+This module holds the parser and the reading side (list, search, show, as lines or as
+JSON); the writes (add, edit, delete) are ``notes_edit``'s, export and import are
+``notes_files``'. What the learner writes is never lost: see ``notes_edit``.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tutor.cli.notes_files import add_file_actions, run_file_action
+from tutor.cli.notes_input import parse_lesson_id, parse_note_id, parse_tag, parse_text
 from tutor.cli.options import lesson_dirs, open_store
 from tutor.cli.parser import Parser, UsageError
 
 if TYPE_CHECKING:
     from tutor.store import Note, Store
+
+
+#: ``--tag``, on ``add`` and ``edit``: repeatable, each value one whole tag. The writes'
+#: text options are checked once the note's text is read (``check_write_options``), so a
+#: refused value keeps piped text; the reads' are checked by the parser.
+_TAGS: dict = {"action": "append", "default": [], "metavar": "TAG"}
 
 
 def add_notes_command(parser: Parser) -> None:
@@ -28,7 +34,7 @@ def add_notes_command(parser: Parser) -> None:
 
     notes = parser.add_command(
         "notes",
-        help="research-room notes: list, search, show, add, export, import",
+        help="research-room notes: list, search, show, add, edit, delete, export, import",
         description="Notes anchored to the exact thing they are about, kept in the database.",
     )
     notes.start_commands("notes_action", "ACTION", required=True)
@@ -36,48 +42,105 @@ def add_notes_command(parser: Parser) -> None:
     search = notes.add_command(
         "search", help='full-text search (FTS5: "a phrase", prefix*, AND/OR/NOT)'
     )
-    search.add_argument("query")
+    search.add_argument("query", type=parse_text, help="what to look for")
     for action in (listing, search):
-        action.add_argument("--lesson", help="only notes of this lesson")
-        action.add_argument("--tag", help="only notes with this tag")
+        action.add_argument("--lesson", type=parse_lesson_id, help="only notes of this lesson")
         action.add_argument(
-            "--anchor", choices=ANCHOR_KINDS, help="only notes on this kind of object"
+            "--tag", type=parse_tag, help="only notes with this tag (matched whole)"
         )
-    show = notes.add_command("show", help="one note in full")
-    show.add_argument("id", type=int)
-    add = notes.add_command("add", help="add a note (body from --body, --file or standard input)")
-    add.add_argument(
-        "--anchor",
-        required=True,
-        metavar="KIND:ID",
-        help=f"what the note is about; KIND is one of {', '.join(ANCHOR_KINDS)}",
-    )
-    add.add_argument("--lesson", help="the lesson the anchor belongs to")
-    add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
-    add.add_argument("--next", default="", metavar="ACTION", help="the next action")
-    add.add_argument("--body", help="the note's text (Markdown)")
-    add.add_argument("--file", type=Path, help="read the note's text from this file")
+        action.add_argument(
+            "--anchor",
+            choices=ANCHOR_KINDS,
+            metavar="KIND",
+            help=f"only notes on this kind of object: {', '.join(ANCHOR_KINDS)}",
+        )
+        action.add_argument("--json", action="store_true", help="print one JSON array of notes")
+    show = notes.add_command("show", help="one note in full, with what it is anchored to")
+    _note_id_argument(show)
+    show.add_argument("--json", action="store_true", help="print the note as one JSON object")
+    _add_writing_commands(notes, ANCHOR_KINDS)
     add_file_actions(notes)
     notes.set_defaults(handler=run_notes)
 
 
+def _note_id_argument(action: Parser) -> None:
+    action.add_argument(
+        "id", type=parse_note_id, metavar="ID", help="the note's id (see 'restutor notes list')"
+    )
+
+
+def _add_writing_commands(notes: Parser, kinds: tuple[str, ...]) -> None:
+    """``add``, ``edit`` and ``delete``."""
+    add = notes.add_command(
+        "add",
+        help="add a note (its text from --body, --file or standard input)",
+        description="Add a note. Its anchor is checked against the lesson path: an object "
+        "that is not there is a warning naming the nearest ids (an error with --strict).",
+    )
+    add.add_argument(
+        "--anchor",
+        required=True,
+        metavar="KIND:ID",
+        help=f"what the note is about; KIND is one of {', '.join(kinds)} "
+        "(lab:ID takes 'restutor sim' options, e.g. lab:'--depth 60 --plain')",
+    )
+    add.add_argument(
+        "--lesson",
+        help="the anchor's lesson (found from the anchor's id if one lesson has it)",
+    )
+    add.add_argument(
+        "--strict", action="store_true", help="refuse an anchor that is not in its lesson"
+    )
+    _text_arguments(add, "")
+    add.add_argument("--tag", **_TAGS, help="a tag, kept whole, spaces and all (repeatable)")
+    edit = notes.add_command(
+        "edit",
+        help="rewrite a note (in $VISUAL or $EDITOR, or from --body, --file, --tag, --next)",
+        description="Rewrite a note's text, tags or next action; its anchor stays. Without "
+        "--body or --file the text opens in $VISUAL, else $EDITOR, else vi.",
+    )
+    _note_id_argument(edit)
+    _text_arguments(edit, "new ")
+    tags = edit.add_mutually_exclusive_group()
+    tags.add_argument("--tag", **_TAGS, help="the note's tags become the ones given (repeatable)")
+    tags.add_argument("--no-tags", action="store_true", help="remove every tag")
+    delete = notes.add_command("delete", help="delete a note (export first to keep a copy)")
+    _note_id_argument(delete)
+
+
+def _text_arguments(action: Parser, new: str) -> None:
+    """``--body``/``--file`` (one or the other) and ``--next``."""
+    given = action.add_mutually_exclusive_group()
+    given.add_argument("--body", help=f"the note's {new}text (Markdown)")
+    given.add_argument(
+        "--file",
+        type=Path,
+        help=f"read the note's {new}text from this file ('-': standard input)",
+    )
+    action.add_argument("--next", metavar="ACTION", help=f"the {new}next action")
+
+
 def run_notes(args: argparse.Namespace) -> int:
     """Do the one notes action ``args.notes_action`` names, on the database ``--db`` names."""
-    from tutor import notes as notes_module
+    from tutor.cli import notes_edit
 
+    writes = {
+        "add": notes_edit.run_add,
+        "edit": notes_edit.run_edit,
+        "delete": notes_edit.run_delete,
+    }
+    action = args.notes_action
+    if action in writes:
+        return writes[action](args)
     store = open_store(args)
     try:
-        action = args.notes_action
         if action in ("list", "search"):
+            _check_lesson(args, store)
             query = args.query if action == "search" else ""
-            _print_note_lines(store.notes(args.lesson, args.tag, args.anchor, query=query))
+            found = store.notes(args.lesson, args.tag, args.anchor, query=query)
+            _print_notes(found, args.json)
         elif action == "show":
-            note = store.note(args.id)
-            if note is None:
-                raise UsageError(f"no note {args.id} (see 'restutor notes list')")
-            print(notes_module.to_markdown([note], anchored_content_of(args)), end="")
-        elif action == "add":
-            return _add_note(args, store)
+            _show(args, store)
         else:
             return run_file_action(args, store, anchored_content_of(args))
         return 0
@@ -85,102 +148,77 @@ def run_notes(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _add_note(args: argparse.Namespace, store: Store) -> int:
-    from tutor.notes import ANCHOR_KINDS
+def _check_lesson(args: argparse.Namespace, store: Store) -> None:
+    """``--lesson`` must name a lesson on the path, or one that notes are kept on (a lesson
+    taken off the path keeps its notes)."""
+    from tutor.notes.checks import LessonPath
 
-    kind, _, anchor_id = args.anchor.partition(":")
-    if kind not in ANCHOR_KINDS or not anchor_id:
-        raise UsageError(
-            f"--anchor must be KIND:ID with KIND one of {', '.join(ANCHOR_KINDS)} "
-            f"(got '{args.anchor}')"
-        )
-    if args.body is not None:
-        body = args.body
-    elif args.file is not None:
-        try:
-            body = args.file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise UsageError(f"cannot read {args.file}: {error}") from None
-    elif not sys.stdin.isatty():
-        body = sys.stdin.read()
+    if args.lesson is None:
+        return
+    unknown = LessonPath(lesson_dirs(args)).unknown_lesson(args.lesson)
+    if unknown and not store.notes(lesson_id=args.lesson, limit=1):
+        raise UsageError(unknown)
+
+
+def note_json(note: Note) -> dict:
+    """A note as ``--json`` prints it: every field, under names that will not change."""
+    return {
+        "id": note.id,
+        "uid": note.uid,
+        "body": note.body,
+        "tags": list(note.tags),
+        "next_action": note.next_action,
+        "anchor_kind": note.anchor_kind,
+        "anchor_id": note.anchor_id,
+        "lesson_id": note.lesson_id,
+        "anchor_data": note.anchor_data,
+        "created_at": note.created_at,
+        "updated_at": note.updated_at,
+    }
+
+
+def _dump(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _show(args: argparse.Namespace, store: Store) -> None:
+    from tutor import notes as notes_module
+
+    note = store.note(args.id)
+    if note is None:
+        raise UsageError(f"no note {args.id} (see 'restutor notes list')")
+    if args.json:
+        _dump(note_json(note))
     else:
-        raise UsageError("give the note's text with --body, --file, or on standard input")
-    if not body.strip():
-        raise UsageError("the note is empty")
-    data = None
-    if kind == "lab":
-        data = _lab_params(anchor_id)
-    from tutor.store import StoreError
-
-    try:
-        note = store.add_note(
-            body,
-            kind,
-            anchor_id,
-            lesson_id=args.lesson,
-            tags=tuple(args.tag),
-            next_action=args.next,
-            anchor_data=data,
-        )
-    except StoreError as error:
-        if args.body is not None or args.file is not None:
-            raise  # the text is still where the learner gave it
-        raise StoreError(f"{error}; your text is kept in {_keep_text(body)}") from None
-    print(f"added note {note.id}")
-    return 0
+        print(notes_module.to_markdown([note], anchored_content_of(args)), end="")
 
 
-def _keep_text(body: str) -> Path:
-    """Standard input is read once: when the database refuses it, put it somewhere safe."""
-    import tempfile
-
-    handle, name = tempfile.mkstemp(prefix="restutor-note-", suffix=".md")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(body)
-    return Path(name)
-
-
-def _lab_params(command: str) -> dict:
-    """A lab anchor's id is its `restutor sim` options, e.g. 'lab:--depth=60 --plain'."""
-    import shlex
-
-    from tutor.cli import params_from_words
-    from tutor.sim import SimParamError
-
-    try:
-        return params_from_words(["sim", *shlex.split(command)]).to_dict()
-    except (SimParamError, ValueError) as error:
-        raise UsageError(f"--anchor lab:OPTIONS takes 'restutor sim' options: {error}") from None
-
-
-def _print_note_lines(found: list[Note]) -> None:
-    """One line a note, its body's start only (``show`` prints all of it)."""
+def _print_notes(found: list[Note], as_json: bool) -> None:
+    """One line a note, its body's start only (``show`` prints all of it); or JSON."""
     from tutor.text import one_line
 
+    if as_json:
+        _dump([note_json(note) for note in found])
+        return
     if not found:
         print("no notes")
         return
     for note in found:
         first = one_line(note.body, 70)
         where = f"{note.anchor_kind}:{note.anchor_id}"
-        tags = f" [{' '.join(note.tags)}]" if note.tags else ""
+        tags = f" [{', '.join(note.tags)}]" if note.tags else ""
         print(f"{note.id:5d}  {where:32.32}  {first}{tags}")
 
 
 def anchored_content_of(args: argparse.Namespace) -> Callable[[Note], str]:
     """What each note is anchored to, read from its lesson (each lesson read once)."""
-    from tutor.lessons.index import read_index
-    from tutor.lessons.loader import read_lesson
     from tutor.notes import anchored_content
+    from tutor.notes.checks import LessonPath
 
-    paths_by_id = {s.id: s.path for s in read_index(lesson_dirs(args))}
-    cache: dict = {}
+    lessons = LessonPath(lesson_dirs(args))
 
     def content(note: Note) -> str:
         lesson_id = note.lesson_id or (note.anchor_id if note.anchor_kind == "concept" else None)
-        if lesson_id not in cache:
-            path = paths_by_id.get(lesson_id)
-            cache[lesson_id] = read_lesson(path).lesson if path else None
-        return anchored_content(note, cache[lesson_id])
+        return anchored_content(note, lessons.lesson(lesson_id))
 
     return content
