@@ -4,7 +4,7 @@ from tutor.notes.keep import KEPT_DIR, keep_text
 
 
 def test_text_is_kept_beside_the_database_each_time_in_a_new_file(tmp_path):
-    db = tmp_path / "data" / "restutor.db"
+    db = tmp_path / "restutor.db"
     first = keep_text("première\n", db)
     second = keep_text("second", db)
     assert first.parent == second.parent == db.parent / KEPT_DIR
@@ -29,3 +29,12 @@ def test_a_data_folder_that_is_a_file_keeps_the_text_in_the_temporary_folder(
     monkeypatch.setattr("tempfile.tempdir", str(spare))
     kept = keep_text("words", blocker / "restutor.db")
     assert kept.parent == spare
+
+
+def test_a_database_folder_that_is_not_there_is_not_made(tmp_path, monkeypatch):
+    spare = tmp_path / "tmp"
+    spare.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(spare))
+    kept = keep_text("words", tmp_path / "file:relative" / "folder" / "x.db")
+    assert kept.parent == spare
+    assert not (tmp_path / "file:relative").exists()

@@ -545,7 +545,10 @@ def test_a_path_that_would_keep_nothing_is_one_line(tmp_path, monkeypatch, capsy
     assert main(["notes", "add", "--anchor", "concept:c", "--body", "x"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and said in err
-    assert list(tmp_path.iterdir()) == []  # no folder named 'file:', no file at all
+    # No folder named 'file:' and no database; only the learner's words, kept in a file.
+    assert [p.name for p in tmp_path.iterdir()] in ([], ["kept-notes"])
+    for kept in tmp_path.glob("kept-notes/*"):
+        assert kept.read_text() == "x"
 
 
 def test_a_folder_is_not_a_database(tmp_path):

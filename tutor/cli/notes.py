@@ -190,7 +190,9 @@ def _show(args: argparse.Namespace, store: Store) -> None:
     if args.json:
         _dump(note_json(note))
     else:
-        print(notes_module.to_markdown([note], anchored_content_of(args)), end="")
+        print(
+            notes_module.to_markdown([note], anchored_content_of(args), front_matter=False), end=""
+        )
 
 
 def _print_notes(found: list[Note], as_json: bool) -> None:

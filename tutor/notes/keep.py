@@ -26,7 +26,7 @@ def keep_text(text: str, db_path: Path, what: str = "note") -> Path:
     last_error: OSError | None = None
     for folder in (db_path.parent / KEPT_DIR, Path(tempfile.gettempdir())):
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(exist_ok=True)  # inside a folder that is there, never a new tree
             handle, name = tempfile.mkstemp(prefix=prefix, suffix=".md", dir=folder)
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
