@@ -115,3 +115,16 @@ def odd_notes(draw: st.DrawFn) -> dict:
             st.one_of(st.none(), odd_lab_states, st.dictionaries(TEXT, json_values(3)))
         ),
     }
+
+
+def expected_metadata(note) -> dict:
+    """What an export must say of ``note`` besides its text, written out here rather than
+    taken from the code under test."""
+    return {
+        "uid": note.uid,
+        "anchor": f"{note.anchor_kind}:{note.anchor_id}",
+        "lesson": note.lesson_id,
+        "tags": list(note.tags),
+        "created": note.created_at,
+        "updated": note.updated_at,
+    }

@@ -4,7 +4,6 @@ and an export that never lands on the database or leaves half a file."""
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import re
@@ -18,16 +17,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from tests.notes_cli import run
 from tests.notes_strategies import (
     TEXT,
     anchor_ids,
     bodies,
+    expected_metadata,
     export_records,
     odd_notes,
     record_lists,
     tag_lists,
 )
-from tutor.cli import main
 from tutor.lessons.index import read_index
 from tutor.lessons.loader import read_lesson
 from tutor.notes import (
@@ -43,13 +43,6 @@ from tutor.notes.markdown import yaml_text
 from tutor.paths import builtin_lessons_dir
 from tutor.store import Store
 from tutor.text import visible
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 def export_of(notes: list) -> str:
@@ -295,17 +288,6 @@ def note_blocks(markdown: str) -> list[dict]:
             if after.type == "fence" and after.info == "yaml":
                 blocks.append(yaml.safe_load(after.content))
     return blocks
-
-
-def expected_metadata(note) -> dict:
-    return {
-        "uid": note.uid,
-        "anchor": f"{note.anchor_kind}:{note.anchor_id}",
-        "lesson": note.lesson_id,
-        "tags": list(note.tags),
-        "created": note.created_at,
-        "updated": note.updated_at,
-    }
 
 
 @settings(max_examples=300)

@@ -3,8 +3,6 @@ writing into a folder never destroys a file that is not restutor's own."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import re
@@ -15,8 +13,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.notes_strategies import TEXT, tag_lists
-from tutor.cli import main
+from tests.notes_cli import run
+from tests.notes_strategies import TEXT, expected_metadata, tag_lists
 from tutor.notes import RefusedWrite, vault_folder, vault_pages, write_vault
 from tutor.store import Store
 
@@ -29,13 +27,6 @@ HOSTILE_NAMES = [
 names = st.one_of(st.sampled_from(HOSTILE_NAMES), TEXT.filter(bool))
 PAGE = re.compile(r"((notes|lessons)/)?[a-z0-9][a-z0-9_-]*\.md")
 LINK = re.compile(r"\[\[([^\]|]*)(?:\|[^\]]*)?\]\]")
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 def front_matter(text: str) -> dict:
@@ -100,14 +91,7 @@ def test_every_page_is_a_safe_name_inside_the_vault_and_every_link_resolves(
     lessons = {front_matter(t)["lesson"]: t for n, t in pages.items() if n.startswith("lessons/")}
     assert set(lessons) == {note.lesson_id for note in notes if note.lesson_id is not None}
     for note in notes:
-        assert notes_pages[f"notes/{stem_of[note.uid]}.md"] == {
-            "uid": note.uid,
-            "anchor": f"{note.anchor_kind}:{note.anchor_id}",
-            "lesson": note.lesson_id,
-            "tags": list(note.tags),
-            "created": note.created_at,
-            "updated": note.updated_at,
-        }
+        assert notes_pages[f"notes/{stem_of[note.uid]}.md"] == expected_metadata(note)
         home = lessons[note.lesson_id] if note.lesson_id is not None else pages["index.md"]
         assert stem_of[note.uid] in links(home)
     for lesson, text in lessons.items():

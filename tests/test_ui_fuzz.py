@@ -168,7 +168,9 @@ def screen_keys(*bindings: str) -> list[str]:
 
 SECTION_KEYS = ("left_square_bracket", "right_square_bracket")
 LESSON_KEYS = screen_keys(*SECTION_KEYS, "p", "r", "b", "j", "k")
-NOTES_KEYS = screen_keys("ctrl+g", "f2", "e", "ctrl+r", "backspace", "tab", "d", "y", "n", "u")  # Backspace held, too
+NOTES_KEYS = screen_keys(
+    "ctrl+g", "f2", "e", "ctrl+r", "backspace", "tab", "d", "y", "n", "u"
+)  # Backspace held, too
 PRACTICE_KEYS = screen_keys(*SECTION_KEYS, "g", "a", "y", "x", "ctrl+n", "e", "m", "d", "u")
 #: What a learner pastes: huge numbers, markup, escape sequences, a wall of text.
 PASTES = [
