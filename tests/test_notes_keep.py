@@ -19,9 +19,7 @@ def test_undecodable_input_is_kept_byte_for_byte(tmp_path):
     assert keep_text(text, tmp_path / "restutor.db").read_bytes() == raw
 
 
-def test_a_data_folder_that_is_a_file_keeps_the_text_in_the_temporary_folder(
-    tmp_path, monkeypatch
-):
+def test_a_data_folder_that_is_a_file_keeps_the_text_in_the_temporary_folder(tmp_path, monkeypatch):
     blocker = tmp_path / "data"
     blocker.write_text("not a folder")
     spare = tmp_path / "tmp"
