@@ -82,9 +82,10 @@ def parse_tag(value: str) -> str:
     cleaned = parse_text(value).strip()
     if not cleaned:
         raise argparse.ArgumentTypeError("a tag cannot be empty")
-    if visible(cleaned) != cleaned or any(c.isspace() and c != " " for c in cleaned):
+    hidden = [c for c in cleaned if visible(c) != c or (c.isspace() and c != " ")]
+    if hidden:
         raise argparse.ArgumentTypeError(
-            f"a tag is one line without control characters (got {said(cleaned)})"
+            f"a tag is one line without control characters ({hidden[0]!r} in {said(cleaned)})"
         )
     return cleaned
 
