@@ -96,7 +96,7 @@ async def test_every_screen_stays_up_when_every_store_call_fails(tmp_path, monke
         assert practice.recorded
         await press(pilot, "u")
         assert said[-1].startswith("the last grade was not taken back: " + BROKEN)
-        go_to(practice, "number")
+        number = go_to(practice, "number")
         await pilot.pause()
         await press(pilot, *"0.25")  # each key's draft refused, said once on this screen
         assert said.count(BROKEN) == 2
@@ -137,7 +137,9 @@ async def test_every_screen_stays_up_when_every_store_call_fails(tmp_path, monke
         await press(pilot, "q")
     assert app.return_code == 0 and app.crash_report is None
     kept = kept_files(tmp_path)  # at the first refusal, then as they were on ctrl+s or close
-    assert kept == ["a ", "a thought the database refused ", "flat ", "flat at depth 30 "]
+    answer = f"practice item {number.id}\n\n"
+    notes = ["a ", "a thought the database refused ", "flat ", "flat at depth 30 "]
+    assert kept == [answer + "0", answer + "0.25", *notes]
 
 
 async def test_the_research_room_with_a_failing_store_says_so_once_and_stays(tmp_path, monkeypatch):
@@ -286,7 +288,7 @@ async def test_with_no_database_the_words_are_kept_on_save_and_on_close(tmp_path
 
 
 async def test_with_nowhere_to_keep_the_words_the_editor_stays_open(tmp_path, monkeypatch):
-    import tutor.ui.screens.note_editor as note_editor
+    import tutor.ui.kept_words as kept_words
 
     def full(text, db_path, what="note"):
         raise OSError(28, "No space left on device")
@@ -296,7 +298,7 @@ async def test_with_nowhere_to_keep_the_words_the_editor_stays_open(tmp_path, mo
         editor = await open_editor(pilot, app)
         said = heard(app)
         fail_every_call(app.store, monkeypatch)
-        monkeypatch.setattr(note_editor, "keep_text", full)
+        monkeypatch.setattr(kept_words, "keep_text", full)
         editor.query_one("TextArea").insert("nowhere to go")
         await pilot.pause()
         await press(pilot, "escape")
@@ -345,3 +347,41 @@ async def test_a_note_opened_and_closed_unchanged_keeps_no_file(tmp_path, monkey
         app.screen.query_one("#note-next").value = "look it up"
         await press(pilot, "escape")
         assert kept_files(tmp_path)[-1].endswith("\n\nnext action: look it up")
+
+
+async def test_an_answer_whose_draft_is_refused_is_kept_in_a_file(tmp_path, monkeypatch):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        said = heard(app)
+        await press(pilot, "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), "the lesson")
+        await press(pilot, "p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen), "practice")
+        item = go_to(app.screen, "number")
+        await pilot.pause()
+        monkeypatch.setattr(app.store, "save_draft", broken)
+        await press(pilot, *"0.25")
+        head = f"practice item {item.id}\n\n"
+        assert kept_files(tmp_path) == [head + "0"]  # at the first refusal, at once
+        await back_to_map(pilot, app)  # left unanswered: what was typed last is kept too
+        assert kept_files(tmp_path) == [head + "0", head + "0.25"]
+        assert sum("your words are kept in" in line for line in said) == 2
+
+
+async def test_an_answer_typed_with_no_database_is_kept_on_leaving(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        await press(pilot, "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), "the lesson")
+        await press(pilot, "p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen), "practice")
+        item = go_to(app.screen, "number")
+        await pilot.pause()
+        app.store.close()
+        app.store = None
+        await press(pilot, *"12")
+        assert kept_files(tmp_path) == []  # said once on leaving, not at each key
+        await back_to_map(pilot, app)
+        assert kept_files(tmp_path) == [f"practice item {item.id}\n\n12"]

@@ -8,7 +8,6 @@ says where.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,9 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
 from tutor.notes import Anchor
-from tutor.notes.keep import keep_text
 from tutor.store import Note, Store
 from tutor.text import split_head
+from tutor.ui.kept_words import KeptWords
 from tutor.ui.plain import plain
 from tutor.ui.screens.base import TutorScreen
 
@@ -87,8 +86,8 @@ class NoteEditor(TutorScreen, ModalScreen[Note | None]):
         self._draft_unread = False
         #: The body, tags and next action as the editor opened: unchanged, nothing is kept.
         self._opened: tuple[str, str, str] = ("", "", "")
-        #: The words last kept in a file, and the file: the same words are kept once.
-        self._kept: tuple[str, Path] | None = None
+        #: The words kept in a file: the same words are kept once.
+        self._kept = KeptWords()
         #: Whether the words were kept since the draft was last refused: once a streak.
         self._refusal_kept = False
 
@@ -198,23 +197,7 @@ class NoteEditor(TutorScreen, ModalScreen[Note | None]):
         return "\n\n".join([fields["body"] + self.rest, *extra])
 
     def _say_kept(self, why: str) -> bool:
-        """Keep the words in a file of their own (the same words once) and say where;
-        False if no file could take them (said too)."""
-        words = self._words()
-        if self._kept is None or self._kept[0] != words:
-            try:
-                self._kept = (words, keep_text(words, self.tutor.db_path))
-            except OSError as error:
-                self.notify(
-                    f"{why}, and no file could keep your words ({error}): copy them elsewhere",
-                    severity="error",
-                    timeout=20,
-                )
-                return False
-        self.notify(
-            f"{why}: your words are kept in {self._kept[1]}", severity="warning", timeout=15
-        )
-        return True
+        return self._kept.keep(self.app, self.tutor.db_path, self._words(), why)
 
     # -- saving and closing --------------------------------------------------------------
 

@@ -39,6 +39,7 @@ from tutor.practice.grading import (
     parse_number,
 )
 from tutor.practice.session import DIFFICULTIES, Attempt, NotYet, Session
+from tutor.ui.kept_words import KeptWords
 from tutor.ui.plain import plain
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.widgets.answer_input import AnswerInput
@@ -54,6 +55,10 @@ PLACEHOLDERS = {
 
 if TYPE_CHECKING:
     from tutor.notes import Anchor
+
+
+#: What a notification says when an answer's draft could not be saved.
+REFUSED = "the answer's draft was not saved"
 
 
 class PracticeScreen(BaseScreen):
@@ -80,6 +85,9 @@ class PracticeScreen(BaseScreen):
         self.attempt: Attempt | None = None
         self.recorded = False
         self._pending: tuple[str, int | str] = ("", "")  # a prediction waiting for its evidence
+        #: The typed answer the database did not take as a draft (kept in a file on leaving).
+        self._unsaved = ""
+        self._kept = KeptWords()
 
     def compose_content(self) -> ComposeResult:
         yield Static(id="practice-status")
@@ -309,6 +317,7 @@ class PracticeScreen(BaseScreen):
                 severity="warning",
             )
             return
+        self._keep_unsaved()
         self.session.advance()
         self.show_item()
 
@@ -362,6 +371,9 @@ class PracticeScreen(BaseScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def on_unmount(self) -> None:
+        self._keep_unsaved()
+
     # -- drafts ------------------------------------------------------------------------
 
     @on(Input.Changed, "#answer")
@@ -372,10 +384,30 @@ class PracticeScreen(BaseScreen):
     def _store_draft(self, body: str | None = None) -> str:
         """Save ``body`` as the current item's draft; with no body, return the saved one."""
         store = self.tutor.store
-        if store is None or self.attempt is None:
+        if self.attempt is None:
             return ""
         key = f"practice:{self.attempt.item.id}"
         if body is None:
-            return self.tutor.safely(store.draft, key, fallback="")
-        self.tutor.safely(store.save_draft, key, body)
+            return self.tutor.safely(store.draft, key, fallback="") if store else ""
+        refused = store is None or (
+            self.tutor.safely(store.save_draft, key, body, fallback=False) is False
+        )
+        if refused:  # (or no database): the words must not die with this screen
+            if store is not None and not self._unsaved and body.strip():
+                self._kept.keep(self.app, self.tutor.db_path, self._words(body), REFUSED)
+            self._unsaved = body
+        else:
+            self._unsaved = ""
         return body
+
+    def _words(self, answer: str) -> str:
+        assert self.attempt is not None
+        return f"practice item {self.attempt.item.id}\n\n{answer}"
+
+    def _keep_unsaved(self) -> None:
+        """Leaving an answer typed but neither committed nor saved as a draft: keep it."""
+        if self._unsaved.strip() and self.attempt is not None:
+            words = self._words(self._unsaved)
+            if not self._kept.holds(words):
+                self._kept.keep(self.app, self.tutor.db_path, words, REFUSED)
+        self._unsaved = ""
