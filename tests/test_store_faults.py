@@ -352,3 +352,40 @@ def test_review_stats_print_with_a_damaged_card(tmp_path, capsys):
     store.close()
     assert main(["--db", str(path), "review", "--stats"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_step_of_opening_reported_busy_at_once_is_tried_again(tmp_path, monkeypatch):
+    """Ten processes on one file: SQLite may report a step of opening busy without waiting
+    (a CI run lost one opener so); opening tries it again within the busy timeout."""
+    import sqlite3
+
+    from tutor.store import Store
+    from tutor.store._connection import Connection
+
+    real, refusals = Connection._connect, []
+
+    def busy_twice(self):
+        if len(refusals) < 2:
+            refusals.append(1)
+            raise sqlite3.OperationalError("database is locked")
+        real(self)
+
+    monkeypatch.setattr(Connection, "_connect", busy_twice)
+    monkeypatch.setattr("tutor.store._connection.BUSY_RETRY_SECONDS", 0)
+    store = Store(tmp_path / "notes.db")
+    assert len(refusals) == 2
+    assert store.add_note("kept", "concept", "c").body == "kept"
+
+
+def test_a_file_busy_past_the_timeout_is_still_one_line(tmp_path, monkeypatch):
+    import sqlite3
+
+    from tutor.store import Store, StoreError
+    from tutor.store._connection import Connection
+
+    def always_busy(self):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(Connection, "_connect", always_busy)
+    with pytest.raises(StoreError, match="is busy"):
+        Store(tmp_path / "notes.db", busy_timeout=0)

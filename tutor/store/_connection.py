@@ -15,6 +15,7 @@ import functools
 import inspect
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,13 +29,15 @@ from tutor.store._damage import (
     marked_damage,
     move_aside,
 )
-from tutor.store._failures import FAILURES, Damaged, StoreError, failure, is_damage
+from tutor.store._failures import FAILURES, Damaged, StoreError, failure, is_busy, is_damage
 from tutor.store._migrations import MIGRATIONS, migrate, schema_version
 from tutor.store._schema import look_inside, read_only, recognize
 
 #: How often opening starts again after moving a damaged file aside (or finding that
 #: another process just did) before it gives up.
 OPEN_ATTEMPTS = 3
+#: How long opening pauses before trying a busy step again.
+BUSY_RETRY_SECONDS = 0.02
 
 
 def now() -> str:
@@ -135,14 +138,24 @@ class Connection(Tables):
             raise failure(path, error, "open") from None
 
     def _open(self) -> None:
-        for _ in range(OPEN_ATTEMPTS):
+        """Connect, moving a damaged file aside and trying again; a step of opening that
+        SQLite reports busy without waiting (switching to WAL while another process opens
+        the file, say) is tried again until the busy timeout has passed."""
+        deadline = time.monotonic() + self.busy_timeout
+        attempts = 0
+        while attempts < OPEN_ATTEMPTS:
             try:
                 self._connect()
                 return
             except Damaged as damage:
+                attempts += 1
                 moved = move_aside(self.path, damage.identity)  # None: another process did
                 if moved is not None:
                     self.moved_aside, self.damage = moved, damage.reason
+            except sqlite3.OperationalError as error:
+                if not is_busy(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(BUSY_RETRY_SECONDS)
         raise StoreError(
             f"the database {self.path} was found damaged {OPEN_ATTEMPTS} times over (each "
             "damaged file is kept beside it, nothing deleted); check the disk and try again"

@@ -41,6 +41,16 @@ def is_damage(error: BaseException) -> bool:
     return "not a database" in text or "malformed" in text or "corrupt" in text
 
 
+def is_busy(error: BaseException) -> bool:
+    """Does ``error`` say another connection holds the file for now (worth trying again)?"""
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code, text = _code(error), str(error)
+    if code:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in text or "busy" in text
+
+
 #: What the store's methods may raise, all of it turned into ``StoreError``: SQLite's
 #: errors, the disk's, and a number too large for SQLite to bind (an id typed by hand).
 FAILURES = (sqlite3.Error, OSError, OverflowError)
@@ -56,9 +66,7 @@ def failure(path: Path, error: BaseException, doing: str = "use") -> StoreError:
     if isinstance(error, OSError):
         return StoreError(f"cannot {doing} the database {path}: {error.strerror or error}")
     code, text = _code(error), str(error).rstrip(".")
-    if code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or (
-        not code and ("locked" in text or "busy" in text)
-    ):
+    if is_busy(error):
         return StoreError(
             f"the database {path} is busy (another restutor is writing to it); "
             "try again in a moment"
