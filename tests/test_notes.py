@@ -251,19 +251,10 @@ def test_a_deleted_note_is_restored_exactly(store):
 
 
 def test_space_separated_tags_become_lists_on_upgrade(tmp_path):
-    import sqlite3
-
-    from tutor.store import MIGRATIONS
+    from tests.test_store import old_database
 
     path = tmp_path / "v5.db"
-    db = sqlite3.connect(path)
-    for script in MIGRATIONS[:5]:
-        db.executescript(script)
-    db.execute("PRAGMA user_version = 5")
-    db.execute(
-        "INSERT INTO notes (uid, body, tags, anchor_kind, anchor_id, created_at, updated_at)"
-        " VALUES ('u', 'old', 'a  b #c', 'concept', 'x', 't', 't')"
-    )
+    db = old_database(path, 5, [("u", "old", "a  b #c")])
     db.commit()
     db.close()
     store = Store(path)

@@ -352,6 +352,24 @@ def test_a_new_or_empty_file_becomes_restutors_and_says_so(tmp_path):
         assert written == {"needs_restutor": restutor_version()} and store.notices() == []
 
 
+def old_database(
+    path: Path, version: int, notes: list[tuple[str, str, str]] | None = None
+) -> sqlite3.Connection:
+    """A file as restutor's schema ``version`` left it, holding ``notes`` (uid, body, tags
+    as that version stored them); open for what a test adds, which commits and closes it."""
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:version]:
+        db.executescript(script)
+    db.execute(f"PRAGMA user_version = {version}")
+    if notes:  # versions before 4 have no notes table
+        db.executemany(
+            "INSERT INTO notes (uid, body, tags, anchor_kind, anchor_id, created_at, updated_at)"
+            " VALUES (?, ?, ?, 'concept', 'x', 't', 't')",
+            notes,
+        )
+    return db
+
+
 @pytest.mark.parametrize("version", range(1, len(MIGRATIONS)))
 def test_restutors_files_from_before_the_id_are_still_its_own(tmp_path, version):
     """A file at any earlier schema, made before restutor marked its files, is upgraded
@@ -359,10 +377,7 @@ def test_restutors_files_from_before_the_id_are_still_its_own(tmp_path, version)
     from tutor.store._schema import APPLICATION_ID
 
     path = tmp_path / "old.db"
-    db = sqlite3.connect(path)
-    for script in MIGRATIONS[:version]:
-        db.executescript(script)
-    db.execute(f"PRAGMA user_version = {version}")
+    db = old_database(path, version)
     db.execute("INSERT INTO progress VALUES ('l', 'math', 'then')")
     db.commit()
     db.close()
@@ -505,14 +520,7 @@ def test_a_missing_table_of_the_learners_is_damage(tmp_path, name):
 
 def test_an_old_file_without_its_search_index_is_rebuilt_and_upgraded(tmp_path):
     path = tmp_path / "v4.db"
-    db = sqlite3.connect(path)
-    for script in MIGRATIONS[:4]:
-        db.executescript(script)
-    db.execute("PRAGMA user_version = 4")
-    db.execute(
-        "INSERT INTO notes (uid, body, tags, anchor_kind, anchor_id, created_at, updated_at)"
-        " VALUES ('u', 'kept words', 'a b', 'concept', 'x', 't', 't')"
-    )
+    db = old_database(path, 4, [("u", "kept words", "a b")])
     db.execute("DROP TABLE notes_fts")
     db.commit()
     db.close()

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_store import aside_files, damaged_page_file
+from tests.test_store import aside_files, damaged_page_file, old_database
 from tutor.store import MIGRATIONS, Store, StoreError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -119,15 +119,7 @@ MIGRATING = """
 
 
 def _version_5_file(path: Path, notes: int) -> None:
-    db = sqlite3.connect(path)
-    for script in MIGRATIONS[:5]:
-        db.executescript(script)
-    db.execute("PRAGMA user_version = 5")
-    db.executemany(
-        "INSERT INTO notes (uid, body, tags, anchor_kind, anchor_id, created_at, updated_at)"
-        " VALUES (?, ?, 'old words', 'concept', 'c', 't', 't')",
-        [(f"u{i}", f"old note {i}") for i in range(notes)],
-    )
+    db = old_database(path, 5, [(f"u{i}", f"old note {i}", "old words") for i in range(notes)])
     db.execute("INSERT INTO progress VALUES ('l', 'math', 't')")
     db.commit()
     db.close()
