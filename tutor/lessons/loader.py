@@ -15,8 +15,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tutor.lessons.arithmetic import BadArithmetic, evaluate
-from tutor.lessons.model import Lesson, Prediction
+from tutor.lessons.model import Lesson, Prediction, TextItem
 from tutor.lessons.trust import Origin
+from tutor.lessons.wording import read_answer
 from tutor.lessons.yamlio import ParsedFile, Problem, parse_file
 
 #: How close a worked example's ``compute`` must come to its ``result``.
@@ -76,7 +77,8 @@ def _schema_problems(result: LessonFile, error: ValidationError) -> list[Problem
 
 
 def check_lesson(file: LessonFile) -> list[Problem]:
-    """Checks one valid lesson can make on its own: ids, references, worked-example numbers."""
+    """Checks one valid lesson can make on its own: ids, references, worked-example numbers,
+    and every text item's model answer against its own rubric."""
     lesson = file.lesson
     assert lesson is not None
     problems: list[Problem] = []
@@ -156,4 +158,16 @@ def check_lesson(file: LessonFile) -> list[Problem]:
                             f"{item.id}: bound [{low}, {high}) is empty",
                         )
                     )
+        elif isinstance(item, TextItem):
+            reading = read_answer(item, item.answer)
+            problems.extend(
+                file.problem(("practice", p_index), f"{item.id}: {complaint}")
+                for complaint in [
+                    *(f"the model answer misses the key idea '{idea}'" for idea in reading.missing),
+                    *(
+                        f"the model answer voices the misconception '{m.name}'"
+                        for m in reading.flagged
+                    ),
+                ]
+            )
     return problems

@@ -217,12 +217,34 @@ class NumberItem(PracticeBase):
 
 class KeyIdea(Strict):
     idea: Text
-    keywords: list[Text] = Field(min_length=1, description="Words that show the idea is there.")
+    keywords: list[Text] = Field(
+        min_length=1,
+        description="Words or phrases that show the idea is there: matched by stem, with one "
+        "typo allowed in words of five letters or more, and not when negated (a negator among "
+        "the three words before, unless the keyword has its own).",
+    )
+
+
+class Misconception(Strict):
+    """A named wrong idea: an answer voicing one of its patterns is flagged (never called
+    right), and the learner is shown the correction."""
+
+    name: Text = Field(description="Short; shown as the flag.")
+    patterns: list[Text] = Field(
+        min_length=1,
+        description="Phrases that voice the misconception, matched like keywords "
+        "(a negated one does not flag).",
+    )
+    correction: Markdown = Field(description="Shown when an answer is flagged.")
 
 
 class TextItem(PracticeBase):
     kind: Literal["text"]
     key_ideas: list[KeyIdea] = Field(min_length=1)
+    misconceptions: list[Misconception] = Field(
+        default_factory=list,
+        description="Wrong ideas the answer must not voice: one flagged means not right.",
+    )
 
 
 Measure = Literal[

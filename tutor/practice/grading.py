@@ -8,19 +8,14 @@ answers are compared with what the experiment actually produces.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from tutor.lessons.model import ChoiceItem, NumberItem, Prediction, TextItem
+from tutor.lessons.wording import read_answer
 from tutor.text import one_line
-
-#: Token similarity (difflib ratio) that still counts as the same word: one typo
-#: in a word of six or more letters.
-TYPO_RATIO = 0.85
 
 
 class NotANumber(ValueError):
@@ -36,6 +31,9 @@ class Grade:
     covered: tuple[str, ...] = field(default=())  # text items: key ideas found
     missing: tuple[str, ...] = field(default=())  # text items: key ideas not found
     measured: float | None = None  # a prediction: what the experiment produced
+    flags: tuple[str, ...] = field(default=())  # text items: the misconceptions voiced, by name
+    corrections: tuple[str, ...] = field(default=())  # their corrections (Markdown), in order
+    tolerance: float | None = None  # numbers: how far from the answer still counts
 
 
 def parse_number(text: str) -> float:
@@ -74,88 +72,21 @@ def grade_number(item: NumberItem, text: str) -> Grade:
     return Grade(correct, verdict)
 
 
-def _words(text: str) -> list[str]:
-    return [_singular(w) for w in re.findall(r"[a-z0-9α-ω]+", text.casefold())]
-
-
-def _singular(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def _same_as(key_word: str) -> Callable[[str], bool]:
-    """Whether a word of the answer counts as ``key_word``: the same, one a stem of the other
-    (five letters or more, so "multipl" matches "multiplies"), or one typo away (a difflib
-    ratio of ``TYPO_RATIO``, for answer words of six letters or more)."""
-    # difflib keeps what it learns about the second sequence; its quick ratios are upper
-    # bounds of the ratio, so they only skip the words that could not pass.
-    matcher = difflib.SequenceMatcher(None, b=key_word)
-
-    def same(word: str) -> bool:
-        if word == key_word:
-            return True
-        if len(word) >= 5 and len(key_word) >= 5:
-            if word.startswith(key_word) or key_word.startswith(word):
-                return True
-        if len(word) < 6:
-            return False
-        matcher.set_seq1(word)
-        return (
-            matcher.real_quick_ratio() >= TYPO_RATIO
-            and matcher.quick_ratio() >= TYPO_RATIO
-            and matcher.ratio() >= TYPO_RATIO
-        )
-
-    return same
-
-
-class _Answer:
-    """An answer read once, so that finding many keywords in it takes time linear in its
-    length: each word of a keyword is compared (the costly part) with each *distinct* word
-    of the answer once, and a phrase is tried only where its first word stands."""
-
-    def __init__(self, text: str) -> None:
-        self.words = _words(text)
-        self.places: dict[str, list[int]] = {}
-        for place, word in enumerate(self.words):
-            self.places.setdefault(word, []).append(place)
-        self._matches: dict[str, frozenset[str]] = {}
-
-    def _matching(self, key_word: str) -> frozenset[str]:
-        """The answer's distinct words that count as ``key_word``."""
-        if key_word not in self._matches:
-            same = _same_as(key_word)
-            self._matches[key_word] = frozenset(w for w in self.places if same(w))
-        return self._matches[key_word]
-
-    def mentions(self, keyword: str) -> bool:
-        phrase = [self._matching(word) for word in _words(keyword)]
-        if not phrase:
-            return False
-        words, last = self.words, len(self.words) - len(phrase)
-        return any(
-            start <= last
-            and all(words[start + k] in matching for k, matching in enumerate(phrase[1:], 1))
-            for first in phrase[0]
-            for start in self.places[first]
-        )
-
-
-def mentions(answer: str, keyword: str) -> bool:
-    """Does ``answer`` contain ``keyword`` (a word or phrase), allowing case, plurals, typos?"""
-    return _Answer(answer).mentions(keyword)
-
-
 def grade_text(item: TextItem, answer: str) -> Grade:
-    """Which key ideas the answer covers; correct when it covers them all (before self-check)."""
-    read = _Answer(answer)
-    covered = tuple(k.idea for k in item.key_ideas if any(read.mentions(w) for w in k.keywords))
-    missing = tuple(k.idea for k in item.key_ideas if k.idea not in covered)
-    message = f"covers {len(covered)} of {len(item.key_ideas)} key ideas"
-    return Grade(not missing, message, covered, missing)
+    """Which key ideas the answer finds and which misconceptions it voices; correct when it
+    finds them all and voices none (before the learner's self-check)."""
+    reading = read_answer(item, answer)
+    message = f"finds {len(reading.found)} of {len(item.key_ideas)} key ideas"
+    if reading.flagged:
+        message += f"; voices {len(reading.flagged)} misconception(s)"
+    return Grade(
+        reading.sound,
+        message,
+        reading.found,
+        reading.missing,
+        flags=tuple(m.name for m in reading.flagged),
+        corrections=tuple(m.correction for m in reading.flagged),
+    )
 
 
 def correct_bucket(item: Prediction, value: float | None) -> int | None:
