@@ -1,9 +1,11 @@
 """Grading a committed prediction against a practice item.
 
-Numbers accept ``0.2``, ``1/5``, ``2e-1`` or ``20%``; text answers are checked
-for the item's key ideas, tolerant of case, plurals and small typos, and then
-the learner's own self-check has the last word; ``predict-sim`` and ``predict-train``
-answers are compared with what the experiment actually produces.
+Numbers accept ``0.2``, ``1/5``, ``2e-1``, ``20%`` and scientific notation as people type it
+(``1.31×10^5``, ``1.31·10⁵``, ``10^-3``), and the verdict states the tolerance; text answers
+are read against the item's key ideas and misconceptions (``tutor.lessons.wording``), and
+then the learner's own self-check has the last word; ``predict-sim`` and ``predict-train``
+answers are compared with what the experiment actually produces. ``grade_answer`` is the one
+door the practice screen and ``restutor practice grade`` both go through.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from tutor.lessons.model import ChoiceItem, NumberItem, Prediction, TextItem
+from tutor.lessons.model import ChoiceItem, NumberItem, PracticeItem, Prediction, TextItem
 from tutor.lessons.wording import read_answer
 from tutor.text import one_line
 
 
 class NotANumber(ValueError):
     """The learner's answer cannot be read as a number; the message says what was typed."""
+
+
+class NotAChoice(ValueError):
+    """The learner's answer names none of the item's choices; the message says what was typed."""
 
 
 @dataclass(frozen=True)
@@ -36,9 +42,20 @@ class Grade:
     tolerance: float | None = None  # numbers: how far from the answer still counts
 
 
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-")
+_SUPERSCRIPT_RUN = re.compile(r"[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+#: ``1.31×10^5``, ``1.31x10**5``, ``1.31·10^5``, ``-10^-3`` (superscripts already turned to ``^``).
+_TIMES_TEN_TO = re.compile(
+    r"(?:(?P<mantissa>[-+]?(?:\d+\.?\d*|\.\d+))[×xX*·⋅∙]|(?P<sign>[-+]?))"
+    r"10(?:\^|\*\*)(?P<exponent>[-+]?\d+)"
+)
+
+
 def parse_number(text: str) -> float:
-    """``0.2``, ``1/5``, ``2e-1``, ``-3``, ``20%``, ``1,000``, or ``0,2`` → a float."""
-    cleaned = text.strip().replace(" ", "").replace("−", "-").replace("_", "")
+    """``0.2``, ``1/5``, ``2e-1``, ``-3``, ``20%``, ``1,000``, ``0,2``, ``1.31E+05``,
+    ``1.31×10^5``, ``1.31 x 10^5``, ``1.31·10⁵`` or ``10^-3`` → a float."""
+    cleaned = re.sub(r"\s+", "", text).replace("−", "-").replace("_", "")
+    cleaned = _SUPERSCRIPT_RUN.sub(lambda run: "^" + run.group().translate(_SUPERSCRIPTS), cleaned)
     if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
         cleaned = cleaned.replace(",", "")
     elif re.fullmatch(r"-?\d+,\d+", cleaned):
@@ -46,16 +63,35 @@ def parse_number(text: str) -> float:
     percent = cleaned.endswith("%")
     if percent:
         cleaned = cleaned[:-1]
+    if power := _TIMES_TEN_TO.fullmatch(cleaned):
+        mantissa = power["mantissa"] or f"{power['sign']}1"
+        cleaned = f"{mantissa}e{power['exponent']}"
     shown = one_line(text, 40)  # a pasted page is quoted by its start
     try:
         value = float(Fraction(cleaned)) if "/" in cleaned else float(cleaned)
     except (ValueError, ZeroDivisionError):
-        raise NotANumber(f"'{shown}' is not a number (try 0.2, 1/5 or 2e-1)") from None
+        raise NotANumber(f"'{shown}' is not a number (try 0.2, 1/5, 2e-1 or 1.3×10^5)") from None
     except OverflowError:  # a fraction whose value is beyond any float
         raise NotANumber(f"'{shown}' is not a finite number") from None
     if not math.isfinite(value):
         raise NotANumber(f"'{shown}' is not a finite number")
     return value / 100 if percent else value
+
+
+def shown_number(value: float) -> str:
+    """A number as the feedback writes it: up to ten significant digits, no float noise."""
+    return f"{value:.10g}"
+
+
+def _against(text: str, value: float, target: float, tolerance: float) -> str:
+    """``1.31e5 = 131000 is 1072 away from 131072; answers within ±500 count``."""
+    typed = one_line(text, 40)
+    said = shown_number(value)
+    you = said if typed == said else f"{typed} = {said}"
+    return (
+        f"{you} is {shown_number(abs(value - target))} away from {shown_number(target)}; "
+        f"answers within ±{shown_number(tolerance)} count"
+    )
 
 
 def grade_choice(item: ChoiceItem, chosen: int) -> Grade:
@@ -67,9 +103,14 @@ def grade_choice(item: ChoiceItem, chosen: int) -> Grade:
 
 def grade_number(item: NumberItem, text: str) -> Grade:
     value = parse_number(text)
-    correct = abs(value - item.value) <= item.tolerance
-    verdict = "right" if correct else f"the answer is {item.value:g} (you said {value:g})"
-    return Grade(correct, verdict)
+    tolerance = item.tolerance
+    correct = abs(value - item.value) <= tolerance
+    verdict = (
+        f"right: within ±{shown_number(tolerance)} of {shown_number(item.value)}"
+        if correct
+        else _against(text, value, item.value, tolerance)
+    )
+    return Grade(correct, verdict, tolerance=tolerance)
 
 
 def grade_text(item: TextItem, answer: str) -> Grade:
@@ -110,5 +151,47 @@ def grade_prediction(item: Prediction, answer: int | str, measured: float | None
         )
     value = parse_number(str(answer))
     assert item.rel_tolerance is not None
-    correct = measured is not None and abs(value - measured) <= item.rel_tolerance * abs(measured)
-    return Grade(correct, f"the lab shows {shown} (you said {value:g})", measured=measured)
+    if measured is None:
+        return Grade(False, f"the lab shows {shown} (you said {shown_number(value)})")
+    tolerance = item.rel_tolerance * abs(measured)
+    correct = abs(value - measured) <= tolerance
+    verdict = (
+        f"right: the lab shows {shown}, and answers within ±{shown_number(tolerance)} count"
+        if correct
+        else f"the lab shows {shown}: " + _against(str(answer), value, measured, tolerance)
+    )
+    return Grade(correct, verdict, measured=measured, tolerance=tolerance)
+
+
+def read_choice(choices: list[str], text: str) -> int:
+    """The choice ``text`` names: its words (case and spacing aside) or its 0-based index."""
+    wanted = " ".join(text.split()).casefold()
+    for index, choice in enumerate(choices):
+        if " ".join(choice.split()).casefold() == wanted:
+            return index
+    if wanted.isdecimal() and wanted.isascii():
+        index = int(wanted)
+        if index < len(choices):
+            return index
+        raise NotAChoice(f"choice {index} is out of range (0–{len(choices) - 1})")
+    raise NotAChoice(
+        f"'{one_line(text, 40)}' is none of the choices (give one's words or its index, "
+        f"0–{len(choices) - 1})"
+    )
+
+
+def grade_answer(item: PracticeItem, answer: int | str, measured: float | None = None) -> Grade:
+    """Grade ``answer`` to ``item``: a choice's index (choice items and choice-style
+    predictions), or the typed text; a prediction against what its experiment ``measured``.
+    Raises ``NotANumber`` for a number that is none, ``ValueError`` for a choice out of range."""
+    if isinstance(item, ChoiceItem):
+        if not isinstance(answer, int):
+            answer = read_choice(item.choices, answer)
+        return grade_choice(item, answer)
+    if isinstance(item, Prediction):
+        if item.choices and not isinstance(answer, int):
+            answer = read_choice(item.choices, answer)
+        return grade_prediction(item, answer, measured)
+    if isinstance(item, NumberItem):
+        return grade_number(item, str(answer))
+    return grade_text(item, str(answer))

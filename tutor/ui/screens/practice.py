@@ -21,23 +21,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.lessons.model import (
-    ChoiceItem,
-    NumberItem,
-    Prediction,
-    PredictSimItem,
-    PredictTrainItem,
-    TextItem,
-)
-from tutor.practice.grading import (
-    Grade,
-    NotANumber,
-    grade_choice,
-    grade_number,
-    grade_prediction,
-    grade_text,
-    parse_number,
-)
+from tutor.lessons.model import ChoiceItem, Prediction, PredictSimItem, PredictTrainItem
+from tutor.practice.grading import Grade, NotANumber, grade_answer, parse_number
 from tutor.practice.session import DIFFICULTIES, Attempt, NotYet, Session
 from tutor.ui.kept_words import KeptWords
 from tutor.ui.plain import plain
@@ -174,10 +159,10 @@ class PracticeScreen(BaseScreen):
         if attempt is None or attempt.committed is not None:
             return
         item, index = attempt.item, int(event.option.id or 0)
-        if isinstance(item, ChoiceItem):
-            self._commit(item.choices[index], grade_choice(item, index))
-        elif isinstance(item, Prediction):
+        if isinstance(item, Prediction):
             self._commit_prediction(item, item.choices[index], index)
+        elif isinstance(item, ChoiceItem):
+            self._commit(item.choices[index], grade_answer(item, index))
 
     @on(Input.Submitted, "#answer")
     def _typed(self, event: Input.Submitted) -> None:
@@ -186,12 +171,10 @@ class PracticeScreen(BaseScreen):
             return
         item = attempt.item
         try:
-            if isinstance(item, NumberItem):
-                self._commit(event.value, grade_number(item, event.value))
-            elif isinstance(item, TextItem):
-                self._commit(event.value, grade_text(item, event.value))
-            elif isinstance(item, Prediction):
+            if isinstance(item, Prediction):
                 self._commit_prediction(item, event.value, event.value)
+            else:  # a number or a written answer (a choice item has no input)
+                self._commit(event.value, grade_answer(item, event.value))
         except NotANumber as error:
             self.notify(str(error), severity="warning")
 
@@ -230,7 +213,7 @@ class PracticeScreen(BaseScreen):
         if not isinstance(item, Prediction):
             return
         shown, answer = self._pending
-        attempt.commit(shown, grade_prediction(item, answer, message.value))
+        attempt.commit(shown, grade_answer(item, answer, message.value))
         self._show_feedback()
 
     @on(PredictionEvidence.Failed)

@@ -1,5 +1,6 @@
-"""How an attempt reads once it is committed: the verdict (for a written answer, the key
-ideas found), the nudges asked for, then the answer, the reasoning, the common wrong
+"""How an attempt reads once it is committed: the verdict (``tutor.practice.feedback``: for a
+written answer the key ideas found and the misconceptions voiced, with their corrections; for a
+number the tolerance), the nudges asked for, then the answer, the reasoning, the common wrong
 answer and the self-check, and which key comes next. The screen decides when; this
 widget only says it."""
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Markdown
 
+from tutor.practice.feedback import verdict
 from tutor.text import preview, visible
 
 if TYPE_CHECKING:
@@ -31,12 +33,7 @@ class AttemptFeedback(Markdown):
         assert grade is not None, "feedback comes after the grade"
         item = attempt.item
         parts = [f"**You committed:** {_echo(attempt.committed or '')}"]
-        if item.kind == "text":
-            parts.append(f"Key ideas found: {', '.join(grade.covered) or 'none'}")
-            if grade.missing:
-                parts.append(f"Not found: {', '.join(grade.missing)}")
-        else:
-            parts.append(f"{'✓' if grade.correct else '✗'} {grade.message}")
+        parts += verdict(item, grade)
         for number in range(attempt.nudges_shown):
             parts.append(f"**Nudge {number + 1}.** {item.nudges[number].strip()}")
         if attempt.answer_shown:

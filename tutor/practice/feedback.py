@@ -1,0 +1,30 @@
+"""What a grade says to the learner, in Markdown: the practice screen shows it under the
+committed answer and ``restutor practice grade`` prints it, so the two never disagree.
+
+A written answer hears which key ideas were found and which were not, and for each
+misconception it voices, the misconception's name and its correction; it is never called
+right while one is flagged (the learner's self-check comes after the answer). Every other
+kind hears ✓ or ✗ and the grade's message, which for numbers states the tolerance.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tutor.lessons.model import PracticeItem
+    from tutor.practice.grading import Grade
+
+
+def verdict(item: PracticeItem, grade: Grade) -> list[str]:
+    """The grade as Markdown paragraphs, in the order they are shown."""
+    if item.kind != "text":
+        return [f"{'✓' if grade.correct else '✗'} {grade.message}"]
+    parts = [f"Key ideas found: {', '.join(grade.covered) or 'none'}"]
+    if grade.missing:
+        parts.append(f"Not found: {', '.join(grade.missing)}")
+    if grade.flags:
+        parts.append("✗ **Not right as it stands:** the answer voices a common misconception.")
+    for name, correction in zip(grade.flags, grade.corrections, strict=True):
+        parts.append(f"**Misconception: {name}.** {correction.strip()}")
+    return parts
