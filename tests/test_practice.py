@@ -44,6 +44,53 @@ def test_numbers_are_read_in_the_forms_people_type(text, value):
     assert parse_number(text) == pytest.approx(value)
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1.31e5", 131000.0),
+        ("1.31E+05", 131000.0),
+        ("1.31×10^5", 131000.0),
+        ("1.31 x 10^5", 131000.0),
+        ("1.31 X 10 ^ 5", 131000.0),
+        ("1.31·10⁵", 131000.0),
+        ("1.31*10**5", 131000.0),
+        ("10^-3", 0.001),
+        ("10⁻³", 0.001),
+        ("−2.5 × 10⁻¹²", -2.5e-12),
+        ("-10^3", -1000.0),
+        ("5×10^2%", 5.0),
+    ],
+)
+def test_scientific_notation_is_read_as_learners_type_it(text, value):
+    assert parse_number(text) == pytest.approx(value)
+
+
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+TIMES_TEN_TO = [
+    lambda m, e: f"{m}e{e}",
+    lambda m, e: f"{m}E{e:+03d}",
+    lambda m, e: f"{m}×10^{e}",
+    lambda m, e: f"{m} x 10^{e}",
+    lambda m, e: f"{m} * 10**{e}",
+    lambda m, e: f"{m}·10{str(e).translate(SUPERSCRIPT)}",
+]
+
+
+@given(
+    st.decimals(-999, 999, places=3, allow_nan=False, allow_infinity=False),
+    st.integers(-300, 300),
+    st.sampled_from(TIMES_TEN_TO),
+)
+def test_every_form_of_scientific_notation_gives_the_same_number(mantissa, exponent, form):
+    assert parse_number(form(mantissa, exponent)) == float(f"{mantissa}e{exponent}")
+
+
+@pytest.mark.parametrize("text", ["1e999", "10^400", "2×10⁹⁹⁹"])
+def test_a_power_beyond_any_float_is_not_finite(text):
+    with pytest.raises(NotANumber, match="not a finite number"):
+        parse_number(text)
+
+
 @pytest.mark.parametrize("text", ["", "abc", "1/0", "nan", "inf", "0.2.3", "1//5", "two"])
 def test_what_is_not_a_number_says_so(text):
     with pytest.raises(NotANumber, match="not a"):
@@ -66,6 +113,27 @@ def test_choice_grading():
 def test_number_grading_uses_the_tolerance(answer, correct):
     item = NumberItem(kind="number", value=3.375, tolerance=0.01, **COMMON)
     assert grade_number(item, answer).correct is correct
+
+
+def test_a_wrong_number_says_how_far_it_is_and_what_counts():
+    item = NumberItem(kind="number", value=131072, tolerance=50, **COMMON)
+    grade = grade_number(item, "1.31e5")
+    assert not grade.correct and grade.tolerance == 50
+    assert grade.message == ("1.31e5 = 131000 is 72 away from 131072; answers within ±50 count")
+    right = grade_number(item, "1.3107×10^5")
+    assert right.correct and right.message == "right: within ±50 of 131072"
+
+
+@given(
+    st.floats(-1e6, 1e6, allow_nan=False),
+    st.floats(0, 1e3, allow_nan=False),
+    st.floats(-2e6, 2e6, allow_nan=False),
+)
+def test_a_number_grade_states_its_tolerance(value, tolerance, said):
+    item = NumberItem(kind="number", value=value, tolerance=tolerance, **COMMON)
+    grade = grade_number(item, repr(said))
+    assert grade.correct is (abs(said - value) <= tolerance)
+    assert grade.tolerance == tolerance and f"±{tolerance:.10g}" in grade.message
 
 
 TEXT_ITEM = TextItem(

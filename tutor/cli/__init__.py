@@ -2,9 +2,9 @@
 
 Every error a learner can cause ends as one line on stderr and exit code 2. One module per
 command group: ``experiments`` (sim, lesion, train: one pipeline), ``lessons`` (validate,
-glossary), ``review``, ``notes``, and ``tui`` (the only way into Textual); ``parser``,
-``options`` and ``terminal`` are what they share. This face holds the entry point, the
-parser, and the reading back of an experiment's command line (the lab copies them).
+glossary), ``review``, ``practice`` (grade), ``notes``, and ``tui`` (the only way into
+Textual); ``parser``, ``options`` and ``terminal`` are what they share. This face holds the
+entry point, the parser, and the reading back of an experiment's command line (the lab copies them).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from tutor.cli.lessons import add_lesson_commands
 from tutor.cli.notes import add_notes_command
 from tutor.cli.options import GLOBAL_OPTIONS_WITH_VALUES, global_options
 from tutor.cli.parser import EXIT_BAD_INPUT, Parser, UsageError
+from tutor.cli.practice import add_practice_command
 from tutor.cli.review import add_review_command
 from tutor.text import visible
 
@@ -48,6 +49,7 @@ def build_parser() -> Parser:
     add_experiment_commands(parser)
     add_lesson_commands(parser)
     add_review_command(parser)
+    add_practice_command(parser)
     add_notes_command(parser)
     return parser
 
