@@ -414,3 +414,43 @@ async def test_a_lesion_prediction_is_graded_on_the_lesion_and_opens_the_lesion_
         assert isinstance(app.screen, LabScreen) and app.screen.experiment == "lesion"
         lab = app.screen
         await wait_for(pilot, lambda: lab.lesion.result is not None, "the lab's lesion")
+
+
+async def test_a_flagged_written_answer_shows_the_misconception_and_its_correction(tmp_path):
+    from tutor.lessons.model import Misconception
+
+    misconception = Misconception(
+        name="The gradient is pinned at exactly 1",
+        patterns=["always exactly preserved"],
+        correction="Opposing branches shrink it: **0.9⁵⁰ ≈ 0.005**.",
+    )
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "text").model_copy(update={"misconceptions": [misconception]})
+        screen.attempt.item = item
+        await pilot.pause()
+        ideas = " ".join(k.keywords[0] for k in item.key_ideas)
+        screen.query_one("#answer").value = f"{ideas}; it is always exactly preserved"
+        await pilot.press("enter")
+        await pilot.pause()
+        grade = screen.attempt.grade
+        assert grade.flags == (misconception.name,) and not grade.correct
+        feedback = screen.query_one("#feedback").source
+        assert f"**Misconception: {misconception.name}.**" in feedback
+        assert misconception.correction in feedback and "Not right as it stands" in feedback
+
+
+async def test_a_number_item_states_its_tolerance_after_the_commit(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "number")
+        await pilot.pause()
+        off = item.value + 10 * item.tolerance + 1
+        screen.query_one("#answer").value = f"{off!r}"
+        await pilot.press("enter")
+        await pilot.pause()
+        feedback = screen.query_one("#feedback").source
+        assert not screen.attempt.grade.correct
+        assert f"answers within ±{item.tolerance:.10g} count" in feedback
