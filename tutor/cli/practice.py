@@ -143,4 +143,3 @@ def _print_feedback(answer: str, item: PracticeItem, grade: Grade) -> None:
     for part in verdict(item, grade):
         console.print()
         console.print(Markdown(visible(part)))
-
