@@ -70,7 +70,8 @@ def every_field_lesson(lesson_id: str = "every-field") -> dict:
     text_item = {
         "id": f"{lesson_id}-text",
         "kind": "text",
-        "key_ideas": [{"idea": "the identity", "keywords": ["identity", "x"]}],
+        # "x itself", the model answer whole: made hostile, it still finds its own key idea
+        "key_ideas": [{"idea": "the identity", "keywords": ["identity", "x", "x itself"]}],
         **PRACTICE_FIELDS,
     }
     sim_item = {

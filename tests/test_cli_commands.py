@@ -27,7 +27,16 @@ COMMANDS = list(command_paths(build_parser()))
 
 def test_the_parser_names_every_command():
     commands = [words[0] for words in COMMANDS if len(words) == 1]  # in the order of --help
-    assert commands == ["sim", "lesion", "train", "validate", "glossary", "review", "notes"]
+    assert commands == [
+        "sim",
+        "lesion",
+        "train",
+        "validate",
+        "glossary",
+        "review",
+        "practice",
+        "notes",
+    ]
     assert ("notes", "import") in COMMANDS
 
 

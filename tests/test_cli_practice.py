@@ -5,6 +5,8 @@ or one line and exit 2, never a traceback, never an escape code echoed."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -225,3 +227,11 @@ def test_any_bytes_on_standard_input_get_a_grade_or_one_line(lessons, data):
     code, out, err = run(*lessons, "practice", "grade", "demo-text", "-", stdin=data)
     assert code in (0, 2) and "\x1b" not in out + err
     assert (code, err.count("\n")) == (2, 1) if code else err == ""
+
+
+def test_the_readme_example_grades(isolated_data):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r'^restutor practice grade ([a-z0-9-]+) "([^"]*)"$', readme, flags=re.M)
+    assert examples, "the README shows how to grade an answer"
+    for item_id, answer in examples:
+        assert graded([], item_id, answer)["item"] == item_id

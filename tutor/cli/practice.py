@@ -56,7 +56,7 @@ def add_practice_command(parser: Parser) -> None:
 
 
 def run_grade(args: argparse.Namespace) -> int:
-    from tutor.practice.grading import NotAChoice, NotANumber, grade_answer
+    from tutor.practice.grading import NotAChoice, NotANumber, grade_answer, read_choice
 
     item = _find_item(args, args.item_id)
     answer = _read_stdin() if args.answer == "-" else args.answer
@@ -66,8 +66,9 @@ def run_grade(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if args.json:
         print(json.dumps(grade_json(item, grade), ensure_ascii=False, allow_nan=False))
-    else:
-        _print_feedback(answer, item, grade)
+    else:  # a choice is shown back by its words, as the screen shows it
+        choices = getattr(item, "choices", None)
+        _print_feedback(choices[read_choice(choices, answer)] if choices else answer, item, grade)
     return 0
 
 
@@ -131,7 +132,7 @@ def _measured(item: PracticeItem) -> float | None:
     return measures.measure(ran, item.measure)
 
 
-def _print_feedback(answer: str, item: PracticeItem, grade: Grade) -> None:
+def _print_feedback(shown: str, item: PracticeItem, grade: Grade) -> None:
     """The screen's feedback, rendered for a terminal (plain text when piped)."""
     from rich.markdown import Markdown
     from rich.text import Text
@@ -139,8 +140,7 @@ def _print_feedback(answer: str, item: PracticeItem, grade: Grade) -> None:
     from tutor.practice.feedback import verdict
 
     console, _ = stdout_console()
-    console.print(Text.assemble(("You committed: ", "bold"), visible(preview(answer))))
+    console.print(Text.assemble(("You committed: ", "bold"), visible(preview(shown))))
     for part in verdict(item, grade):
         console.print()
         console.print(Markdown(visible(part)))
-
