@@ -3,8 +3,9 @@
 Scan checks fail if an old false or misleading phrase comes back; computed checks redo the
 numbers behind the new wording: Adam's step against SGD's for a uniformly tiny gradient,
 the two depth scales of a gradient (its norm's and its squared norm's), and what a lesion
-leaves of the other paths for linear and for nonlinear blocks. Text practice items belong
-to the grader's corpus and are left out of the text scans here.
+leaves of the other paths for linear and for nonlinear blocks. A text item's keywords and
+misconception patterns are what a learner might write, not what the lesson says, so the
+scans leave them out.
 """
 
 from __future__ import annotations
@@ -30,7 +31,18 @@ FOLLOW_ON = [
 ]
 
 #: Keys whose strings are not prose a learner reads (ids, references, code and its output).
-NOT_PROSE = {"id", "ref", "opens", "next", "prerequisites", "unlocks", "sources", "related"}
+NOT_PROSE = {
+    "id",
+    "ref",
+    "opens",
+    "next",
+    "prerequisites",
+    "unlocks",
+    "sources",
+    "related",
+    "keywords",
+    "patterns",
+}
 NOT_PROSE_TEXT = {"code", "expected_output"}
 
 
@@ -39,10 +51,8 @@ def lesson_data(name: str) -> dict:
 
 
 def prose(node: object, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every learner-facing string with where it sits; text practice items excluded."""
+    """Every learner-facing string with where it sits."""
     if isinstance(node, dict):
-        if node.get("kind") == "text" and "key_ideas" in node:
-            return
         for key, value in node.items():
             if key in NOT_PROSE or (key in NOT_PROSE_TEXT and isinstance(value, str)):
                 continue
