@@ -1,6 +1,7 @@
 """How a written answer's words are matched against keywords and misconception patterns:
 Snowball stems, one Damerau–Levenshtein edit in words of five letters or more, phrases as
-consecutive words, and negation within three words (``tutor.lessons.wording``)."""
+consecutive words, negation within a few words of the same clause, and superscripts read as
+powers (``tutor.lessons.wording``)."""
 
 from __future__ import annotations
 
@@ -106,7 +107,7 @@ def test_a_negator_close_before_a_plain_keyword_negates_it(answer, keyword):
 
 
 @given(st.sampled_from(sorted(NEGATORS)), st.integers(0, NEGATION_REACH + 2))
-def test_a_negator_reaches_three_words(negator, gap):
+def test_a_negator_reaches_a_few_words(negator, gap):
     answer = " ".join(["so", negator, *["very"] * gap, "added"])
     assert finds(answer, "added") is (gap >= NEGATION_REACH)
 
@@ -119,6 +120,41 @@ def test_a_keyword_with_its_own_negator_matches_the_negated_phrase():
 
 def test_an_unnegated_mention_elsewhere_still_counts():
     assert finds("it is not multiplied: it is added", "added")
+
+
+@pytest.mark.parametrize("boundary", [",", ";", ":", ".", "!", "?", " but", " — but"])
+@given(negator=st.sampled_from(sorted(NEGATORS)))
+def test_a_negator_stops_at_the_end_of_its_clause(boundary, negator):
+    assert finds(f"{negator} overfitting{boundary} the optimizer", "optimizer")
+    assert not finds(f"{negator} overfitting or the optimizer", "optimizer")
+
+
+def test_a_decimal_point_ends_no_clause():
+    assert not finds("not 0.9 optimizer", "optimizer")
+
+
+@pytest.mark.parametrize("limiter", ["only", "just", "merely"])
+def test_not_only_affirms(limiter):
+    assert finds(f"it is not {limiter} added but multiplied", "added")
+    assert finds(f"not {limiter} the gradient", "gradient")
+
+
+def test_a_cleft_negation_reaches_its_phrase():
+    assert not finds("It's not that they are more expressive", "more expressive")
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase", "base"),
+    [
+        ("2ⁿ paths", "2^n paths", "2 paths"),
+        ("2^n paths", "2ⁿ paths", "2 paths"),
+        ("0.9⁵⁰", "0.9^50", "0.9"),
+        ("d² weights", "d^2 weights", "d weights"),
+    ],
+)
+def test_superscripts_read_as_powers(answer, phrase, base):
+    assert finds(answer, phrase)
+    assert not finds(base, phrase)
 
 
 MISCONCEIVED = TextItem(

@@ -1,12 +1,15 @@
 """How a written answer is read against a text item's rubric: its key ideas' keywords and its
 misconceptions' patterns, all matched the same way.
 
-Words are casefolded, with ``n't`` and ``cannot`` split off as ``not``. Two words are the same
-when their Snowball (English) stems are equal, or when both have five letters or more and are
-one Damerau–Levenshtein edit apart (a typo); a phrase matches consecutive words. A match with a
-negator among the three words before it ("does not vanish") is negated — unless the phrase has
-a negator of its own ("not multiplied") — and a negated match counts for nothing: the key idea
-is not found, the misconception does not flag.
+Words are casefolded, with ``n't`` and ``cannot`` split off as ``not`` and superscripts read
+as ordinary digits (``2ⁿ`` as ``2^n``). Two words are the same when their Snowball (English)
+stems are equal, or when both have five letters or more and are one Damerau–Levenshtein edit
+apart (a typo); a phrase matches consecutive words. A match with a negator among the few words
+before it in the same clause ("does not vanish", "it is not that they are more expressive") is
+negated — unless the phrase has a negator of its own ("not multiplied"), or the negator only
+limits ("not only", "not just") — and a negated match counts for nothing: the key idea is not
+found, the misconception does not flag. A clause ends at ``, ; : . ! ?`` or "but", so "not
+vanishing gradients: the optimizer" leaves "optimizer" standing.
 
 This sits with the lesson format (not the grader) because the lesson check holds every model
 answer to its own rubric; ``tutor.practice.grading`` grades with the same reading.
@@ -28,7 +31,11 @@ if TYPE_CHECKING:
 NEGATORS = frozenset(
     {"not", "no", "never", "nor", "neither", "without", "none", "nothing", "hardly"}
 )
-NEGATION_REACH = 3
+NEGATION_REACH = 5
+#: "not only X" affirms X.
+LIMITERS = frozenset({"only", "just", "merely", "simply", "solely"})
+#: Words after which a negator before them no longer reaches.
+CLAUSE_WORDS = frozenset({"but", "yet", "although", "though", "whereas", "instead"})
 #: Words this long or longer may differ by one edit (a typo) and still match.
 TYPO_LENGTH = 5
 #: Longer "words" (a pasted blob) are their own stem: no English word is this long.
@@ -38,12 +45,36 @@ _STEMMER = snowballstemmer.stemmer("english")
 _CONTRACTED_NOT = re.compile(r"n['’]t\b")
 _CANNOT = re.compile(r"\bcannot\b")
 _WORD = re.compile(r"[a-z0-9α-ω]+")
+#: A word, or a mark that ends a clause (a full stop, but not the point of ``0.9``).
+_TOKEN = re.compile(r"[a-z0-9α-ω]+|[,;:!?]|\.(?!\d)")
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹ⁿⁱ⁻⁺", "0123456789ni-+")
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹ⁿⁱ⁻⁺]+")
+
+
+def _folded(text: str) -> str:
+    text = _SUPERSCRIPTS.sub(lambda run: "^" + run.group().translate(_SUPERSCRIPT), text)
+    return _CANNOT.sub("can not", _CONTRACTED_NOT.sub(" not", text.casefold()))
 
 
 def words(text: str) -> list[str]:
     """The words of ``text``, casefolded, with ``n't`` and ``cannot`` giving ``not``."""
-    folded = _CANNOT.sub("can not", _CONTRACTED_NOT.sub(" not", text.casefold()))
-    return _WORD.findall(folded)
+    return _WORD.findall(_folded(text))
+
+
+def _words_and_clauses(text: str) -> tuple[list[str], list[int]]:
+    """The words of ``text`` and, for each, where its clause starts (an index into the words)."""
+    found: list[str] = []
+    clause_starts: list[int] = []
+    start = 0
+    for token in _TOKEN.findall(_folded(text)):
+        if not _WORD.fullmatch(token):
+            start = len(found)
+            continue
+        if token in CLAUSE_WORDS:
+            start = len(found) + 1
+        found.append(token)
+        clause_starts.append(start)
+    return found, clause_starts
 
 
 def stem(word: str) -> str:
@@ -68,7 +99,7 @@ class Answer:
     once with each word of a phrase, and a phrase is tried only where its first word stands."""
 
     def __init__(self, text: str) -> None:
-        self.words = words(text)
+        self.words, self._clause_starts = _words_and_clauses(text)
         self.places: dict[str, list[int]] = {}
         for place, word in enumerate(self.words):
             self.places.setdefault(word, []).append(place)
@@ -87,7 +118,12 @@ class Answer:
         return self._matches[key_word]
 
     def _negated(self, start: int) -> bool:
-        return not NEGATORS.isdisjoint(self.words[max(0, start - NEGATION_REACH) : start])
+        reach = max(self._clause_starts[start], start - NEGATION_REACH)
+        before = self.words[reach:start]
+        return any(
+            word in NEGATORS and (place + 1 >= len(before) or before[place + 1] not in LIMITERS)
+            for place, word in enumerate(before)
+        )
 
     def finds(self, phrase: str) -> bool:
         """Whether ``phrase`` stands in the answer at least once, not negated."""
