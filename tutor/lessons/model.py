@@ -92,6 +92,15 @@ class Section(Strict):
 
 class MathSection(Section):
     steps: list[MathStep] = Field(default_factory=list, description="The derivation, in order.")
+    deep_dive: list[MathStep] = Field(
+        default_factory=list,
+        description="Steps beyond the core derivation, shown after it under 'Deep dive'.",
+    )
+
+    @property
+    def all_steps(self) -> list[MathStep]:
+        """The core steps, then the deep dive: every step a claim or a note may cite."""
+        return [*self.steps, *self.deep_dive]
 
 
 class CodeSection(Section):
