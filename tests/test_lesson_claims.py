@@ -209,3 +209,18 @@ def test_the_depth_scaled_lab_state_shows_what_its_notice_says():
     )
     assert round(scaled, 2) == 1.24 and scaled < np.exp(0.5)
     assert loud > 2000
+
+
+def test_claims_and_notes_may_cite_deep_dive_steps():
+    """A step moved to the deep dive stays citable: by claims (the loader checks them) and by
+    notes (an equation anchor names any step)."""
+    from tutor.lessons.markdown import claims
+    from tutor.notes.checks import object_ids
+
+    deep = {step.id for step in MAIN.sections.math.deep_dive}
+    cited = [c for c in MAIN.claims if c.witness and c.witness.kind == "equation"]
+    assert any(c.witness.ref in deep for c in cited)
+    assert read_lesson(builtin_lessons_dir() / "residual-connections.yaml").problems == []
+    assert deep <= set(object_ids(MAIN, "equation"))
+    shown = claims(MAIN)
+    assert not any(f"*Witness:* {ref}\n" in shown or shown.endswith(ref) for ref in deep)
