@@ -203,12 +203,12 @@ def test_the_depth_scaled_lab_state_shows_what_its_notice_says():
 
     state = MAIN.lab_state("depth-scaled")
     assert state is not None and state.params["alpha"] == pytest.approx(200**-0.5, rel=1e-5)
-    scaled = measure(run_lab_state(state.params, "gradient_ratio"), "gradient_ratio")
-    loud = measure(
-        run_lab_state({**state.params, "alpha": 1.0}, "gradient_ratio"), "gradient_ratio"
-    )
-    assert round(scaled, 2) == 1.24 and scaled < np.exp(0.5)
-    assert loud > 2000
+    scaled = run_lab_state(state.params, "gradient_ratio")
+    loud = run_lab_state({**state.params, "alpha": 1.0}, "gradient_ratio")
+    assert round(measure(scaled, "gradient_ratio"), 2) == 1.24 < np.exp(0.5)
+    assert round(measure(scaled, "forward_growth"), 2) == 1.19
+    assert measure(loud, "gradient_ratio") > 2000
+    assert round(measure(loud, "forward_growth"), 1) == 13.3
 
 
 def test_claims_and_notes_may_cite_deep_dive_steps():
