@@ -90,9 +90,8 @@ def texts(node, path=()):
 
 
 def lesson_ids(lesson):
-    math = lesson.sections.math
     return {
-        *(step.id for step in math.all_steps if step.id),
+        *(step.id for step in lesson.math_steps if step.id),
         *(w.id for w in lesson.sections.code.witnesses),
         *(state.id for state in lesson.sections.demo.lab_states),
         *(claim.id for claim in lesson.claims),
@@ -124,7 +123,7 @@ def test_no_internal_id_is_used_as_a_word():
 def test_the_construction_argument_is_about_a_deeper_plain_model():
     """He et al. build a deeper *plain* model (added identity layers, the rest copied) to show a
     solution at least as good exists; residual learning then makes identity easy to approach."""
-    step = next(s for s in MAIN.sections.math.all_steps if s.id == "identity-construction")
+    step = next(s for s in MAIN.math_steps if s.id == "identity-construction")
     claim = next(c for c in MAIN.claims if c.id == "degradation")
     for text in (step.equation + step.why, claim.statement):
         flat = " ".join(text.split())
@@ -144,7 +143,7 @@ def test_the_original_transformer_decoder_has_three_sublayers():
 def test_the_math_core_is_short_and_its_equations_fit_a_line():
     math = MAIN.sections.math
     assert 4 <= len(math.steps) <= 6 and math.deep_dive
-    long = [(s.id, len(s.equation)) for s in math.all_steps if len(s.equation) > 72]
+    long = [(s.id, len(s.equation)) for s in MAIN.math_steps if len(s.equation) > 72]
     assert long == []
 
 

@@ -97,11 +97,6 @@ class MathSection(Section):
         description="Steps beyond the core derivation, shown after it under 'Deep dive'.",
     )
 
-    @property
-    def all_steps(self) -> list[MathStep]:
-        """The core steps, then the deep dive: every step a claim or a note may cite."""
-        return [*self.steps, *self.deep_dive]
-
 
 class CodeSection(Section):
     witnesses: list[CodeWitness] = Field(default_factory=list)
@@ -379,3 +374,8 @@ class Lesson(Strict):
 
     def lab_state(self, state_id: str) -> LabState | None:
         return next((s for s in self.sections.demo.lab_states if s.id == state_id), None)
+
+    @property
+    def math_steps(self) -> list[MathStep]:
+        """The core derivation, then the deep dive: every step a claim or a note may cite."""
+        return [*self.sections.math.steps, *self.sections.math.deep_dive]
