@@ -63,3 +63,163 @@ def test_the_model_answer_about_the_identity_term_finds_every_key_idea():
     grade = grade_text(item, item.answer)
     assert grade.correct, grade.missing
     assert "0.9⁵⁰ ≈ 0.005" in item.answer
+
+
+# --- The main lesson's fixed facts (issue 15) -------------------------------------------------
+
+MAIN = read_lesson(builtin_lessons_dir() / "residual-connections.yaml").lesson
+#: Fields that hold ids, code or parameters rather than text a learner reads.
+NOT_TEXT = {"id", "ref", "sources", "code", "expected_output", "params", "next", "opens"}
+NOT_TEXT |= {"compute", "kind", "measure", "experiment", "difficulty", "covered_in"}
+NOT_TEXT |= {"prerequisites", "unlocks", "url", "latex"}
+#: Ids that are also ordinary terms of the subject, so a word may equal them.
+ID_TERMS = {"pre-norm", "post-norm", "pre-activation", "projection", "lesion", "paths"}
+
+
+def texts(node, path=()):
+    """Every learner-facing string of a lesson dump, with where it sits."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key not in NOT_TEXT:
+                yield from texts(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from texts(value, (*path, index))
+    elif isinstance(node, str):
+        yield ".".join(map(str, path)), node
+
+
+def lesson_ids(lesson):
+    return {
+        *(step.id for step in lesson.math_steps if step.id),
+        *(w.id for w in lesson.sections.code.witnesses),
+        *(state.id for state in lesson.sections.demo.lab_states),
+        *(claim.id for claim in lesson.claims),
+        *(item.id for item in lesson.practice),
+        *(example.id for example in lesson.worked_examples),
+        *(source.id for source in lesson.sources),
+    }
+
+
+def id_leaks(lesson):
+    """Where a lesson's text uses one of its ids as a word: any id in backticks, and any
+    hyphenated id that is not also a term of the subject."""
+    ids = lesson_ids(lesson)
+    bare = {word for word in ids - ID_TERMS if "-" in word}
+    return [
+        (where, word)
+        for where, text in texts(lesson.model_dump())
+        for word in ids
+        if f"`{word}`" in text
+        or (word in bare and re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text))
+    ]
+
+
+def test_no_internal_id_is_used_as_a_word():
+    """ "so stream-sum holds exactly" means nothing to a learner: text names things in words."""
+    assert id_leaks(MAIN) == []
+
+
+def test_the_construction_argument_is_about_a_deeper_plain_model():
+    """He et al. build a deeper *plain* model (added identity layers, the rest copied) to show a
+    solution at least as good exists; residual learning then makes identity easy to approach."""
+    step = next(s for s in MAIN.math_steps if s.id == "identity-construction")
+    claim = next(c for c in MAIN.claims if c.id == "degradation")
+    for text in (step.equation + step.why, claim.statement):
+        flat = " ".join(text.split())
+        assert re.search(r"plain", flat) and re.search(r"identity", flat)
+        assert re.search(r"exists", flat)
+    assert "copy" in " ".join(step.why.split())
+    assert not any("reachable" in takeaway for takeaway in MAIN.takeaways)
+    assert any("achievable" in takeaway for takeaway in MAIN.takeaways)
+
+
+def test_the_original_transformer_decoder_has_three_sublayers():
+    claim = " ".join(next(c for c in MAIN.claims if c.id == "post-norm-original").statement.split())
+    assert "encoder layer has two sublayers" in claim and "decoder layer three" in claim
+    assert "masked self-attention" in claim
+
+
+def test_the_math_core_is_short_and_its_equations_fit_a_line():
+    math = MAIN.sections.math
+    assert 4 <= len(math.steps) <= 6 and math.deep_dive
+    long = [(s.id, len(s.equation)) for s in MAIN.math_steps if len(s.equation) > 72]
+    assert long == []
+
+
+def test_every_source_is_cited_by_a_claim():
+    cited = {source for claim in MAIN.claims for source in claim.sources}
+    assert {source.id for source in MAIN.sources} - cited == set()
+    new = {"poole2016", "yang2017", "balduzzi2017", "radford2019", "chen2018", "greff2017"}
+    assert new <= cited and cited & {"goyal2017", "zhang2019fixup"}
+
+
+def test_empirical_claims_rest_on_a_run_not_an_equation():
+    """A measured fact needs a code witness or a lab state; a lab number is the lab's own."""
+    for claim_id in ("small-responses", "not-only-vanishing", "deep-signal", "depth-scaled-branch"):
+        claim = next(c for c in MAIN.claims if c.id == claim_id)
+        assert claim.witness is not None and claim.witness.kind in ("code", "lab"), claim_id
+    deep = next(c for c in MAIN.claims if c.id == "deep-signal")
+    assert not {"he2016deep", "he2016identity"} & set(deep.sources)
+
+
+SLOPES = [(0.2, 1.2), (-0.7, 0.3), (0.0, 1.0)]
+
+
+@pytest.mark.parametrize(("branch", "block"), SLOPES)
+def test_seed_slopes_are_one_plus_the_branch_slope(branch, block):
+    """Seed 004's gradient examples, as the lesson's worked example and practice item say."""
+    assert 1 + branch == pytest.approx(block)
+    example = next(e for e in MAIN.worked_examples if e.id == "we-block-slopes")
+    assert any(step.result == pytest.approx(block) for step in example.steps)
+    item = next(i for i in MAIN.practice if i.id == "rc-predict-block-slopes")
+    assert "1.2, 0.3 and 1" in item.choices[item.correct]
+
+
+@pytest.mark.parametrize(("x", "a", "t"), [(2.0, 0.1, 3.0), (-1.0, 0.5, 0.3), (0.7, -0.4, 2.0)])
+def test_the_scalar_block_gradients_match_finite_differences(x, a, t):
+    """y = x + a·x, ℒ = ½(y − t)²: ∂ℒ/∂x = (y − t)(1 + a), ∂ℒ/∂a = (y − t)·x."""
+
+    def loss(x, a):
+        return 0.5 * (x + a * x - t) ** 2
+
+    eps, y = 1e-6, x + a * x
+    assert (loss(x + eps, a) - loss(x - eps, a)) / (2 * eps) == pytest.approx((y - t) * (1 + a))
+    assert (loss(x, a + eps) - loss(x, a - eps)) / (2 * eps) == pytest.approx((y - t) * x)
+
+
+@pytest.mark.parametrize("depth", [50, 200, 1000, 10_000])
+@pytest.mark.parametrize("chi", [0.2, 0.46, 1.0])
+def test_a_depth_scaled_branch_keeps_the_gradient_factor_below_e_to_the_chi(depth, chi):
+    """α² = 1/L: (1 + α²χ)^L rises with L towards e^χ and never passes it; a fixed α explodes."""
+    scaled = (1 + chi / depth) ** depth
+    assert scaled < np.exp(chi) and scaled > np.exp(chi) * (1 - chi / depth)
+    assert depth * np.log1p(chi) > np.log(1e3)  # (1 + χ)^L, α = 1
+
+
+def test_the_depth_scaled_lab_state_shows_what_its_notice_says():
+    from tutor.practice.measures import measure, run_lab_state
+
+    state = MAIN.lab_state("depth-scaled")
+    assert state is not None and state.params["alpha"] == pytest.approx(200**-0.5, rel=1e-5)
+    scaled = run_lab_state(state.params, "gradient_ratio")
+    loud = run_lab_state({**state.params, "alpha": 1.0}, "gradient_ratio")
+    assert round(measure(scaled, "gradient_ratio"), 2) == 1.24 < np.exp(0.5)
+    assert round(measure(scaled, "forward_growth"), 2) == 1.19
+    assert measure(loud, "gradient_ratio") > 2000
+    assert round(measure(loud, "forward_growth"), 1) == 13.3
+
+
+def test_claims_and_notes_may_cite_deep_dive_steps():
+    """A step moved to the deep dive stays citable: by claims (the loader checks them) and by
+    notes (an equation anchor names any step)."""
+    from tutor.lessons.markdown import claims
+    from tutor.notes.checks import object_ids
+
+    deep = {step.id for step in MAIN.sections.math.deep_dive}
+    cited = [c for c in MAIN.claims if c.witness and c.witness.kind == "equation"]
+    assert any(c.witness.ref in deep for c in cited)
+    assert read_lesson(builtin_lessons_dir() / "residual-connections.yaml").problems == []
+    assert deep <= set(object_ids(MAIN, "equation"))
+    shown = claims(MAIN)
+    assert not any(f"*Witness:* {ref}\n" in shown or shown.endswith(ref) for ref in deep)

@@ -95,7 +95,7 @@ def check_lesson(file: LessonFile) -> list[Problem]:
         return seen
 
     sources = unique("source", lesson.sources, "id", "sources")
-    steps = unique("math step", lesson.sections.math.steps, "id", "sections")
+    steps = unique("math step", lesson.math_steps, "id", "sections")
     witnesses = unique("code witness", lesson.sections.code.witnesses, "id", "sections")
     labs = unique("lab state", lesson.sections.demo.lab_states, "id", "sections")
     unique("claim", lesson.claims, "id", "claims")

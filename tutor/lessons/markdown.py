@@ -80,7 +80,8 @@ def _witness_text(lesson: Lesson, claim: Claim) -> str:
     if witness is None:
         return "no witness"
     if witness.kind == "equation":
-        step = next((s for s in lesson.sections.math.steps if s.id == witness.ref), None)
+        math = lesson.sections.math
+        step = next((s for s in [*math.steps, *math.deep_dive] if s.id == witness.ref), None)
         return f"equation `{step.equation}`" if step else witness.ref
     if witness.kind == "code":
         code = next((w for w in lesson.sections.code.witnesses if w.id == witness.ref), None)

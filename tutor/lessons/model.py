@@ -92,6 +92,10 @@ class Section(Strict):
 
 class MathSection(Section):
     steps: list[MathStep] = Field(default_factory=list, description="The derivation, in order.")
+    deep_dive: list[MathStep] = Field(
+        default_factory=list,
+        description="Steps beyond the core derivation, shown after it under 'Deep dive'.",
+    )
 
 
 class CodeSection(Section):
@@ -392,3 +396,8 @@ class Lesson(Strict):
 
     def lab_state(self, state_id: str) -> LabState | None:
         return next((s for s in self.sections.demo.lab_states if s.id == state_id), None)
+
+    @property
+    def math_steps(self) -> list[MathStep]:
+        """The core derivation, then the deep dive: every step a claim or a note may cite."""
+        return [*self.sections.math.steps, *self.sections.math.deep_dive]

@@ -119,7 +119,7 @@ def anchored_content(note: Note, lesson: Lesson | None) -> str:
     if note.anchor_kind == "concept":
         return f"{lesson.title}: {lesson.one_line}"
     if note.anchor_kind == "equation":
-        step = next((s for s in lesson.sections.math.steps if s.id == ref), None)
+        step = next((s for s in lesson.math_steps if s.id == ref), None)
         return f"`{step.equation if step else lesson.key_equation.text}`"
     if note.anchor_kind == "source":
         source = next((s for s in lesson.sources if s.id == ref), None)

@@ -41,7 +41,7 @@ def object_ids(lesson: Lesson, kind: str) -> list[str]:
     """The ids a note of ``kind`` may name in ``lesson`` (a common mistake is named by its
     text; an equation by its math step's id, or ``key``)."""
     if kind == "equation":
-        return [KEY_EQUATION, *(s.id for s in lesson.sections.math.steps if s.id)]
+        return [KEY_EQUATION, *(s.id for s in lesson.math_steps if s.id)]
     if kind == "source":
         return [s.id for s in lesson.sources]
     if kind == "witness":
