@@ -115,9 +115,10 @@ def id_leaks(lesson):
     ]
 
 
-def test_no_internal_id_is_used_as_a_word():
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_no_internal_id_is_used_as_a_word(path):
     """ "so stream-sum holds exactly" means nothing to a learner: text names things in words."""
-    assert id_leaks(MAIN) == []
+    assert id_leaks(read_lesson(path).lesson) == []
 
 
 def test_the_construction_argument_is_about_a_deeper_plain_model():

@@ -64,21 +64,6 @@ def prose(node: object, path: str = "") -> Iterator[tuple[str, str]]:
         yield path, " ".join(node.split())
 
 
-def internal_ids(data: dict) -> set[str]:
-    sections = data["sections"]
-    ids = {step.get("id") for step in sections["math"]["steps"]}
-    ids |= {step.get("id") for step in sections["math"].get("deep_dive", [])}
-    ids |= {witness["id"] for witness in sections["code"]["witnesses"]}
-    ids |= {state["id"] for state in sections["demo"]["lab_states"]}
-    ids |= {claim["id"] for claim in data["claims"]}
-    ids |= {example["id"] for example in data["worked_examples"]}
-    for item in data["practice"]:
-        ids.add(item["id"])
-        if "lab" in item:
-            ids.add(item["lab"]["id"])
-    return {i for i in ids if i}
-
-
 #: (lesson, phrase) pairs the lessons used to say and must not say again.
 OLD_PHRASES = [
     ("vanishing-exploding-gradients", r"learns a million times more slowly"),
@@ -247,15 +232,6 @@ def test_the_misattributed_claims_now_say_what_the_paper_shows():
     tf = {c["id"]: c for c in lesson_data("transformers")["claims"]}
     assert "Glorot and Bengio" in crj["crj-claim-lab-shrink"]["statement"]
     assert "He et al." in tf["tf-claim-depth"]["statement"]
-
-
-@pytest.mark.parametrize("name", FOLLOW_ON)
-def test_no_internal_id_is_used_as_a_word(name):
-    data = lesson_data(name)
-    ids = internal_ids(data)
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
-    leaks = [(where, m.group(1)) for where, text in prose(data) for m in pattern.finditer(text)]
-    assert not leaks, leaks
 
 
 @pytest.mark.parametrize("name", FOLLOW_ON)
