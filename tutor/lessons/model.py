@@ -92,6 +92,10 @@ class Section(Strict):
 
 class MathSection(Section):
     steps: list[MathStep] = Field(default_factory=list, description="The derivation, in order.")
+    deep_dive: list[MathStep] = Field(
+        default_factory=list,
+        description="Steps beyond the core derivation, shown after it under 'Deep dive'.",
+    )
 
 
 class CodeSection(Section):
