@@ -29,11 +29,19 @@ def intuition(lesson: Lesson) -> str:
     return "\n\n".join(parts)
 
 
-def math(lesson: Lesson) -> str:
-    parts = [lesson.sections.math.body.strip()]
-    for number, step in enumerate(lesson.sections.math.steps, 1):
-        parts.append(f"**{number}.** `{step.equation}`\n\n{step.why.strip()}")
-    return "\n\n".join(parts)
+#: The heading of the steps beyond a lesson's core derivation, shown folded after it.
+DEEP_DIVE = "Deep dive"
+
+
+def math_intro(lesson: Lesson) -> str:
+    """What the Math section says before its steps (each step is drawn on its own, its
+    equation broken to the screen's width)."""
+    return lesson.sections.math.body.strip()
+
+
+def deep_dive_title(lesson: Lesson) -> str:
+    count = len(lesson.sections.math.deep_dive)
+    return f"{DEEP_DIVE}: {count} more step{'' if count == 1 else 's'}"
 
 
 def code_intro(lesson: Lesson) -> str:
@@ -80,7 +88,8 @@ def _witness_text(lesson: Lesson, claim: Claim) -> str:
     if witness is None:
         return "no witness"
     if witness.kind == "equation":
-        step = next((s for s in lesson.sections.math.steps if s.id == witness.ref), None)
+        math = lesson.sections.math
+        step = next((s for s in [*math.steps, *math.deep_dive] if s.id == witness.ref), None)
         return f"equation `{step.equation}`" if step else witness.ref
     if witness.kind == "code":
         code = next((w for w in lesson.sections.code.witnesses if w.id == witness.ref), None)
