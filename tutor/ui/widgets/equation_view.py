@@ -39,4 +39,4 @@ class EquationView(Widget):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """As many rows as the lines at ``width`` take (one that nothing breaks wraps)."""
-        return self._content(width).get_height(self.styles, width)
+        return len(self._content(width).wrap(width)) if width > 0 else 0

@@ -63,5 +63,5 @@ def markdown_line(markdown: str) -> Content:
                 if name in STYLES:
                     spans.append(Span(start, length, STYLES[name]))
             elif kind == "image":
-                add(child.content or child.attrs.get("alt", "") or "")
+                add(child.content or str(child.attrs.get("alt") or ""))
     return Content("".join(text), spans=spans)
