@@ -121,9 +121,9 @@ def break_equation(equation: str, width: int) -> list[str]:
     then ``·``/``×``), the continuation lines indented under its first relation.
 
     A bracket group (``(…)``, ``[…]``, ``{…}``, ``⟨…⟩``, ``‖…‖``) is broken only when it is
-    longer than a line, and then at its own top-level operators. A line is longer than
-    ``width`` only where none of these breaks it; joined, the lines are the equation up
-    to white space."""
+    longer than a continuation line holds, and then at its own top-level operators. A
+    line is longer than ``width`` only where none of these breaks it; joined, the lines
+    are the equation up to white space."""
     lines: list[str] = []
     for line in equation.splitlines() or [""]:
         lines += _break_line(line, width) if len(line) > width > 0 else [line]

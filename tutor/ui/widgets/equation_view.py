@@ -23,13 +23,17 @@ class EquationView(Widget):
         super().__init__(id=id, classes=classes)
         self.equation = equation
         self.label = label
+        #: The lines last broken, and the width they were broken for (layout asks for
+        #: the height, then the widget draws, at one width).
+        self._broken: tuple[int, list[str]] = (-1, [])
 
     def lines(self, width: int) -> list[str]:
         """The equation's lines at ``width`` columns, the label on the first."""
-        room = max(1, width - len(self.label))
-        lines = break_equation(self.equation, room)
-        pad = " " * len(self.label)
-        return [self.label + lines[0], *(pad + line for line in lines[1:])]
+        if self._broken[0] != width:
+            lines = break_equation(self.equation, max(1, width - len(self.label)))
+            pad = " " * len(self.label)
+            self._broken = (width, [self.label + lines[0], *(pad + line for line in lines[1:])])
+        return self._broken[1]
 
     def _content(self, width: int) -> Content:
         return Content("\n".join(self.lines(width)))
