@@ -157,3 +157,14 @@ async def test_a_lesson_without_a_deep_dive_shows_no_heading(tmp_path):
         app.screen.show_section("math")
         await wait_for(pilot, lambda: app.screen.drawn == "math", "the math section")
         assert not app.screen.query(Collapsible)
+
+
+def test_a_claim_shows_the_deep_dive_step_it_cites():
+    from tests.lesson_factory import lesson_dict
+    from tutor.lessons import markdown as md
+    from tutor.lessons.model import Lesson
+
+    math = {**MINIMAL["sections"]["math"], "deep_dive": [_step(9, "a = b")]}
+    claim = {**MINIMAL["claims"][0], "witness": {"kind": "equation", "ref": "step-9"}}
+    data = lesson_dict(sections={**MINIMAL["sections"], "math": math}, claims=[claim])
+    assert "*Witness:* equation `a = b`" in md.claims(Lesson.model_validate(data))
