@@ -1,4 +1,5 @@
-"""`restutor validate` and `restutor glossary`, the schema file and the wheel's lessons."""
+"""`restutor validate` and `restutor glossary` (Markdown drawn on a terminal, plain through
+a pipe), the schema file and the wheel's lessons."""
 
 import json
 import os
@@ -98,6 +99,58 @@ def test_glossary_lists_and_looks_up_terms(capsys, tmp_path):
     assert code == 0 and "Adds a block's input to its output." in out
     code, _, err = run(capsys, "--lessons", tmp_path, "glossary", "skip conection")
     assert code == 1 and "did you mean: skip connection" in err
+
+
+#: A definition using every inline element Markdown has, and Rich markup that must stay text.
+MARKDOWN_TERM = {
+    "term": "formatted term",
+    "definition": "A **bold** claim with *emphasis*, `y = x + F(x)`, a\n"
+    "[source](https://example.org/paper) and [bold red]no markup[/]. A second sentence.",
+}
+
+
+def test_a_piped_glossary_is_plain_text(capsys, tmp_path):
+    write_lesson(tmp_path, terms=[MARKDOWN_TERM])
+    listing = run(capsys, "--lessons", tmp_path, "glossary")[1]
+    entry = run(capsys, "--lessons", tmp_path, "glossary", "formatted term")[1]
+    for out in listing, entry:
+        assert "**" not in out and "`" not in out and "*emphasis*" not in out
+        assert "\x1b" not in out and all(line == line.rstrip() for line in out.splitlines())
+        assert "A bold claim with emphasis, y = x + F(x)" in " ".join(out.split())
+    assert "source (https://example.org/paper) and [bold red]no markup[/]." in " ".join(
+        entry.split()
+    )
+    assert "A second sentence" in entry and "A second sentence" not in listing
+
+
+def test_a_glossary_on_a_terminal_is_drawn_by_rich(capsys, tmp_path, monkeypatch):
+    from rich.console import Console
+
+    def terminal(soft_wrap):
+        console = Console(force_terminal=True, color_system="standard", width=80)
+        return console, True
+
+    monkeypatch.setattr("tutor.cli.lessons.stdout_console", terminal)
+    write_lesson(tmp_path, terms=[MARKDOWN_TERM])
+    out = run(capsys, "--lessons", tmp_path, "glossary", "formatted term")[1]
+    assert "\x1b[1mbold\x1b[0m" in out and "**" not in out and "`" not in out
+    assert "\x1b]8;" in out and "https://example.org/paper" in out  # a link to click
+    assert "[bold red]no markup[/]" in out
+
+
+@pytest.mark.parametrize(
+    ("definition", "sentence"),
+    [
+        ("One. Two.", "One."),
+        ("Uses `a. b` inside. Then more.", "Uses `a. b` inside."),
+        ("No full stop", "No full stop"),
+        ("Wrapped\nover. Lines.", "Wrapped over."),
+    ],
+)
+def test_the_listing_shows_a_definitions_first_sentence(definition, sentence):
+    from tutor.cli.lessons import first_sentence
+
+    assert first_sentence(definition) == sentence
 
 
 def test_the_environment_variable_extends_the_lesson_path(capsys, tmp_path, monkeypatch):

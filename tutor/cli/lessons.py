@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tutor.cli.options import lesson_dirs
 from tutor.cli.parser import Parser, UsageError
 from tutor.cli.terminal import stdout_console
 from tutor.text import visible
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def add_lesson_commands(parser: Parser) -> None:
@@ -58,10 +62,10 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_glossary(args: argparse.Namespace) -> int:
     """Every term with its first sentence, or one term's whole entry (exit 1 if unknown).
 
-    Lesson text goes out as Rich ``Text``, never as markup: a term holding ``[/]`` would
-    raise, ``[draft]`` would vanish."""
-    from rich.markdown import Markdown
-    from rich.padding import Padding
+    A definition is Markdown: on a terminal Rich draws it (bold, code, links you can
+    click); through a pipe it is plain text, links as "text (url)" and no escape code.
+    Names and aliases go out as Rich ``Text``, never as markup: a term holding ``[/]``
+    would raise, ``[draft]`` would vanish."""
     from rich.text import Text
 
     from tutor.lessons.catalog import load_catalog
@@ -73,14 +77,13 @@ def run_glossary(args: argparse.Namespace) -> int:
         if not all_entries:
             raise UsageError("no lessons found on the lesson path")
         for entry in all_entries:
-            text = " ".join(entry.term.definition.split())
-            first_sentence = text.split(". ")[0].rstrip(".") + "."
             line = Text(entry.term.term, style="bold")
             if entry.term.aliases:
                 line.append(f" ({', '.join(entry.term.aliases)})", style="dim")
             line.append(f"  {entry.lesson.id}", style="dim")
-            console.print(line)
-            console.print(Padding(Text(first_sentence), (0, 0, 1, 4)))
+            console.print(line, soft_wrap=True)  # one line, however long
+            _print_markdown(console, first_sentence(entry.term.definition), indent=4)
+            console.print()
         return 0
     found = lookup(all_entries, args.term)
     if not found:
@@ -93,8 +96,34 @@ def run_glossary(args: argparse.Namespace) -> int:
         console.print(Text.assemble((term.term, "bold"), f"  ({entry.lesson.title})"))
         if term.aliases:
             console.print(Text(f"also called: {', '.join(term.aliases)}"))
-        console.print(Markdown(term.definition))
+        _print_markdown(console, term.definition)
         if term.related:
             console.print(Text(f"related: {', '.join(term.related)}"))
         console.print()
     return 0
+
+
+def first_sentence(markdown: str) -> str:
+    """The first sentence of ``markdown``: up to the first ". " outside a code span."""
+    text = " ".join(markdown.split())
+    start = 0
+    while (end := text.find(". ", start)) >= 0:
+        if text.count("`", 0, end) % 2 == 0:
+            return text[: end + 1]
+        start = end + 2
+    return text
+
+
+def _print_markdown(console: Console, markdown: str, indent: int = 0) -> None:
+    """``markdown`` drawn by Rich on a terminal; plain text through a pipe, each line's
+    trailing padding dropped."""
+    from rich.markdown import Markdown
+    from rich.padding import Padding
+
+    drawn = Padding(Markdown(markdown, hyperlinks=console.is_terminal), (0, 0, 0, indent))
+    if console.is_terminal:
+        console.print(drawn)
+        return
+    with console.capture() as captured:
+        console.print(drawn)
+    console.print("\n".join(line.rstrip() for line in captured.get().splitlines()), markup=False)

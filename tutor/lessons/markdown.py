@@ -29,11 +29,19 @@ def intuition(lesson: Lesson) -> str:
     return "\n\n".join(parts)
 
 
-def math(lesson: Lesson) -> str:
-    parts = [lesson.sections.math.body.strip()]
-    for number, step in enumerate(lesson.sections.math.steps, 1):
-        parts.append(f"**{number}.** `{step.equation}`\n\n{step.why.strip()}")
-    return "\n\n".join(parts)
+#: The heading of the steps beyond a lesson's core derivation, shown folded after it.
+DEEP_DIVE = "Deep dive"
+
+
+def math_intro(lesson: Lesson) -> str:
+    """What the Math section says before its steps (each step is drawn on its own, its
+    equation broken to the screen's width)."""
+    return lesson.sections.math.body.strip()
+
+
+def deep_dive_title(lesson: Lesson) -> str:
+    count = len(lesson.sections.math.deep_dive)
+    return f"{DEEP_DIVE}: {count} more step{'' if count == 1 else 's'}"
 
 
 def code_intro(lesson: Lesson) -> str:

@@ -10,16 +10,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Markdown, OptionList
+from textual.widgets import Collapsible, Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from tutor.lessons import markdown as md
 from tutor.lessons.model import Lesson
 from tutor.lessons.trust import Origin
-from tutor.ui.plain import plain
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.widgets.glossary_view import GlossaryView
 from tutor.ui.widgets.key_equation import KeyEquation
+from tutor.ui.widgets.markdown_line import markdown_line
+from tutor.ui.widgets.math_step_view import MathStepView
 from tutor.ui.widgets.witness_view import WitnessView
 from tutor.ui.widgets.worked_example_view import WorkedExampleView
 
@@ -27,6 +28,11 @@ SECTION_KEYS = [key for key, _ in md.SECTIONS]
 
 if TYPE_CHECKING:
     from tutor.notes import Anchor
+
+
+def _with_rules_between(options: list[Option]) -> list[Option | None]:
+    """``options`` with a rule between each two (``None`` is an option list's separator)."""
+    return [item for option in options for item in (None, option)][1:]
 
 
 class LessonScreen(BaseScreen):
@@ -102,13 +108,16 @@ class LessonScreen(BaseScreen):
                 *(WitnessView(w, self.origin) for w in lesson.sections.code.witnesses),
             ]
         if key == "demo":
-            states = lesson.sections.demo.lab_states
+            lab_states = [
+                Option(markdown_line(md.lab_state_line(s)), id=s.id)
+                for s in lesson.sections.demo.lab_states
+            ]
             return [
                 Markdown(md.demo_intro(lesson)),
-                OptionList(
-                    *(Option(plain(md.lab_state_line(s)), id=s.id) for s in states), id="lab-states"
-                ),
+                OptionList(*_with_rules_between(lab_states), id="lab-states"),
             ]
+        if key == "math":
+            return self._math_widgets()
         if key == "worked_examples":
             if not lesson.worked_examples:
                 return [Markdown("This lesson has no worked examples.")]
@@ -117,11 +126,24 @@ class LessonScreen(BaseScreen):
             return [GlossaryView(list(lesson.terms))]
         text = {
             "intuition": md.intuition,
-            "math": md.math,
             "practice": md.practice,
             "claims": md.claims,
         }[key](lesson)
         return [Markdown(text)]
+
+    def _math_widgets(self) -> list[Widget]:
+        """The core steps, then the deep dive folded under its heading."""
+        math = self.lesson.sections.math
+        widgets: list[Widget] = [
+            Markdown(md.math_intro(self.lesson)),
+            *(MathStepView(number, step) for number, step in enumerate(math.steps, 1)),
+        ]
+        if math.deep_dive:
+            first = len(math.steps) + 1
+            steps = (MathStepView(n, step) for n, step in enumerate(math.deep_dive, first))
+            title = md.deep_dive_title(self.lesson)
+            widgets.append(Collapsible(*steps, title=title, collapsed=True, id="deep-dive"))
+        return widgets
 
     @on(WitnessView.RunRequested)
     def _run_witness(self, event: WitnessView.RunRequested) -> None:

@@ -25,10 +25,10 @@ from tutor.lessons.model import ChoiceItem, Prediction, PredictSimItem, PredictT
 from tutor.practice.grading import Grade, NotANumber, grade_answer, parse_number
 from tutor.practice.session import DIFFICULTIES, Attempt, NotYet, Session
 from tutor.ui.kept_words import KeptWords
-from tutor.ui.plain import plain
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.widgets.answer_input import AnswerInput
 from tutor.ui.widgets.attempt_feedback import AttemptFeedback
+from tutor.ui.widgets.markdown_line import markdown_line
 from tutor.ui.widgets.prediction_evidence import PredictionEvidence
 
 PLACEHOLDERS = {
@@ -111,7 +111,9 @@ class PracticeScreen(BaseScreen):
         choices.disabled = answer.disabled = False
         if options:
             choices.clear_options()
-            choices.add_options([Option(plain(text), id=str(i)) for i, text in enumerate(options)])
+            choices.add_options(
+                [Option(markdown_line(text), id=str(i)) for i, text in enumerate(options)]
+            )
             choices.highlighted = 0
             choices.focus()
         else:

@@ -1,14 +1,18 @@
-"""The lesson's key equation, pinned above the content so it is always in view."""
+"""The lesson's key equation, pinned above the content so it is always in view, broken at
+its operators when the screen is too narrow for it, the lesson's title beside it."""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.widgets import Static
+from textual.content import Content
 
 from tutor.lessons.model import Lesson
+from tutor.ui.widgets.equation_view import EquationView
+
+#: Between the equation's last line and the title.
+GAP = "    "
 
 
-class KeyEquation(Static):
+class KeyEquation(EquationView):
     DEFAULT_CSS = """
     KeyEquation {
         height: auto;
@@ -19,7 +23,17 @@ class KeyEquation(Static):
     """
 
     def __init__(self, lesson: Lesson) -> None:
-        text = Text()
-        text.append(lesson.key_equation.text, style="bold")
-        text.append(f"    {lesson.title}", style="dim")
-        super().__init__(text, id="key-equation")
+        super().__init__(lesson.key_equation.text, id="key-equation")
+        self.lesson_title = lesson.title
+
+    def _content(self, width: int) -> Content:
+        """The equation in bold; the title after its last line, or under it if it does
+        not fit there."""
+        lines = self.lines(width)
+        equation = Content("\n".join(lines)).stylize("bold")
+        beside = len(lines[-1]) + len(GAP) + len(self.lesson_title) <= width
+        return (
+            equation
+            + Content(GAP if beside else "\n").stylize("dim")
+            + Content(self.lesson_title).stylize("dim")
+        )
