@@ -2,25 +2,31 @@
 
 Every prose field of every lesson is read sentence by sentence. A sentence *speaks of a
 measurement* when it names the lab, a tab, a seed, a run, or something measured or shown;
-all of a lab state's notice and of a predict item speak of one. Each number in such a
-sentence must then be one of:
+all of a lab state's notice and of a predict item's answer speak of one. Each number in
+such a sentence must then be one of:
 
-- a readout of the lab: what a lab state of the lesson (or a predict-sim item's state)
-  shows when run here, to the digits written: the forward growth and gradient ratio of
-  the run and of its skip-toggled counterpart, their first and last RMS, the layer of an
-  overflow, the lesion's median, smallest and largest change;
+- a readout of the lab, to the digits written: what the lab shows for the notice's own
+  state or the predict-sim item's own state (elsewhere: for any lab state of the lesson,
+  if the number has three significant digits or more, since fewer match some readout by
+  chance): the forward growth and gradient ratio of the run and of its skip-toggled
+  counterpart, their first and last RMS (forward and gradient), the theory's growth and
+  ratio, the layer of an overflow, the lesion's median, smallest and largest change;
 - the value a predict-sim item measures, in that item's text (the same measurement
   ``test_lesson_content`` grades the item's answer by);
 - listed in ``REGISTRY`` under its lesson, with its check: another quantity of a lab run
   (``Lab``), a training fact ``tests/test_train_reproducible.py`` proves across kernels
   and thread counts (``Train``), a line of a code witness's output (``Witness``, which
-  ``test_lesson_content`` runs), or a setup value, not a measurement (``Setup``).
+  ``test_lesson_content`` runs), or not a measurement at all (``NotMeasured``, with why).
 
 Not measurements, and so left out: setup numbers (a depth, width, seed, α, σ_w, step or
-block count written next to its name), a choice's bounds, ordinals, numbers in `code`,
+block count written next to its name), a choice's bounds, ordinals, list numbers, bare
+integers below 10 (counts and thresholds: "near 1", "below 1"), numbers in `code`,
 arithmetic (a number touching an operator or an exponent, or what ``≈``/``=`` gives for
 one: the worked examples recompute those), and paper numbers (a sentence citing
-"et al." or a year without naming the lab or a run).
+"et al." or a year without naming the lab or a run; a citation's year everywhere).
+
+A number is right when the measurement rounds to it as written ("2.34" to ±0.005; an
+integer's trailing zeros are not significant, so "about 150" is ±5).
 """
 
 from __future__ import annotations

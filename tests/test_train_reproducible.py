@@ -2,7 +2,7 @@
 
 Deep plain training is chaotic: the rounding of another OpenBLAS kernel or thread count
 is enough to make the same seed end somewhere else (seed 0's 48-layer plain network ends
-4× above its 4-layer one on the Haswell kernel, 6× on Prescott, 9× on SkylakeX). So the
+4× above its 4-layer one on the Haswell kernel, 6× on Prescott, 8.8× on SkylakeX). So the
 lessons quote no plain final loss as a fact: the learner reads their own run
 (``tutor.sim.your_run``), and what the lessons do state about training is stated over
 the seeds in ``SEEDS`` and proved here over each of them, on two OpenBLAS kernels
