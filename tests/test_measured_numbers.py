@@ -78,22 +78,27 @@ NUMBER = re.compile(
     r"(?P<unit>%|×)?"
     r"(?![\w.]\d)"
 )
-#: A setup value is named just before it ("depth 40", "α = 0.2", "seeds 0–4", "width 32").
+#: A setup value is named just before it ("depth 40", "α = 0.2", "seeds 0–4", "σ_w = 0.9 or 1.1").
 SETUP_BEFORE = re.compile(
-    r"(?:\b(?:depths?|layers?|seeds?|width|blocks?|steps?|sublayers?|networks?|inputs?|"
-    r"heads?|d_head|n_heads|batch)|[αLσ]|σ_w|σ²|[kdnN])\s*(?:=|of)?\s*(?:\d+(?:\.\d+)?\s*(?:[,–-]|to|or|and)\s*)*$",
+    r"(?:\b(?:depths?|layers?|seeds?|width|blocks?|steps?|sublayers?|networks?|inputs?|heads?|"
+    r"d_head|n_heads|batch)|(?<!\w)(?:σ_w|σ²|[αLσkdnN]))\s*(?:=|of)?\s*"
+    r"(?:\d+(?:\.\d+)?\s*(?:[,–-]|to|or|and)\s*)*$",
     re.IGNORECASE,
 )
-#: ... or just after it ("48 layers", "a 48-layer network", "400 Adam steps", "10th").
+#: ... or just after it, maybe past two words that are not prepositions ("48 layers", "a
+#: 48-layer network", "400 Adam steps", "40 tanh residual blocks"), or it is an ordinal.
 SETUP_AFTER = re.compile(
-    r"^(?:\s*(?:(?:[–-]|to)\s*\d+\s*)?(?:(?!(?:at|in|of|per|over|after|for|by|from|to)\b)[a-zA-Z-]+\s+){0,2}?(?:-?layers?|-?blocks?|steps|Adam|"
-    r"seeds|networks|inputs|sublayers?|weights|heads|times|dimensions|coordinates|paths|"
-    r"entries|channels|writes|factors|Jacobians|orders|branches)\b|th\b|st\b|nd\b|rd\b|[{SUPERSCRIPT}])".replace(
-        "{SUPERSCRIPT}", SUPERSCRIPT
-    ),
+    r"^(?:\s*(?:(?:[–-]|to)\s*\d+\s*)?"
+    r"(?:(?!(?:at|in|of|per|over|after|for|by|from|to)\b)[a-zA-Z-]+\s+){0,2}?"
+    r"(?:-?layers?|-?blocks?|steps|Adam|seeds|networks|inputs|sublayers?|weights|heads|times|"
+    r"dimensions|coordinates|paths|entries|channels|writes|factors|Jacobians|orders|branches)\b"
+    r"|th\b|st\b|nd\b|rd\b)",
     re.IGNORECASE,
 )
-OPERATOR = "+−-·/^√*(={≈<>≤≥"
+#: A number just after one of these, or just before one of the second, is in arithmetic
+#: ("1/1,048,576", "(1 + α²)^{20}", "1.5 + 2"); a parenthesis alone is only prose.
+OPERATOR_BEFORE = "+−-·/^√*={≈<>≤≥"
+OPERATOR_AFTER = "+−-·/^*=≈<>≤≥" + SUPERSCRIPT
 
 
 @dataclass(frozen=True)
@@ -131,34 +136,30 @@ def prose(
                 yield from prose(getattr(obj, name), f"{path}.{name}" if path else name, owner)
 
 
-def _parse(match: re.Match[str]) -> tuple[float, int]:
+def _parse(match: re.Match[str]) -> tuple[float, int, int]:
+    """The number's value, its decimals and its significant digits, as written.
+
+    An integer's trailing zeros are not significant: "about 150" is good to ±5.
+    """
     mantissa = match["mantissa"].replace(",", "")
-    # The written precision; an integer's trailing zeros are not significant ("about 150").
-    decimals = (
-        len(mantissa.split(".")[1])
-        if "." in mantissa
-        else len(mantissa.rstrip("0")) - len(mantissa)
-    )
+    whole, _, fraction = mantissa.partition(".")
+    bare = (whole + fraction).lstrip("0")
+    decimals = len(fraction) if fraction else len(whole.rstrip("0")) - len(whole)
+    digits = len(bare) if fraction else len(bare.rstrip("0"))
     value = float(mantissa)
     if exponent := match["exponent"]:
-        digits = exponent.translate(str.maketrans(SUPERSCRIPT[:10] + "⁻−", "0123456789--"))
-        power = int(re.sub(r"^\s*[×·]\s*10\^?|^[eE]", "", digits.strip()).strip())
+        power = exponent.translate(str.maketrans(SUPERSCRIPT[:10] + "⁻−", "0123456789--"))
+        power = int(re.sub(r"^\s*[×·]\s*10\^?|^[eE]", "", power.strip()))
         value *= 10.0**power
         decimals -= power
-    return value, decimals
+    return value, decimals, digits
 
 
 def is_arithmetic(sentence: str, start: int, end: int) -> bool:
     before, after = sentence[:start].rstrip(), sentence[end:].lstrip()
-    if (
-        before[-1:] in OPERATOR
-        and before[-1:] != "("
-        or after[:1] in OPERATOR.translate({40: None, 123: None})
-    ):
+    if before[-1:] in OPERATOR_BEFORE or after[:1] in OPERATOR_AFTER:
         return True
-    if re.search(rf"[\d{SUPERSCRIPT})]\s*[≈=]\s*$", before):
-        return True  # what an expression gives: "0.9⁵⁰ ≈ 0.005", "1.5³⁰ ≈ 1.9 × 10⁵"
-    return sentence[end : end + 1] in SUPERSCRIPT
+    return bool(re.search(rf"[\d{SUPERSCRIPT})]\s*[≈=]\s*$", before))  # "0.9⁵⁰ ≈ 0.005"
 
 
 def quotes(lesson: Lesson) -> Iterator[Quote]:
@@ -176,7 +177,7 @@ def quotes(lesson: Lesson) -> Iterator[Quote]:
                     continue
                 if is_arithmetic(sentence, start, end):
                     continue
-                value, decimals = _parse(match)
+                value, decimals, digits = _parse(match)
                 if decimals == 0 and value < 10 and not match["unit"]:
                     continue  # a count or a threshold: "near 1", "below 1", "2 blocks"
                 if cites and decimals == 0 and 1900 <= value < 2100:
@@ -185,9 +186,6 @@ def quotes(lesson: Lesson) -> Iterator[Quote]:
                     continue  # a choice's range, not what was measured
                 if re.fullmatch(r"\s*\(?", sentence[:start]) and sentence[end : end + 1] == ")":
                     continue  # a list's numbering: "(3) Open the lab"
-                written = match["mantissa"].replace(",", "")
-                bare = written.replace(".", "").lstrip("0")
-                digits = len(bare if "." in written else bare.rstrip("0"))
                 yield Quote(lesson, field, match[0], value, decimals, digits, sentence, owner)
 
 
@@ -359,6 +357,8 @@ REGISTRY: dict[str, dict[str, Check]] = {
         "2.83": NotMeasured("√8, the theory's factor per layer"),
     },
     "residual-connections": {
+        "15.75": Lab("residual-defaults", lambda r: float(r.run.theory_backward[0])),
+        "0.036": Lab("residual-deep", lambda r: r.toggled.gradient_ratio),
         "22.97": Lab(params=_sim(norm="pre", depth=200), of=lambda r: float(r.run.forward.rms[-1])),
         "0.024×": Lab("residual-deep", lambda r: r.toggled.forward_growth),
         "1.3": Lab("residual-defaults", lambda r: r.run.forward_growth),
@@ -390,6 +390,10 @@ REGISTRY: dict[str, dict[str, Check]] = {
         "1.596": Lab(params=_sim(norm="pre", depth=100), of=lambda r: r.run.forward_growth),
     },
     "pre-norm-vs-post-norm": {
+        "40": NotMeasured("the depth: '40 of them compound'"),
+        "3.8e−4": NotMeasured("the worked example's prediction, which its steps compute"),
+        "2.4e−5": Lab(params=_sim(depth=160, **POST_RELU), of=_ratio),
+        "2.16": Lab(params=_sim(depth=160, norm="pre"), of=_ratio),
         "0.93": Lab(  # the gradient's factor per layer over layers 41 to 80
             "pn-lab-post-relu-80",
             lambda r: float(r.run.backward.rms[40] / r.run.backward.rms[80]) ** (1 / 40),
@@ -490,6 +494,8 @@ def test_the_registry_lists_only_numbers_the_lessons_quote():
         ("He et al. (2016) trained 152 layers to 3.57% error.", []),
         ("Seeds 0–4 on 48-layer networks, width 32, 400 Adam steps.", []),
         ("The run ends 1.5× to 60× above the 10th percentile.", ["1.5×", "60×"]),
+        ("The lab: 0.5²⁰ = 1/1,048,576, and at σ_w = 0.9 or 1.1 it would not be 0.85.", ["0.85"]),
+        ("(3) Open the lab and read 2533, near 1 (He et al., 2016).", ["2533"]),
     ],
 )
 def test_the_scanner_finds_measurements_and_leaves_setups_and_arithmetic(text, expected):
