@@ -19,6 +19,7 @@ import math
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,95 +114,127 @@ def _train(kernel: str, threads: int) -> Runs:
     return Runs(kernel, threads, cores[0] if cores else "not named", first, final)
 
 
-@pytest.fixture(scope="module")
-def configurations() -> list[Runs]:
+def train_every_configuration() -> list[Runs]:
     """Every kernel and thread count, two processes at a time (the machine has two cores)."""
     configs = [(kernel, threads) for kernel in KERNELS for threads in THREADS]
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(lambda config: _train(*config), configs))
 
 
-@pytest.fixture(scope="module")
-def runs(configurations) -> list[Runs]:
-    """The configurations whose kernel this machine's OpenBLAS could select."""
-    return [config for config in configurations if config.selected]
+# Each statement the lessons make, over the runs of every selected configuration: the
+# problems it finds (none when it holds).
 
 
 def every_run(runs: list[Runs]) -> list[tuple[Runs, int]]:
     return [(config, seed) for config in runs for seed in SEEDS]
 
 
-slow = pytest.mark.slow
+def where(config: Runs, seed: int) -> str:
+    return f"{config.kernel}, {config.threads} thread(s), seed {seed}"
 
 
-@slow
-def test_each_kernel_was_selected_and_trained_every_seed(configurations):
-    refused = [f"{c.kernel} ran as {c.chosen}" for c in configurations if not c.selected]
-    if refused:
-        pytest.skip("this machine's OpenBLAS cannot select " + "; ".join(refused))
-    assert all(sorted(config.final) == list(SEEDS) for config in configurations)
-
-
-@slow
-def test_the_48_layer_plain_network_ends_highest_in_every_run(runs):
+def the_48_layer_plain_network_ends_highest(runs: list[Runs]) -> Iterator[str]:
     for config, seed in every_run(runs):
         finals = config.final[seed]
         worst = max(DEPTHS, key=lambda depth: finals[f"plain-{depth}"])
-        assert worst == DEPTHS[-1], (config.kernel, seed, finals)
+        if worst != DEPTHS[-1]:
+            yield f"{where(config, seed)}: the {worst}-layer one ends highest ({finals})"
 
 
-@slow
-def test_the_plain_depth_penalty_stays_in_the_stated_range(runs):
+def the_plain_depth_penalty_is_in_the_stated_range(runs: list[Runs]) -> Iterator[str]:
     low, high = STATED["plain_penalty"]
-    penalties = {(c.kernel, seed): c.penalty(seed, "plain") for c, seed in every_run(runs)}
-    assert all(low <= p <= high for p in penalties.values()), penalties
-
-
-@slow
-def test_the_48_layer_residual_network_ends_below_the_4_layer_one_in_every_run(runs):
-    low, high = STATED["residual_penalty"]
-    penalties = {(c.kernel, seed): c.penalty(seed, "residual") for c, seed in every_run(runs)}
-    assert all(low <= p <= high < 1 for p in penalties.values()), penalties
-
-
-@slow
-def test_the_16_layer_plain_network_ends_below_the_4_layer_one_in_most_runs(runs):
-    below = [c.final[seed]["plain-16"] < c.final[seed]["plain-4"] for c, seed in every_run(runs)]
-    assert sum(below) > len(below) / 2
-
-
-@slow
-def test_the_4_layer_residual_network_ends_above_the_4_layer_plain_one_in_every_run(runs):
     for config, seed in every_run(runs):
-        assert config.final[seed]["residual-4"] > config.final[seed]["plain-4"], (config, seed)
+        if not low <= (penalty := config.penalty(seed, "plain")) <= high:
+            yield f"{where(config, seed)}: {penalty:.3g}×"
 
 
-@slow
-def test_the_seed_0_numbers_quoted_hold_on_every_kernel(runs):
+def the_48_layer_residual_network_ends_below_the_4_layer_one(runs: list[Runs]) -> Iterator[str]:
+    low, high = STATED["residual_penalty"]
+    assert high < 1
+    for config, seed in every_run(runs):
+        if not low <= (penalty := config.penalty(seed, "residual")) <= high:
+            yield f"{where(config, seed)}: {penalty:.3g}×"
+
+
+def the_16_layer_plain_network_ends_below_the_4_layer_one_in_most_runs(
+    runs: list[Runs],
+) -> Iterator[str]:
+    below = [c.final[seed]["plain-16"] < c.final[seed]["plain-4"] for c, seed in every_run(runs)]
+    if sum(below) <= len(below) / 2:
+        yield f"only {sum(below)} of {len(below)} runs"
+
+
+def the_4_layer_residual_network_ends_above_the_4_layer_plain_one(
+    runs: list[Runs],
+) -> Iterator[str]:
+    for config, seed in every_run(runs):
+        if config.final[seed]["residual-4"] <= config.final[seed]["plain-4"]:
+            yield where(config, seed)
+
+
+def the_seed_0_numbers_hold_on_every_kernel(runs: list[Runs]) -> Iterator[str]:
     for config in runs:
         finals, first = config.final[0], config.first[0]
-        assert round(config.penalty(0, "plain")) == STATED["seed0_plain_penalty"][config.kernel]
-        assert round(config.penalty(0, "residual"), 2) == STATED["seed0_residual_penalty"]
-        assert round(finals["residual-4"], 3) == STATED["seed0_residual_4"]
-        assert round(finals["plain-4"], 3) == STATED["seed0_plain_4"]
-        assert first["residual-48"] == pytest.approx(STATED["seed0_residual_48_start"], rel=0.02)
+        shown = {
+            "seed0_plain_penalty": round(config.penalty(0, "plain")),
+            "seed0_residual_penalty": round(config.penalty(0, "residual"), 2),
+            "seed0_residual_4": round(finals["residual-4"], 3),
+            "seed0_plain_4": round(finals["plain-4"], 3),
+        }
+        stated = {name: STATED[name] for name in shown}
+        stated["seed0_plain_penalty"] = STATED["seed0_plain_penalty"][config.kernel]
+        if shown != stated:
+            yield f"{where(config, 0)}: {shown}"
+        start, about = first["residual-48"], STATED["seed0_residual_48_start"]
+        if abs(start / about - 1) > 0.02:
+            yield f"{where(config, 0)}: the untrained residual-48 loss is {start:.4g}"
 
 
-@slow
-def test_the_kernel_moves_the_plain_finals_and_the_thread_count_does_not(runs):
+def the_kernel_moves_the_plain_finals_and_the_thread_count_does_not(
+    runs: list[Runs],
+) -> Iterator[str]:
     """Why no lesson quotes a plain final loss: another kernel ends somewhere else."""
-    kernels = {config.kernel for config in runs}
-    if len(kernels) < 2:
-        pytest.skip("needs two kernels this machine's OpenBLAS can select")
-    for kernel in kernels:
-        one, two = (
-            c for threads in THREADS for c in runs if (c.kernel, c.threads) == (kernel, threads)
-        )
+    by = {(config.kernel, config.threads): config for config in runs}
+    for (kernel, _), config in by.items():
+        one = by[(kernel, THREADS[0])]
         for seed in SEEDS:
-            assert one.final[seed] == pytest.approx(two.final[seed], rel=1e-4), (kernel, seed)
-    first, second = ({c.kernel: c for c in runs if c.threads == 1}[k] for k in sorted(kernels))
-    moved = [abs(first.penalty(s, "plain") / second.penalty(s, "plain") - 1) > 0.1 for s in SEEDS]
-    assert any(moved)
+            if config.final[seed] != pytest.approx(one.final[seed], rel=1e-4):
+                yield f"{where(config, seed)} differs from {THREADS[0]} thread(s)"
+    kernels = sorted({kernel for kernel, _ in by})
+    if len(kernels) > 1:
+        first, second = (by[(kernel, THREADS[0])] for kernel in kernels[:2])
+        ratios = [first.penalty(s, "plain") / second.penalty(s, "plain") for s in SEEDS]
+        if all(abs(ratio - 1) <= 0.1 for ratio in ratios):
+            yield f"{kernels[0]} and {kernels[1]} end within 10% of each other at every seed"
+
+
+STATEMENTS = [
+    the_48_layer_plain_network_ends_highest,
+    the_plain_depth_penalty_is_in_the_stated_range,
+    the_48_layer_residual_network_ends_below_the_4_layer_one,
+    the_16_layer_plain_network_ends_below_the_4_layer_one_in_most_runs,
+    the_4_layer_residual_network_ends_above_the_4_layer_plain_one,
+    the_seed_0_numbers_hold_on_every_kernel,
+    the_kernel_moves_the_plain_finals_and_the_thread_count_does_not,
+]
+
+
+@pytest.mark.slow
+def test_what_the_lessons_say_about_training_holds_on_every_kernel_and_thread_count():
+    """One test, so that one process trains the configurations (pytest-xdist would give
+    separate tests to separate workers, and each would train them all again)."""
+    configurations = train_every_configuration()
+    assert all(sorted(config.final) == list(SEEDS) for config in configurations)
+    runs = [config for config in configurations if config.selected]
+    problems = [
+        f"{statement.__name__}: {problem}"
+        for statement in STATEMENTS
+        for problem in statement(runs)
+    ]
+    assert problems == []
+    refused = [f"{c.kernel} ran as {c.chosen}" for c in configurations if not c.selected]
+    if refused:  # what could be checked held; the rest could not be run here
+        pytest.skip("this machine's OpenBLAS cannot select " + "; ".join(refused))
 
 
 def _result(finals: dict[tuple[int, bool], float]) -> TrainResult:
@@ -218,3 +251,22 @@ def test_your_run_reads_out_every_final_and_each_penalty():
     )
     diverged = _result({(4, False): 0.01, (4, True): 0.05, (48, False): math.nan, (48, True): 1})
     assert your_run(diverged).startswith("Your run (seed 3): plain 4 layers 0.01, 48 layers —; ")
+
+
+def test_a_statement_names_the_run_that_breaks_it():
+    good = {
+        "plain-4": 0.01,
+        "plain-16": 0.005,
+        "plain-48": 0.1,
+        "residual-4": 0.05,
+        "residual-48": 0.04,
+    }
+    broken = good | {"plain-16": 0.2, "plain-48": 0.012}  # 16 layers end highest, 1.2× only
+    runs = [Runs("Haswell", 1, "Haswell", {}, {seed: good for seed in SEEDS} | {3: broken})]
+    assert list(the_48_layer_plain_network_ends_highest(runs)) == [
+        f"Haswell, 1 thread(s), seed 3: the 16-layer one ends highest ({broken})"
+    ]
+    assert list(the_plain_depth_penalty_is_in_the_stated_range(runs)) == [
+        "Haswell, 1 thread(s), seed 3: 1.2×"
+    ]
+    assert list(the_48_layer_residual_network_ends_below_the_4_layer_one(runs)) == []
