@@ -57,10 +57,13 @@ _numbers = st.one_of(
 
 
 def _combine(parts):
-    return st.tuples(parts, st.sampled_from(["+", "-", "*", "/", "**"]), parts).map(
-        lambda t: f"({t[0]}{t[1]}{t[2]})"
-    ) | parts.map(lambda p: f"-{p}") | parts.map(lambda p: f"sqrt({p})") | parts.map(
-        lambda p: f"log({p})"
+    return (
+        st.tuples(parts, st.sampled_from(["+", "-", "*", "/", "**"]), parts).map(
+            lambda t: f"({t[0]}{t[1]}{t[2]})"
+        )
+        | parts.map(lambda p: f"-{p}")
+        | parts.map(lambda p: f"sqrt({p})")
+        | parts.map(lambda p: f"log({p})")
     )
 
 

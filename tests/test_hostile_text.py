@@ -20,9 +20,7 @@ from tutor.ui.app import RestutorApp
 
 #: Sets the window title, clears the screen, writes the clipboard (OSC 52), a C1 CSI,
 #: a bidirectional override, and markup that would raise, vanish or restyle.
-HOSTILE = (
-    " \x1b]0;pwned\x07\x1b[2J\x1b]52;c;cHduZWQ=\x07\x9b31m\u202e [/] [draft] [bold]B[/bold]"
-)
+HOSTILE = " \x1b]0;pwned\x07\x1b[2J\x1b]52;c;cHduZWQ=\x07\x9b31m\u202e [/] [draft] [bold]B[/bold]"
 #: What a terminal would act on: none of it may be on screen or in the output.
 CONTROLS = {chr(c) for c in range(0x20) if chr(c) not in "\n\t"}
 CONTROLS |= {chr(c) for c in range(0x7F, 0xA0)} | {"\u202e"}

@@ -152,9 +152,10 @@ def test_a_run_stopped_while_drawing_leaves_no_draws_behind(monkeypatch):
     assert len(drawn) == seen  # and nothing draws on once it has returned
     # What was drawn stays valid: the next run extends it to the same arrays as a fresh one.
     monkeypatch.setattr(engine, "stream", real_stream)
-    assert sim.run(SimParams(depth=20, width=8)).to_dict() == simulate(
-        SimParams(depth=20, width=8)
-    ).to_dict()
+    assert (
+        sim.run(SimParams(depth=20, width=8)).to_dict()
+        == simulate(SimParams(depth=20, width=8)).to_dict()
+    )
 
 
 def test_json_has_exactly_the_fixed_shape():

@@ -332,6 +332,7 @@ async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_
 
     from tests.training_cache import cached_training
     from tutor.practice.measures import train_params
+    from tutor.sim import your_run
     from tutor.ui.screens.lab import LabScreen
     from tutor.ui.widgets.prediction_evidence import PredictionEvidence
     from tutor.ui.widgets.prediction_plot import PredictionPlot
@@ -367,6 +368,8 @@ async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_
         assert grade.correct == (screen.attempt.committed == item.choices[item.correct])
         [plot] = screen.query(PredictionPlot)  # the curves the answer came from
         assert plot.result.complete and plot.result.params == train_params(item.train)
+        run = str(screen.query_one("#evidence-run").render())  # this run's finals, not the lesson's
+        assert run == your_run(plot.result) and run.startswith("Your run (seed 0): plain 4 layers")
         await press(pilot, "l")
         assert isinstance(app.screen, LabScreen) and app.screen.experiment == "train"
         assert app.screen.train_params == train_params(item.train)

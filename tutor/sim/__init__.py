@@ -57,6 +57,7 @@ if TYPE_CHECKING:
         paced,
         train,
         training,
+        your_run,
     )
 
 #: Each lazily loaded name, and the module (and name there) it comes from.
@@ -81,6 +82,7 @@ _LAZY = {
     "paced": ("trainer", "paced"),
     "train": ("trainer", "train"),
     "training": ("trainer", "training"),
+    "your_run": ("trainer", "your_run"),
 }
 
 __all__ = [
@@ -130,6 +132,7 @@ __all__ = [
     "paced",
     "train",
     "training",
+    "your_run",
 ]
 
 

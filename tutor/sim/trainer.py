@@ -36,6 +36,7 @@ from tutor.sim.mlp import (
 )
 from tutor.sim.streams import stream
 from tutor.sim.train_params import TrainParams
+from tutor.sim.words import format_value
 
 __all__ = [
     "ADAM_BETA1",
@@ -58,6 +59,7 @@ __all__ = [
     "teacher_data",
     "train",
     "training",
+    "your_run",
 ]
 
 #: Curves keep at most this many points after step 0 (the full-set loss costs a forward pass).
@@ -254,3 +256,24 @@ def finding(result: TrainResult) -> str:
     if residual_ratio <= 1:
         return sentence + "depth did not hurt either here (try more depth or other settings)."
     return sentence + "only the residual network got worse with depth here."
+
+
+def your_run(result: TrainResult) -> str:
+    """The final losses of this run, depth by depth, and each variant's depth penalty.
+
+    Deep plain training is chaotic: its final losses move with the seed, and even with
+    the BLAS kernel and thread count of the machine. So the lessons quote no plain final
+    loss as a fact; what the learner reads is this line, measured on their own run.
+    """
+    depths = sorted(result.params.depths)
+    parts = []
+    for residual in (False, True):
+        finals = {d: run.final_loss for d in depths if (run := result.run(d, residual))}
+        if not finals:
+            continue
+        losses = ", ".join(f"{d} layers {format_value(loss)}" for d, loss in finals.items())
+        low, high = finals.get(depths[0]), finals.get(depths[-1])
+        if len(depths) > 1 and low and high and math.isfinite(low) and math.isfinite(high):
+            losses += f" ({depths[-1]} vs {depths[0]}: {high / low:.3g}×)"
+        parts.append(f"{'residual' if residual else 'plain'} {losses}")
+    return f"Your run (seed {result.params.seed}): " + "; ".join(parts) + "."

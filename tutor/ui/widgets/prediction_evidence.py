@@ -14,7 +14,7 @@ once cancelled (the learner moved on, or quit): quitting never waits for a measu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -147,9 +147,16 @@ class PredictionEvidence(Vertical):
 
     @on(Measured)
     def _draw(self, message: Measured) -> None:
-        """Draw the run with the prediction marked; the message goes on up to be graded."""
+        """Draw the run with the prediction marked, and for trained networks their final
+        losses (what is graded is this run, so the learner reads its numbers, not the
+        lesson's); the message goes on up to be graded."""
         self.query_one("#evidence-status").display = False
         self.mount(PredictionPlot(message.result, self.item.measure, self.prediction))
+        if isinstance(self.item, PredictTrainItem):
+            from tutor.sim import your_run
+
+            trained = cast("TrainResult", message.result)
+            self.mount(Static(your_run(trained), id="evidence-run", markup=False))
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from tutor.sim import TrainParams, TrainResult, finding, paced, training
+from tutor.sim import TrainParams, TrainResult, finding, paced, training, your_run
 from tutor.ui.screens.lab.pane import KnobPane
 from tutor.ui.widgets.lab_controls import TRAIN_KNOBS, LabControls, training_caption
 from tutor.ui.widgets.train_plot import TrainPlot
@@ -126,7 +126,9 @@ class TrainPane(KnobPane):
         self.result = result
         if result.complete:
             self.status = ""
-            self.query_one("#train-summary", Static).update(finding(result))
+            self.query_one("#train-summary", Static).update(
+                f"{finding(result)}\n{your_run(result)}"
+            )
             self.refresh_bindings()
         else:
             run = result.runs[-1]
