@@ -61,6 +61,15 @@ def utf8_problem(data: bytes) -> str | None:
     return None
 
 
+def stdin_bytes() -> bytes:
+    """All of standard input, as bytes (an unreadable one is one line)."""
+    stdin = sys.stdin
+    try:
+        return stdin.buffer.read() if stdin is not None else b""
+    except OSError as error:
+        raise UsageError(f"cannot read standard input: {error.strerror or error}") from None
+
+
 def parse_text(value: str) -> str:
     """The parser's type of every text option: UTF-8 (the database holds nothing else)."""
     problem = utf8_problem(_argv_bytes(value))
@@ -169,10 +178,7 @@ def read_body(args: argparse.Namespace, db: Path) -> Body:
     stdin = sys.stdin
     if args.file is None and (stdin is None or stdin.isatty()):
         raise UsageError("give the note's text with --body, --file, or on standard input")
-    try:
-        data = stdin.buffer.read() if stdin is not None else b""
-    except OSError as error:
-        raise UsageError(f"cannot read standard input: {error.strerror or error}") from None
+    data = stdin_bytes()
     problem = utf8_problem(data)
     if problem:
         kept = kept_in(data.decode("utf-8", "surrogateescape"), db)

@@ -12,10 +12,9 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import sys
 from typing import TYPE_CHECKING
 
-from tutor.cli.notes_input import parse_text, said, utf8_problem
+from tutor.cli.notes_input import parse_text, said, stdin_bytes, utf8_problem
 from tutor.cli.options import lesson_dirs
 from tutor.cli.parser import Parser, UsageError
 from tutor.cli.terminal import stdout_console
@@ -102,11 +101,7 @@ def _find_item(args: argparse.Namespace, item_id: str) -> PracticeItem:
 
 
 def _read_stdin() -> str:
-    stdin = sys.stdin
-    try:
-        data = stdin.buffer.read() if stdin is not None else b""
-    except OSError as error:
-        raise UsageError(f"cannot read standard input: {error.strerror or error}") from None
+    data = stdin_bytes()
     problem = utf8_problem(data)
     if problem:
         raise UsageError(f"standard input is not UTF-8 text ({problem})")
