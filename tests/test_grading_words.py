@@ -199,3 +199,25 @@ def test_a_negated_misconception_does_not_flag(answer):
 def test_any_answer_voicing_a_misconception_is_not_correct(words, pattern):
     grade = grade_text(MISCONCEIVED, " ".join(["identity", *words, "it is", pattern]))
     assert grade.flags and not grade.correct
+
+
+def test_threads_stem_at_once_without_mixing_their_words():
+    """The practice screen grades in a worker while the main thread may read another answer;
+    a shared Snowball stemmer mixed their words up (an IndexError mid-stem)."""
+    import threading
+
+    vocabulary = [w + suffix for w in LONG_WORDS for suffix in ("", "s", "ing", "ed", "ation")]
+    expected = {word: stem(word) for word in vocabulary}
+    start = threading.Barrier(4)
+    results: list[dict[str, str]] = []
+
+    def stem_all() -> None:
+        start.wait()
+        results.append({word: stem(word) for _ in range(50) for word in vocabulary})
+
+    threads = [threading.Thread(target=stem_all) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 4

@@ -18,6 +18,7 @@ answer to its own rubric; ``tutor.practice.grading`` grades with the same readin
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,9 @@ TYPO_LENGTH = 5
 #: Longer "words" (a pasted blob) are their own stem: no English word is this long.
 LONGEST_STEMMED = 64
 
-_STEMMER = snowballstemmer.stemmer("english")
+#: A Snowball stemmer keeps the word it works on in itself, so two threads sharing one
+#: corrupt each other's words (an IndexError mid-stem): each thread gets its own.
+_STEMMERS = threading.local()
 _CONTRACTED_NOT = re.compile(r"n['’]t\b")
 _CANNOT = re.compile(r"\bcannot\b")
 _WORD = re.compile(r"[a-z0-9α-ω]+")
@@ -79,7 +82,12 @@ def _words_and_clauses(text: str) -> tuple[list[str], list[int]]:
 
 def stem(word: str) -> str:
     """The Snowball English stem of one (casefolded) word."""
-    return word if len(word) > LONGEST_STEMMED else _STEMMER.stemWord(word)
+    if len(word) > LONGEST_STEMMED:
+        return word
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
 
 
 def typo_apart(word: str, other: str) -> bool:
