@@ -263,7 +263,7 @@ OVERSTATED = [
     # A weak branch is still a factor: fifty slopes of −0.1 leave 0.9⁵⁰ ≈ 0.005.
     r"(weak|small) branch(es)? (alone )?(cannot|can ?not|can't) (make|erase)",
     r"(weak|small) (or silent )?branch(es)? from erasing",
-    r"weak branches cannot erase",
+    r"weak (branches|correction) cannot erase",
     r"product stays near I\b",
     r"collapse merely because",
     # α² ∝ 1/L bounds the gradient on average only; slopes scaled like 1/L bound it between
