@@ -224,3 +224,41 @@ def test_claims_and_notes_may_cite_deep_dive_steps():
     assert deep <= set(object_ids(MAIN, "equation"))
     shown = claims(MAIN)
     assert not any(f"*Witness:* {ref}\n" in shown or shown.endswith(ref) for ref in deep)
+
+
+@pytest.mark.parametrize("depth", [20, 200, 2000])
+@pytest.mark.parametrize("c", [0.5, 1.0, 3.0])
+def test_slopes_scaled_like_one_over_l_keep_the_product_between_about_e_minus_c_and_e_c(depth, c):
+    """Slopes of size at most c/L, any signs: the product ∏(1 + a_l) stays within
+    [(1 − c/L)^L, e^c], and (1 − c/L)^L ≥ e^{−c}(1 − c²/L), "about e^{−c}"."""
+    rng = np.random.default_rng(depth)
+    slopes = rng.uniform(-c / depth, c / depth, size=(200, depth))
+    extremes = np.full((2, depth), c / depth) * np.array([[-1.0], [1.0]])
+    products = np.prod(1 + np.vstack([slopes, extremes]), axis=1)
+    assert products.max() <= np.exp(c)
+    assert products.min() >= np.exp(-c) * (1 - c**2 / depth)
+
+
+@pytest.mark.parametrize("c", [0.5, 1.0])
+def test_opposing_slopes_scaled_like_one_over_root_l_still_vanish(c):
+    """α² ∝ 1/L bounds the gradient only on average: (1 − c/√L)^L → 0 as L grows."""
+    shrink = [(1 - c / np.sqrt(depth)) ** depth for depth in (100, 1_000, 10_000)]
+    assert shrink[0] > shrink[1] > shrink[2] and shrink[2] < 1e-20
+
+
+def test_inside_a_relu_stack_w_equal_to_i_copies_a_layer_input():
+    """The construction's identity layers work because a ReLU layer's input is non-negative;
+    on a signed input no relu(Wx) is the identity, while W₂ = 0 makes x + W₂ relu(W₁x) one."""
+    rng = np.random.default_rng(0)
+    inputs = np.maximum(rng.normal(size=(16, 64)), 0.0)  # the previous ReLU layer's outputs
+    assert np.array_equal(np.maximum(np.eye(16) @ inputs, 0.0), inputs)
+    signed = rng.normal(size=16)
+    assert (np.maximum(rng.normal(size=(16, 16)) @ signed, 0.0) >= 0).all() and (signed < 0).any()
+    branch = np.zeros((16, 32)) @ np.maximum(rng.normal(size=(32, 16)) @ signed, 0.0)
+    assert np.array_equal(signed + branch, signed)
+    step = next(s for s in MAIN.math_steps if s.id == "identity-construction")
+    assert "non-negative" in step.why and "W = I" in step.why
+    claim = " ".join(
+        next(c for c in MAIN.claims if c.id == "identity-hard-for-plain").statement.split()
+    )
+    assert "copies all of them only at W = I" in claim and "subspace" in claim
