@@ -250,14 +250,6 @@ def test_the_scanned_lessons_exist():
 ALL_LESSONS = sorted(path.stem for path in builtin_lessons_dir().glob("*.yaml"))
 
 
-def prose_outside_text_items(name: str) -> Iterator[tuple[str, str]]:
-    """The lesson's prose without its text practice items, whose answers and misconceptions
-    the grader's tests check against what a learner writes."""
-    data = lesson_data(name)
-    data["practice"] = [item for item in data.get("practice", []) if item["kind"] != "text"]
-    return prose(data)
-
-
 #: Phrases that overstated what the identity term, depth scaling or a test run shows.
 OVERSTATED = [
     # A weak branch is still a factor: fifty slopes of −0.1 leave 0.9⁵⁰ ≈ 0.005.
@@ -284,7 +276,7 @@ OVERSTATED = [
 @pytest.mark.parametrize("name", ALL_LESSONS)
 @pytest.mark.parametrize("phrase", OVERSTATED)
 def test_an_overstated_claim_does_not_come_back(name, phrase):
-    for where, text in prose_outside_text_items(name):
+    for where, text in prose(lesson_data(name)):
         assert not re.search(phrase, text), f"{name}{where}: {phrase!r}"
 
 
@@ -298,7 +290,7 @@ SAME_FUNCTIONS = re.compile(r"same functions|represent exactly what")
 def test_a_squared_depth_scaling_bound_says_it_holds_on_average(name):
     """α ∝ 1/√L keeps the gradient bounded only on average at random initialization:
     slopes that consistently oppose the identity give (1 − c/√L)^L → 0."""
-    for where, text in prose_outside_text_items(name):
+    for where, text in prose(lesson_data(name)):
         for sentence in re.split(r"(?<=[.;])\s", text):
             if SQUARED_SCALING.search(sentence) and re.search(r"bound|e\^", sentence):
                 averaged = "average" in sentence or "E‖" in sentence  # E‖g‖²: an expectation
@@ -309,7 +301,7 @@ def test_a_squared_depth_scaling_bound_says_it_holds_on_average(name):
 def test_same_functions_is_said_only_for_a_branch_that_can_approximate_any_function(name):
     """He et al.'s equivalence H = x + F needs a branch able to represent H − x; a lone
     relu(Wx) on signed inputs cannot be the identity, x + W₂ relu(W₁x) can."""
-    for where, text in prose_outside_text_items(name):
+    for where, text in prose(lesson_data(name)):
         if SAME_FUNCTIONS.search(text):
             assert "approximate any function" in text, f"{name}{where}"
 
