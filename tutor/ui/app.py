@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from tutor.lessons.trust import Origin
     from tutor.practice.schedule import Reviewer
     from tutor.sim import SimParams, TrainParams
-    from tutor.store import Store
+    from tutor.store import Place, Store
+    from tutor.store._progress import PlaceKind
 
 
 T = TypeVar("T")
@@ -114,9 +115,15 @@ class RestutorApp(App[None]):
         db_path: Path,
         start_lesson: str | None = None,
         start_review: bool = False,
+        start_continue: bool = False,
     ) -> None:
         super().__init__()
         self.start_review = start_review
+        #: Open where the learner left off once the store is open (``restutor continue``).
+        self.start_continue = start_continue
+        #: Where the learner left off (None: nowhere yet, or the store is closed).
+        self.place: Place | None = None
+        self._unsaved_place: tuple[str, PlaceKind, object] | None = None
         self.summaries = summaries
         #: Full lessons (None: invalid) and where each was read from, loaded on demand.
         self._lessons: dict[str, tuple[Lesson | None, Origin]] = {}
@@ -195,11 +202,17 @@ class RestutorApp(App[None]):
         for lesson_id, section in self._unsaved:
             self.safely(self.store.mark_seen, lesson_id, section)
         self._unsaved.clear()
+        self.place = self.safely(self.store.place)
+        if self._unsaved_place:
+            self._write_place(*self._unsaved_place)
         from tutor.ui.screens.map import MapScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, MapScreen):
                 screen.refresh_progress()
+                screen.show_place()
+        if self.start_continue:
+            self.continue_place()
 
     # -- lessons ------------------------------------------------------------------
 
@@ -265,11 +278,16 @@ class RestutorApp(App[None]):
         reviewer = self.reviewer()
         return self.safely(reviewer.due_counts, fallback={}) if reviewer else {}
 
-    def open_practice(self, lesson: Lesson) -> None:
+    def open_practice(self, lesson: Lesson, item_id: str | None = None) -> None:
+        """Practice on ``lesson``'s items, from ``item_id`` (else the first)."""
         from tutor.practice.session import Session
         from tutor.ui.screens.practice import PracticeScreen
 
-        session = Session([(lesson.id, item) for item in lesson.practice])
+        ids = [item.id for item in lesson.practice]
+        session = Session(
+            [(lesson.id, item) for item in lesson.practice],
+            position=ids.index(item_id) if item_id in ids else 0,
+        )
         self.push_screen(PracticeScreen(session, f"Practice · {lesson.title}"))
 
     def open_notes(self, lesson_id: str | None = None) -> None:
@@ -323,6 +341,53 @@ class RestutorApp(App[None]):
             self.safely(self.store.mark_seen, lesson_id, section)
         else:
             self._unsaved.append((lesson_id, section))
+
+    # -- where the learner left off ------------------------------------------------
+
+    def remember_place(
+        self, screen: Screen[object], lesson_id: str, kind: PlaceKind, target: object
+    ) -> None:
+        """``screen`` shows this place now: keep it, unless another screen is above
+        (a lesson mounting under the practice that ``continue`` opens above it)."""
+        if screen is not self.screen:
+            return
+        if self.store is None:
+            self._unsaved_place = (lesson_id, kind, target)
+            return
+        place = self.place
+        if place and (place.lesson_id, place.kind, place.target) == (lesson_id, kind, target):
+            return  # nothing moved: no write
+        self._write_place(lesson_id, kind, target)
+
+    def remember_lab(
+        self, screen: Screen[object], experiment: str, params: SimParams | TrainParams
+    ) -> None:
+        """The lab shows this tab and state: the place, in the lesson it was opened from
+        (a lab opened from the map belongs to no lesson and is not kept)."""
+        from tutor.ui.resume import lab_target, lesson_below
+
+        lesson_id = lesson_below(self.screen_stack[:-1])
+        if lesson_id is not None:
+            self.remember_place(screen, lesson_id, "lab", lab_target(experiment, params))
+
+    def _write_place(self, lesson_id: str, kind: PlaceKind, target: object) -> None:
+        assert self.store is not None
+        self.place = self.safely(self.store.set_place, lesson_id, kind, target) or self.place
+        self._unsaved_place = None
+
+    def continue_place(self) -> None:
+        """Open exactly where the learner left off (``c`` on the map)."""
+        from tutor.ui.resume import continue_at
+
+        if self.place is None:
+            self.notify("nothing to continue yet")
+            return
+        continue_at(self, self.place)
+
+    def forget_place(self) -> None:
+        self.place = None
+        if self.store:
+            self.safely(self.store.forget_place)
 
     # -- navigation ---------------------------------------------------------------
 

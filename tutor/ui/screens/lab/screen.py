@@ -167,6 +167,7 @@ class LabScreen(BaseScreen):
             self.set_class(pane.showing, f"-{name}")
         self.refresh_bindings()
         self.pane.shown()
+        self.tutor.remember_lab(self, experiment, self.pane.state())
 
     # -- keys -----------------------------------------------------------------------
 
@@ -180,6 +181,7 @@ class LabScreen(BaseScreen):
     async def action_pane(self, action: str) -> None:
         """Run one of the front tab's actions (a `_pane_key`)."""
         await self.app.run_action(action, self.pane)
+        self.tutor.remember_lab(self, self.experiment, self.pane.state())
 
     def action_copy_command(self) -> None:
         command = lab_command(self.pane.EXPERIMENT, self.pane.state())
