@@ -156,3 +156,23 @@ async def test_a_removed_lesson_is_said_and_forgotten(tmp_path):
         assert any("can no longer be opened" in m for m in said(app))
         assert app.place is None and not offers_continue(app)
     assert Store(db).place() is None
+
+
+async def test_restutor_continue_starts_at_the_place_or_says_there_is_none(tmp_path):
+    """``restutor continue`` (``start_continue``): the place itself, or the map and a word."""
+    from tests.ui_app import SUMMARIES
+
+    db = tmp_path / "db"
+    fresh = RestutorApp(SUMMARIES, db, start_continue=True)
+    async with fresh.run_test(size=SIZE) as pilot:
+        await opened(pilot, fresh)
+        await wait_for(pilot, lambda: "nothing to continue yet" in said(fresh), "said")
+    store = Store(db)
+    store.set_place(LESSON, "section", "code")
+    store.close()
+    app = RestutorApp(SUMMARIES, db, start_continue=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), "the lesson")
+        assert app.screen.lesson.id == LESSON and app.screen.section == "code"
+        await press(pilot, "escape")
+        assert app.screen.query_one(LessonMap).selected.id == LESSON
