@@ -17,8 +17,9 @@ from textual.fuzzy import Matcher
 
 from tutor.lessons.index import LessonSummary
 from tutor.text import visible
-from tutor.ui.messages import OpenLesson
+from tutor.ui.messages import LabShown, OpenLesson
 from tutor.ui.plain import as_markup, plain
+from tutor.ui.resume import KeepsThePlace
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -28,8 +29,7 @@ if TYPE_CHECKING:
     from tutor.lessons.trust import Origin
     from tutor.practice.schedule import Reviewer
     from tutor.sim import SimParams, TrainParams
-    from tutor.store import Place, Store
-    from tutor.store._progress import PlaceKind
+    from tutor.store import Store
 
 
 T = TypeVar("T")
@@ -96,7 +96,7 @@ class ScreenCommands(Provider):
         return content
 
 
-class RestutorApp(App[None]):
+class RestutorApp(KeepsThePlace, App[None]):
     """Starts on the map (or straight in a lesson); the store opens after the first paint."""
 
     CSS_PATH = "app.tcss"
@@ -121,9 +121,8 @@ class RestutorApp(App[None]):
         self.start_review = start_review
         #: Open where the learner left off once the store is open (``restutor continue``).
         self.start_continue = start_continue
-        #: Where the learner left off (None: nowhere yet, or the store is closed).
-        self.place: Place | None = None
-        self._unsaved_place: tuple[str, PlaceKind, object] | None = None
+        self.place = None
+        self._unsaved_place = None
         self.summaries = summaries
         #: Full lessons (None: invalid) and where each was read from, loaded on demand.
         self._lessons: dict[str, tuple[Lesson | None, Origin]] = {}
@@ -202,9 +201,7 @@ class RestutorApp(App[None]):
         for lesson_id, section in self._unsaved:
             self.safely(self.store.mark_seen, lesson_id, section)
         self._unsaved.clear()
-        self.place = self.safely(self.store.place)
-        if self._unsaved_place:
-            self._write_place(*self._unsaved_place)
+        self.load_place()
         from tutor.ui.screens.map import MapScreen
 
         for screen in self.screen_stack:
@@ -342,53 +339,6 @@ class RestutorApp(App[None]):
         else:
             self._unsaved.append((lesson_id, section))
 
-    # -- where the learner left off ------------------------------------------------
-
-    def remember_place(
-        self, screen: Screen[object], lesson_id: str, kind: PlaceKind, target: object
-    ) -> None:
-        """``screen`` shows this place now: keep it, unless another screen is above
-        (a lesson mounting under the practice that ``continue`` opens above it)."""
-        if screen is not self.screen:
-            return
-        if self.store is None:
-            self._unsaved_place = (lesson_id, kind, target)
-            return
-        place = self.place
-        if place and (place.lesson_id, place.kind, place.target) == (lesson_id, kind, target):
-            return  # nothing moved: no write
-        self._write_place(lesson_id, kind, target)
-
-    def remember_lab(
-        self, screen: Screen[object], experiment: str, params: SimParams | TrainParams
-    ) -> None:
-        """The lab shows this tab and state: the place, in the lesson it was opened from
-        (a lab opened from the map belongs to no lesson and is not kept)."""
-        from tutor.ui.resume import lab_target, lesson_below
-
-        lesson_id = lesson_below(self.screen_stack[:-1])
-        if lesson_id is not None:
-            self.remember_place(screen, lesson_id, "lab", lab_target(experiment, params))
-
-    def _write_place(self, lesson_id: str, kind: PlaceKind, target: object) -> None:
-        assert self.store is not None
-        self.place = self.safely(self.store.set_place, lesson_id, kind, target) or self.place
-        self._unsaved_place = None
-
-    def continue_place(self) -> None:
-        """Open exactly where the learner left off (``c`` on the map)."""
-        from tutor.ui.resume import continue_at
-
-        if self.place is None:
-            self.notify("nothing to continue yet")
-            return
-        continue_at(self, self.place)
-
-    def forget_place(self) -> None:
-        self.place = None
-        if self.store:
-            self.safely(self.store.forget_place)
-
     # -- navigation ---------------------------------------------------------------
 
     def open_map(self) -> None:
@@ -435,6 +385,10 @@ class RestutorApp(App[None]):
     @on(OpenLesson)
     def _open_lesson_message(self, message: OpenLesson) -> None:
         self.open_lesson(message.lesson_id, message.section)
+
+    @on(LabShown)
+    def _lab_shown(self, message: LabShown) -> None:
+        self.remember_lab(message.screen, message.experiment, message.params)
 
     # -- actions ------------------------------------------------------------------
 

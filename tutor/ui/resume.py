@@ -7,15 +7,79 @@ lesson), or the lab in its state and tab (above the lesson, so ``escape`` leads 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
     from tutor.lessons.model import Lesson
     from tutor.sim import SimParams, TrainParams
-    from tutor.store import Place
+    from tutor.store import Place, Store
+    from tutor.store._progress import PlaceKind
     from tutor.ui.app import RestutorApp
+
+
+class KeepsThePlace:
+    """``RestutorApp``'s part (its store, screens, ``safely`` and ``notify``): the place
+    kept as the screens report it, written to the store (or held until it opens), and
+    opened again."""
+
+    store: Store | None
+    #: Where the learner left off (None: nowhere yet, or the store is closed).
+    place: Place | None
+    _unsaved_place: tuple[str, PlaceKind, object] | None
+
+    @property
+    def _app(self) -> RestutorApp:
+        return cast("RestutorApp", self)
+
+    def load_place(self) -> None:
+        """The store just opened: read the place, then write one reported before."""
+        assert self.store is not None
+        self.place = self._app.safely(self.store.place)
+        if self._unsaved_place:
+            self._write_place(*self._unsaved_place)
+
+    def remember_place(
+        self, screen: Screen[object], lesson_id: str, kind: PlaceKind, target: object
+    ) -> None:
+        """``screen`` shows this place now: keep it, unless another screen is above
+        (a lesson mounting under the practice that ``continue`` opens above it)."""
+        if screen is not self._app.screen:
+            return
+        if self.store is None:
+            self._unsaved_place = (lesson_id, kind, target)
+            return
+        place = self.place
+        if place and (place.lesson_id, place.kind, place.target) == (lesson_id, kind, target):
+            return  # nothing moved: no write
+        self._write_place(lesson_id, kind, target)
+
+    def remember_lab(
+        self, screen: Screen[object], experiment: str, params: SimParams | TrainParams
+    ) -> None:
+        """The lab shows this tab and state: the place, in the lesson it was opened from
+        (a lab opened from the map belongs to no lesson and is not kept)."""
+        lesson_id = lesson_below(self._app.screen_stack[:-1])
+        if lesson_id is not None:
+            self.remember_place(screen, lesson_id, "lab", lab_target(experiment, params))
+
+    def _write_place(self, lesson_id: str, kind: PlaceKind, target: object) -> None:
+        assert self.store is not None
+        self.place = self._app.safely(self.store.set_place, lesson_id, kind, target) or self.place
+        self._unsaved_place = None
+
+    def continue_place(self) -> None:
+        """Open exactly where the learner left off (``c`` on the map)."""
+        if self.place is None:
+            self._app.notify("nothing to continue yet")
+            return
+        continue_at(self._app, self.place)
+
+    def forget_place(self) -> None:
+        self.place = None
+        if self.store:
+            self._app.safely(self.store.forget_place)
 
 
 def lab_target(experiment: str, params: SimParams | TrainParams) -> dict[str, Any]:
