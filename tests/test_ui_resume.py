@@ -25,7 +25,17 @@ def offers_continue(app: RestutorApp) -> bool:
 
 
 def said(app: RestutorApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    """Every toast the app has shown (kept here: a toast on screen expires with time)."""
+    if not hasattr(app, "said"):
+        app.said = []
+        shown = app.notify
+
+        def notify(message: str, **options) -> None:
+            app.said.append(message)
+            shown(message, **options)
+
+        app.notify = notify
+    return app.said
 
 
 async def opened(pilot, app: RestutorApp) -> None:
@@ -59,8 +69,8 @@ async def test_a_lesson_left_at_math_is_continued_at_math(tmp_path):
 
     async def at_math(pilot, app):
         await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), "the lesson")
+        await wait_for(pilot, lambda: app.screen.drawn == app.screen.section == "math", "math")
         assert app.screen.lesson.id == LESSON and app.screen.section == "math"
-        await wait_for(pilot, lambda: app.screen.drawn == "math", "math drawn")
 
     await restarted_and_continued(db, at_math)
 
@@ -129,12 +139,13 @@ async def test_a_removed_item_falls_back_to_the_lessons_start_and_says_so_once(t
     store.set_place(LESSON, "practice", "an-item-since-removed")
     store.close()
     app = make_app(db)
+    said(app)
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot, app)
         assert app.screen.query_one(LessonMap).selected.id == LESSON
         await press(pilot, "c")
         await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), "the lesson")
-        assert app.screen.section == SECTION_KEYS[0]
+        await wait_for(pilot, lambda: app.screen.drawn == SECTION_KEYS[0], "the start drawn")
         fallbacks = [m for m in said(app) if "an-item-since-removed" in m]
         assert len(fallbacks) == 1 and "opened at its start" in fallbacks[0]
         assert app.place.kind == "section" and app.place.target == SECTION_KEYS[0]
@@ -149,6 +160,7 @@ async def test_a_removed_lesson_is_said_and_forgotten(tmp_path):
     store.set_place("a-lesson-since-removed", "section", "math")
     store.close()
     app = make_app(db)
+    said(app)
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot, app)
         await press(pilot, "c")
@@ -164,6 +176,7 @@ async def test_restutor_continue_starts_at_the_place_or_says_there_is_none(tmp_p
 
     db = tmp_path / "db"
     fresh = RestutorApp(SUMMARIES, db, start_continue=True)
+    said(fresh)
     async with fresh.run_test(size=SIZE) as pilot:
         await opened(pilot, fresh)
         await wait_for(pilot, lambda: "nothing to continue yet" in said(fresh), "said")
@@ -173,6 +186,7 @@ async def test_restutor_continue_starts_at_the_place_or_says_there_is_none(tmp_p
     app = RestutorApp(SUMMARIES, db, start_continue=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), "the lesson")
+        await wait_for(pilot, lambda: app.screen.drawn == app.screen.section == "code", "code")
         assert app.screen.lesson.id == LESSON and app.screen.section == "code"
         await press(pilot, "escape")
         assert app.screen.query_one(LessonMap).selected.id == LESSON

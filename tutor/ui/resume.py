@@ -77,9 +77,11 @@ class KeepsThePlace:
         continue_at(self._app, self.place)
 
     def forget_place(self) -> None:
+        """Nothing to continue any more (its lesson is gone): the map's `c` goes too."""
         self.place = None
         if self.store:
             self._app.safely(self.store.forget_place)
+        self._app.screen.refresh_bindings()
 
 
 def lab_target(experiment: str, params: SimParams | TrainParams) -> dict[str, Any]:
