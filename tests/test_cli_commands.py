@@ -36,6 +36,7 @@ def test_the_parser_names_every_command():
         "review",
         "practice",
         "notes",
+        "continue",
     ]
     assert ("notes", "import") in COMMANDS
 

@@ -505,7 +505,9 @@ def test_a_missing_index_trigger_or_search_index_is_built_again(tmp_path, name):
     store._db.execute(fts)  # the search index agrees with the notes
 
 
-@pytest.mark.parametrize("name", [n for n in ("progress", "cards", "notes", "drafts", "meta")])
+@pytest.mark.parametrize(
+    "name", [n for n in ("progress", "cards", "notes", "drafts", "meta", "place")]
+)
 def test_a_missing_table_of_the_learners_is_damage(tmp_path, name):
     path = tmp_path / "restutor.db"
     _full_store(path).close()
@@ -653,15 +655,18 @@ CALLS = {
             }
         ],
     ),
+    "forget_place": (),
     "mark_seen": ("l", "s"),
     "next_due": (),
     "note": (1,),
     "notes": (),
+    "place": (),
     "record_review": (),
     "restore_note": ((1, "u", "b", "[]", "", "concept", "c", None, None, "t", "t"),),
     "save_draft": ("k", "body"),
     "search_notes": ("words",),
     "seen_sections": (),
+    "set_place": ("l", "section", "math"),
     "tags": (),
     "trust_lesson": ("/x", "abc"),
     "trusts_lesson": ("/x", "abc"),
@@ -815,3 +820,44 @@ def test_a_late_opener_leaves_the_new_file_another_process_started(tmp_path, mon
     assert store.moved_aside is None and [n.body for n in store.notes()] == ["the other's note"]
     aside = aside_files(tmp_path)
     assert len(aside) == 1 and aside[0].read_bytes() == damaged
+
+
+# -- where the learner left off (issue 16, resume) ------------------------------------
+
+
+def test_a_file_from_version_7_gains_the_place_and_keeps_its_data(tmp_path):
+    path = tmp_path / "v7.db"
+    db = old_database(path, 7, [("u", "kept words", '["a"]')])
+    db.execute("INSERT INTO progress VALUES ('l', 'math', 'then')")
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.version == len(MIGRATIONS) == 8 and store.backed_up is not None
+    assert store.place() is None and store.seen_sections() == {"l": {"math"}}
+    assert [n.body for n in store.search_notes("kept")] == ["kept words"]
+
+
+@pytest.mark.parametrize(
+    "kind, target",
+    [
+        ("section", "math"),
+        ("practice", "rc-edit"),
+        ("lab", {"tab": "train", "params": {"depths": [4, 16], "steps": 200}}),
+    ],
+)
+def test_the_place_is_kept_across_reopening_and_only_the_last(tmp_path, kind, target):
+    path = tmp_path / "restutor.db"
+    store = Store(path)
+    store.set_place("other-lesson", "section", "intuition")
+    written = store.set_place("residual-connections", kind, target)
+    store.close()
+    again = Store(path)
+    assert again.place() == written
+    assert written.as_json() == {
+        "lesson": "residual-connections",
+        "kind": kind,
+        "target": target,
+        "at": written.at,
+    }
+    again.forget_place()
+    assert again.place() is None

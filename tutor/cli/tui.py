@@ -14,8 +14,11 @@ from tutor.cli.options import lesson_dirs
 from tutor.cli.parser import UsageError
 
 
-def run_tui(args: argparse.Namespace, lesson_id: str | None, review: bool = False) -> int:
-    """Open the tutor on the map, on ``lesson_id``, or (``review``) on the review screen."""
+def run_tui(
+    args: argparse.Namespace, lesson_id: str | None, review: bool = False, resume: bool = False
+) -> int:
+    """Open the tutor on the map, on ``lesson_id``, (``review``) on the review screen, or
+    (``resume``) where the learner left off."""
     from tutor.lessons.index import read_index
 
     summaries = read_index(lesson_dirs(args), cache=paths.cache_dir() / "lesson-index.json")
@@ -34,7 +37,7 @@ def run_tui(args: argparse.Namespace, lesson_id: str | None, review: bool = Fals
     from tutor.ui.app import RestutorApp
 
     db = paths.db_path(getattr(args, "db", None))
-    app = RestutorApp(summaries, db, lesson_id, start_review=review)
+    app = RestutorApp(summaries, db, lesson_id, start_review=review, start_continue=resume)
     app.run()
     if app.crash_report is not None:
         print(

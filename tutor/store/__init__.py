@@ -13,13 +13,15 @@ The private modules, each owning one part:
 - ``_damage``: damage found, marked, and the damaged file moved aside;
 - ``_schema``: whose file it is, and what of restutor's schema it lacks;
 - ``_migrations``: the schema versions and the backup before a migration;
-- ``_progress``, ``_reviews``, ``_notes``, ``_drafts``, ``_trust``: one table (or two) each;
+- ``_progress`` (the sections seen, and the place to continue), ``_reviews``, ``_notes``,
+  ``_drafts``, ``_trust``: one table (or two) each;
 - ``_store``: ``Store``, all of the above on one object.
 """
 
 from tutor.store._failures import StoreError
 from tutor.store._migrations import MIGRATIONS
 from tutor.store._notes import NOTE_COLUMNS, Note
+from tutor.store._progress import Place
 from tutor.store._store import Store
 
-__all__ = ["MIGRATIONS", "NOTE_COLUMNS", "Note", "Store", "StoreError"]
+__all__ = ["MIGRATIONS", "NOTE_COLUMNS", "Note", "Place", "Store", "StoreError"]

@@ -123,6 +123,16 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # Where the learner left off: one row, rewritten as they move (``restutor continue``).
+    """
+    CREATE TABLE place (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        lesson_id TEXT NOT NULL,
+        kind      TEXT NOT NULL CHECK (kind IN ('section', 'practice', 'lab')),
+        target    TEXT NOT NULL,  -- JSON: a section's key, an item's id, or a lab state
+        at        TEXT NOT NULL
+    );
+    """,
 )
 
 

@@ -1,8 +1,28 @@
-"""Which sections of which lessons the learner has opened."""
+"""Which sections of which lessons the learner has opened, and where they left off."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
 from tutor.store._connection import Tables, now
+
+PlaceKind = Literal["section", "practice", "lab"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the learner was last: in ``lesson_id``, a section (its key), a practice item
+    (its id), or the lab (``{"tab": …, "params": {…}}``); ``at`` is ISO 8601, UTC."""
+
+    lesson_id: str
+    kind: PlaceKind
+    target: Any
+    at: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"lesson": self.lesson_id, "kind": self.kind, "target": self.target, "at": self.at}
 
 
 class Progress(Tables):
@@ -23,3 +43,32 @@ class Progress(Tables):
         for lesson_id, section in rows:
             seen.setdefault(lesson_id, set()).add(section)
         return seen
+
+    def set_place(self, lesson_id: str, kind: PlaceKind, target: Any) -> Place:
+        """Remember where the learner is now (the one place kept: the last)."""
+        place = Place(lesson_id, kind, target, now())
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT INTO place (id, lesson_id, kind, target, at) VALUES (1, ?, ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET lesson_id = excluded.lesson_id,"
+                " kind = excluded.kind, target = excluded.target, at = excluded.at",
+                (lesson_id, kind, json.dumps(target), place.at),
+            )
+        return place
+
+    def place(self) -> Place | None:
+        """Where the learner left off (None: nowhere yet, or a row no restutor wrote)."""
+        with self._lock:
+            row = self._db.execute("SELECT lesson_id, kind, target, at FROM place").fetchone()
+        if row is None:
+            return None
+        lesson_id, kind, target, at = row
+        try:
+            return Place(lesson_id, kind, json.loads(target), at)
+        except (TypeError, ValueError):
+            return None
+
+    def forget_place(self) -> None:
+        """Nothing to continue: the place's lesson is gone."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM place")

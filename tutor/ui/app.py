@@ -17,8 +17,9 @@ from textual.fuzzy import Matcher
 
 from tutor.lessons.index import LessonSummary
 from tutor.text import visible
-from tutor.ui.messages import OpenLesson
+from tutor.ui.messages import LabShown, OpenLesson
 from tutor.ui.plain import as_markup, plain
+from tutor.ui.resume import KeepsThePlace
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -95,7 +96,7 @@ class ScreenCommands(Provider):
         return content
 
 
-class RestutorApp(App[None]):
+class RestutorApp(KeepsThePlace, App[None]):
     """Starts on the map (or straight in a lesson); the store opens after the first paint."""
 
     CSS_PATH = "app.tcss"
@@ -114,9 +115,14 @@ class RestutorApp(App[None]):
         db_path: Path,
         start_lesson: str | None = None,
         start_review: bool = False,
+        start_continue: bool = False,
     ) -> None:
         super().__init__()
         self.start_review = start_review
+        #: Open where the learner left off once the store is open (``restutor continue``).
+        self.start_continue = start_continue
+        self.place = None
+        self._unsaved_place = None
         self.summaries = summaries
         #: Full lessons (None: invalid) and where each was read from, loaded on demand.
         self._lessons: dict[str, tuple[Lesson | None, Origin]] = {}
@@ -195,11 +201,15 @@ class RestutorApp(App[None]):
         for lesson_id, section in self._unsaved:
             self.safely(self.store.mark_seen, lesson_id, section)
         self._unsaved.clear()
+        self.load_place()
         from tutor.ui.screens.map import MapScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, MapScreen):
                 screen.refresh_progress()
+                screen.show_place()
+        if self.start_continue:
+            self.continue_place()
 
     # -- lessons ------------------------------------------------------------------
 
@@ -265,11 +275,16 @@ class RestutorApp(App[None]):
         reviewer = self.reviewer()
         return self.safely(reviewer.due_counts, fallback={}) if reviewer else {}
 
-    def open_practice(self, lesson: Lesson) -> None:
+    def open_practice(self, lesson: Lesson, item_id: str | None = None) -> None:
+        """Practice on ``lesson``'s items, from ``item_id`` (else the first)."""
         from tutor.practice.session import Session
         from tutor.ui.screens.practice import PracticeScreen
 
-        session = Session([(lesson.id, item) for item in lesson.practice])
+        ids = [item.id for item in lesson.practice]
+        session = Session(
+            [(lesson.id, item) for item in lesson.practice],
+            position=ids.index(item_id) if item_id in ids else 0,
+        )
         self.push_screen(PracticeScreen(session, f"Practice · {lesson.title}"))
 
     def open_notes(self, lesson_id: str | None = None) -> None:
@@ -370,6 +385,10 @@ class RestutorApp(App[None]):
     @on(OpenLesson)
     def _open_lesson_message(self, message: OpenLesson) -> None:
         self.open_lesson(message.lesson_id, message.section)
+
+    @on(LabShown)
+    def _lab_shown(self, message: LabShown) -> None:
+        self.remember_lab(message.screen, message.experiment, message.params)
 
     # -- actions ------------------------------------------------------------------
 

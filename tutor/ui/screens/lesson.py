@@ -84,6 +84,7 @@ class LessonScreen(BaseScreen):
         self.section = key
         self.sub_title = f"{self.lesson.title} › {dict(md.SECTIONS)[key]}"
         self.tutor.mark_seen(self.lesson.id, key)
+        self.tutor.remember_place(self, self.lesson.id, "section", key)
         self.run_worker(self._draw_section(), group="section")
 
     async def _draw_section(self) -> None:

@@ -24,6 +24,7 @@ class MapScreen(BaseScreen):
     CSS_PATH = "map.tcss"
     BINDINGS = [
         Binding("q", "app.quit", "Quit"),
+        Binding("c", "continue", "Continue"),
         Binding("L", "open_lab", "Lab"),
         Binding("R", "review", "Review"),
         Binding("S", "stats", "Stats"),
@@ -42,6 +43,21 @@ class MapScreen(BaseScreen):
 
     def on_screen_resume(self) -> None:
         self.refresh_progress()
+        self.refresh_bindings()  # a place may have been made since: `c` shows
+
+    def show_place(self) -> None:
+        """Put the cursor on the lesson last worked in (first run: it stays on the first)."""
+        place = self.tutor.place
+        if place is not None:
+            self.query_one(LessonMap).select(place.lesson_id)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`c` is offered only where there is a place to continue."""
+        return self.tutor.place is not None if action == "continue" else True
+
+    def action_continue(self) -> None:
+        self.tutor.continue_place()
 
     def refresh_progress(self) -> None:
         seen = self.tutor.seen_sections()

@@ -102,6 +102,7 @@ class PracticeScreen(BaseScreen):
             self._update_status()
             return
         item = self.attempt.item
+        self.tutor.remember_place(self, self.attempt.lesson_id, "practice", item.id)
         self.query_one("#prompt", Markdown).update(
             f"*{item.difficulty} · {item.kind}*\n\n{item.prompt.strip()}"
         )

@@ -21,6 +21,7 @@ from textual.widgets import TabbedContent, Tabs
 from tutor.lessons.model import Experiment
 from tutor.notes import Anchor, lab_anchor, lab_command
 from tutor.sim import LabRun, SimParams, Simulator, TrainParams
+from tutor.ui.messages import LabShown
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.screens.lab.lesion import LesionPane
 from tutor.ui.screens.lab.pane import LabPane
@@ -167,6 +168,7 @@ class LabScreen(BaseScreen):
             self.set_class(pane.showing, f"-{name}")
         self.refresh_bindings()
         self.pane.shown()
+        self.post_message(LabShown(self, experiment, self.pane.state()))
 
     # -- keys -----------------------------------------------------------------------
 
@@ -180,6 +182,7 @@ class LabScreen(BaseScreen):
     async def action_pane(self, action: str) -> None:
         """Run one of the front tab's actions (a `_pane_key`)."""
         await self.app.run_action(action, self.pane)
+        self.post_message(LabShown(self, self.experiment, self.pane.state()))
 
     def action_copy_command(self) -> None:
         command = lab_command(self.pane.EXPERIMENT, self.pane.state())
