@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from tutor.sim import TrainParams, TrainResult, finding, paced, training, your_run
 from tutor.ui.screens.lab.pane import KnobPane
 from tutor.ui.widgets.lab_controls import TRAIN_KNOBS, LabControls, training_caption
-from tutor.ui.widgets.train_plot import TrainPlot
+from tutor.ui.widgets.train_plot import TrainLegend, TrainPlot
 
 #: While training, the curves are redrawn at most this often (each redraw costs the
 #: UI thread a plot; the training thread keeps going in between).
@@ -57,6 +57,7 @@ class TrainPane(KnobPane):
 
     def compose(self) -> ComposeResult:
         yield TrainPlot(id="train-plot").data_bind(result=TrainPane.result)
+        yield TrainLegend().data_bind(result=TrainPane.result)
         yield Static(id="train-summary", markup=False)
 
     def side(self) -> Iterable[Widget]:
