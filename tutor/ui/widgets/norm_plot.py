@@ -94,11 +94,11 @@ class PlotLegend(Widget):
             return ""
         current = self.run.current
         entries: list[Entry] = [
-            (VARIANT_INKS[False], ("plain rms", "plain")),
-            (VARIANT_INKS[True], ("residual rms", "residual")),
-            (INKS["band"], ("p10–p90", "p10–90")),
+            (VARIANT_INKS[False], ("plain rms", "plain", "plain")),
+            (VARIANT_INKS[True], ("residual rms", "residual", "residual")),
+            (INKS["band"], ("p10–p90", "p10–90", "band")),
         ]
         if current.theory_forward is not None or current.theory_backward is not None:
-            entries.append((INKS["theory"], ("theory", "theory")))
-        entries.append((INKS["cursor"], ("layer cursor", "cursor")))
+            entries.append((INKS["theory"], ("theory", "theory", "theory")))
+        entries.append((INKS["cursor"], ("layer cursor", "cursor", "layer")))
         return fitted_legend(entries, self.content_size.width)
