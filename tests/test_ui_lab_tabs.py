@@ -147,7 +147,8 @@ async def test_the_train_tab_trains_on_arrival_and_states_the_finding():
         assert live[-1].result.complete  # the last frame is the finished experiment
         summary = str(app.lab.query_one("#train-summary").render())
         assert summary.startswith("Going from 2 to 4 layers")
-        assert "\nYour run (seed 0): plain 2 layers " in summary  # the finals, as measured here
+        finals = str(app.lab.query_one("#train-run").render())
+        assert finals.startswith("Your run (seed 0): plain 2 layers ")  # as measured here
         assert "cancel_training" not in footer_actions(app.lab)  # nothing left to stop
 
 

@@ -37,7 +37,7 @@ from tutor.ui.screens.lab.pane import (
 )
 from tutor.ui.screens.lab.signal import SignalPane
 from tutor.ui.widgets.lab_controls import KNOBS, LabControls
-from tutor.ui.widgets.lesion_plot import LesionPlot, PathsPlot
+from tutor.ui.widgets.lesion_plot import LesionLegend, LesionPlot, PathsPlot
 
 #: The network's knobs without the skip toggle, which a lesion of both variants ignores.
 LESION_KNOBS = tuple(knob for knob in KNOBS if knob.field != "residual")
@@ -73,6 +73,7 @@ class LesionPane(KnobPane):
         yield LesionPlot(id="lesion-plot").data_bind(
             result=LesionPane.result, waiting=LesionPane.status
         )
+        yield LesionLegend()
         yield PathsPlot(id="paths-plot")
         yield Static(id="lesion-summary", markup=False)
 
