@@ -1,7 +1,13 @@
-"""Snapshots of the map and a lesson (the lab's is in test_ui_lab.py), grouped by screen."""
+"""Snapshots of the map, a lesson, practice and each lab tab, grouped by screen."""
+
+import pytest
 
 from tests.pilot import press, wait_for
+from tests.test_ui_lab import drawn
+from tests.test_ui_lab_tabs import TabApp, lesioned, trained
 from tests.ui_app import make_app
+from tutor.sim import SimParams, TrainParams
+from tutor.ui.screens.lab import EXPERIMENTS
 
 SIZE = (100, 30)
 
@@ -42,3 +48,23 @@ def test_a_revealed_practice_item(snap_compare, tmp_path):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 40), run_before=commit_and_reveal)
+
+
+# -- the lab: each tab at the default terminal's 80×24 and at 120×40 --------------------
+
+LAB_SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+LAB_TRAINING = TrainParams(depths=(2, 4, 8), width=8, steps=40)
+
+
+@pytest.mark.parametrize("size", LAB_SIZES)
+@pytest.mark.parametrize("experiment", EXPERIMENTS)
+def test_a_lab_tab(snap_compare, experiment, size):
+    app = TabApp(experiment, SimParams(), LAB_TRAINING)
+
+    async def shown(pilot):
+        lab = app.lab
+        ready = {"signal": drawn, "lesion": lesioned, "train": trained}[experiment]
+        await wait_for(pilot, lambda: ready(lab) and drawn(lab), f"the {experiment} tab drawn")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=LAB_SIZES[size], run_before=shown)

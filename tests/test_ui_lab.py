@@ -501,6 +501,100 @@ async def test_small_terminals_do_not_crash():
         assert app.lab.signal.playing and app.lab.run.params == app.lab.params
 
 
+# -- legible at a glance ----------------------------------------------------------------
+
+
+def readout_columns(lab: LabScreen) -> list[str]:
+    """The readout's column heads, left to right."""
+    return text_of(lab.query_one(LabReadout)).split("\n")[0].split()[-2:]
+
+
+async def test_the_readout_keeps_plain_then_residual_whatever_the_skip():
+    app = LabApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await run_drawn(pilot)
+        growth = text_of(app.lab.query_one(LabReadout)).split("\n")[1]
+        assert readout_columns(app.lab) == ["plain", "residual"]
+        await press(pilot, "t")
+        await run_drawn(pilot)
+        assert not app.lab.run.current.params.residual
+        assert readout_columns(app.lab) == ["plain", "residual"]
+        # The same two networks, so the same numbers in the same places.
+        assert text_of(app.lab.query_one(LabReadout)).split("\n")[1] == growth
+
+
+@pytest.mark.parametrize("size", [(80, 24), SIZE])
+async def test_readout_values_fit_their_columns_and_are_never_cut(size):
+    # A plain stack that shrinks 10¹⁰-fold: the longest numbers the lab shows (1.234e-10).
+    app = LabApp(SimParams(depth=100, width=32, residual=False, sigma_w=0.8))
+    async with app.run_test(size=size) as pilot:
+        await run_drawn(pilot)
+        app.lab.signal.cursor = 100  # the last layer, where the norms are smallest
+        readout = app.lab.query_one(LabReadout)
+        assert readout.compact == (size[0] < 100)
+        await pilot.pause()
+        shown = text_of(readout)
+        assert "…" not in shown
+        run = app.lab.run.current
+        for value in (run.forward_growth, run.gradient_ratio, run.forward.rms[-1]):
+            assert readout._value(value) in shown and "e-" in readout._value(value)
+
+
+async def test_at_80_by_24_the_readout_stays_and_the_footer_keeps_the_main_keys():
+    app = LabApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await run_drawn(pilot)
+        lab = app.lab
+        readout = lab.query_one(LabReadout)
+        assert readout.display and readout.region.bottom <= 24 - 1  # above the footer
+        legend = lab.query_one("PlotLegend")
+        shown = text_of(legend)
+        assert len(shown.rstrip()) <= legend.content_size.width
+        for name in ("plain", "residual", "band", "theory", "layer"):
+            assert name in shown  # shortened, not cut
+        footer = {a.binding.key for a in lab.active_bindings.values() if a.binding.show}
+        assert {"left_square_bracket", "right_square_bracket", "escape"} <= footer
+        assert "c" not in footer and "r" not in footer  # the lesser keys leave the footer
+        await press(pilot, "r")  # but still work
+        assert lab.params.seed == 1
+        await press(pilot, "right_square_bracket", "right_square_bracket")
+        footer = {a.binding.key for a in lab.active_bindings.values() if a.binding.show}
+        assert "enter" in footer
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        footer = {a.binding.key for a in lab.active_bindings.values() if a.binding.show}
+        assert "c" in footer
+
+
+async def test_the_header_names_the_lessons_state_the_lab_runs_and_notes_carry_the_lesson(
+    tmp_path,
+):
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "drawn", None), "the lesson")
+        await press(pilot, "l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LabScreen), "the lab")
+        lab = app.screen
+        await run_drawn(pilot, lab)
+        residual_title = lab.sub_title
+        assert "Residual stack, the defaults" in residual_title
+        await press(pilot, "t")
+        assert "The same stack without skip connections" in lab.sub_title
+        await press(pilot, "right")  # depth 48: no state of the lesson
+        assert lab.sub_title == "lab · Signal: --depth=48 --plain"
+        await press(pilot, "left", "t")  # skip back on: the residual state's name again
+        assert lab.sub_title == residual_title
+        assert lab.note_anchor().lesson_id == "residual-connections"
+        await run_drawn(pilot, lab)
+        await press(pilot, "n")
+        await wait_for(pilot, lambda: app.screen.query("TextArea"), "the note editor")
+        app.screen.query_one("TextArea").insert("the gradient grows on the way back")
+        await press(pilot, "ctrl+s")
+        await wait_for(pilot, lambda: app.store.notes(), "the note saved")
+        [note] = app.store.notes(lesson_id="residual-connections")
+        assert note.anchor_kind == "lab"
+
+
 # -- snapshot ---------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from textual.worker import get_current_worker
 
 import tutor.ui.screens.lab.train as train_module
 from tests.pilot import press, wait_for
-from tests.test_ui_lab import SIZE, LabApp, run_drawn
+from tests.test_ui_lab import SIZE, LabApp, run_drawn, text_of
 from tests.ui_app import make_app
 from tutor.cli import params_from_command
 from tutor.sim import SimParams, TrainParams, lesion_blocks
@@ -92,11 +92,27 @@ async def test_the_lesion_tab_answers_the_networks_knobs():
         await wait_for(pilot, lambda: lesioned(app.lab), "the first lesion")
         assert app.lab.lesion.params.residual  # both variants are lesioned: the skip is moot
         await press(pilot, "down", "r")  # the seed moves, whichever knob is selected
-        assert app.lab.signal.selected == 1 and app.lab.params.seed == 1
+        assert app.lab.lesion.selected == 1 and app.lab.params.seed == 1
         await wait_for(pilot, lambda: lesioned(app.lab), "the reseeded lesion")
         await press(pilot, "0")
         assert app.lab.params == SimParams(depth=8, width=16, residual=False)
         await wait_for(pilot, lambda: lesioned(app.lab) and drawn_now(app.lab), "back to it")
+
+
+async def test_the_lesion_tab_lists_and_turns_no_skip_toggle():
+    """Both variants are lesioned, so the skip toggle is no knob of this tab."""
+    app = TabApp("lesion", SimParams(depth=8, width=16, residual=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: lesioned(app.lab), "the first lesion")
+        panel = text_of(app.lab.query_one("#lesion-controls"))
+        assert "skip" not in panel and "depth L" in panel and "seed" in panel
+        assert not app.lab.query_one("#network-controls").display
+        for _ in LesionPane.KNOBS:  # every row, each turned up and back down
+            await press(pilot, "right", "left", "down")
+            assert app.lab.params.residual is False
+        assert app.lab.lesion.selected == 0  # wrapped round the rows it lists
+        await press(pilot, "t")  # nor does the tab answer the toggle's key
+        assert app.lab.params.residual is False
 
 
 def drawn_now(lab: LabScreen) -> bool:
@@ -131,7 +147,8 @@ async def test_the_train_tab_trains_on_arrival_and_states_the_finding():
         assert live[-1].result.complete  # the last frame is the finished experiment
         summary = str(app.lab.query_one("#train-summary").render())
         assert summary.startswith("Going from 2 to 4 layers")
-        assert "\nYour run (seed 0): plain 2 layers " in summary  # the finals, as measured here
+        finals = str(app.lab.query_one("#train-run").render())
+        assert finals.startswith("Your run (seed 0): plain 2 layers ")  # as measured here
         assert "cancel_training" not in footer_actions(app.lab)  # nothing left to stop
 
 

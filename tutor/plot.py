@@ -58,43 +58,68 @@ def _ticks(low: float, high: float, log: bool, count: int = 5) -> list[float]:
 
 @dataclass(frozen=True, slots=True)
 class Ink:
-    """How one kind of curve is drawn, and how a legend drawn elsewhere shows it."""
+    """How one curve is drawn, so that it reads with colour and without.
 
-    color: str  # plotext's colour name
-    ansi: int  # that colour's ANSI number, so a Rich legend can match it
-    marker: str  # plotext's marker when drawing in colour
-    plain_marker: str  # the marker without colour, where the marker alone tells curves apart
-    glyph: str  # what a legend shows
+    Every curve of a plot has an ink of its own: a colour no other curve of the plot
+    shares (nor its grey, which is what a terminal without colour shows) and a marker
+    of its own, which draws the curve's line and its legend entry.
+    """
 
+    color: int  # an xterm-256 colour from 16 up: fixed RGB, which no terminal theme remaps
+    marker: str  # one character: the curve's line, in colour or not
+
+    @property
+    def glyph(self) -> str:
+        """The curve's entry in a legend drawn elsewhere (a Rich one: ``color(N)``)."""
+        return self.marker * 2
+
+
+def plotext_color(ink: Ink, color: bool) -> int | str:
+    """What plotext is given as the ink's colour (its default without colour)."""
+    return ink.color if color else "default"
+
+
+#: The lab's two variants, the same in every plot: residual cool, plain warm.
+VARIANT_INKS: dict[bool, Ink] = {True: Ink(45, "o"), False: Ink(208, "x")}
 
 INKS: dict[str, Ink] = {
-    "band": Ink("blue", 4, "dot", "dot", "•"),
-    "theory": Ink("orange", 3, "x", "x", "x"),
-    "rms": Ink("cyan", 6, "braille", "braille", "⠒"),
-    "counterpart": Ink("gray", 8, "braille", "·", "⠒"),
-    "cursor": Ink("magenta", 5, "", "", "│"),
+    "band": Ink(27, "·"),
+    "theory": Ink(226, "+"),
+    "cursor": Ink(170, "│"),
+    "prediction": Ink(196, "─"),
+    "paths": Ink(27, "█"),
 }
 
 
 def _panel_series(
     result: SimResult, which: Which, counterpart: SimResult | None
-) -> list[tuple[np.ndarray, str, str]]:
+) -> list[tuple[np.ndarray, Ink, str]]:
     """The curves of one panel as ``(values, ink, label)``, drawn in this order.
 
     The band goes first and the RMS last, so the curve a learner reads sits on top;
-    the counterpart (the other variant, dimmer) goes under everything of the run.
+    the counterpart (the other variant) goes under everything of the run. Each variant
+    keeps its ink whichever of the two is the run, as in the lesion plot.
     """
     stats = getattr(result, which)
     theory = result.theory_forward if which == "forward" else result.theory_backward
     series = []
     if counterpart is not None:
         other = getattr(counterpart, which).rms
-        series.append((other, "counterpart", f"{variant_name(counterpart.params)} rms"))
-    series += [(stats.p10, "band", "p10–p90"), (stats.p90, "band", "")]
+        series.append((other, VARIANT_INKS[counterpart.params.residual], rms_label(counterpart)))
+    band = INKS["band"]
+    series += [(stats.p10, band, "p10–p90"), (stats.p90, band, "")]
     if theory is not None:
-        series.append((theory, "theory", "mean-field theory"))
-    series.append((stats.rms, "rms", f"{variant_name(result.params)} rms"))
+        series.append((theory, INKS["theory"], "mean-field theory"))
+    series.append((stats.rms, VARIANT_INKS[result.params.residual], rms_label(result)))
     return series
+
+
+def rms_label(result: SimResult) -> str:
+    return f"{variant_name(result.params)} rms"
+
+
+def _plot(fig: Any, xs: list, ys: list, ink: Ink, color: bool, label: str | None) -> None:
+    fig.plot(xs, ys, marker=ink.marker, color=plotext_color(ink, color), label=label)
 
 
 def draw_norm_panel(
@@ -116,24 +141,17 @@ def draw_norm_panel(
     """
     series = _panel_series(result, which, counterpart)
     if cursor is not None:
-        fig.vline(cursor, INKS["cursor"].color if color else "default")
-    for values, ink_name, label in series:
+        fig.vline(cursor, plotext_color(INKS["cursor"], color))
+    for values, ink, label in series:
         xs, ys = _line(result.layers, values)
-        if not xs:
-            continue
-        ink = INKS[ink_name]
-        fig.plot(
-            xs,
-            ys,
-            marker=ink.marker if color else ink.plain_marker,
-            color=ink.color if color else "default",
-            label=label if legend and label else None,
-        )
+        if xs:
+            _plot(fig, xs, ys, ink, color, label if legend and label else None)
     drawn = _finite_positive(np.concatenate([values for values, _, _ in series]))
     if drawn.size:
         log = drawn.max() / drawn.min() > LOG_SCALE_SPREAD
         if log:
             fig.yscale("log")
+        fig.ylabel(scale_label(log))
         ticks = _ticks(drawn.min(), drawn.max(), log)
         fig.yticks(ticks, [f"{t:.3g}" for t in ticks])
     title = PANEL_TITLES[which]
@@ -141,7 +159,7 @@ def draw_norm_panel(
         title += f" (diverged at layer {result.diverged_at})"
     fig.title(title)
     fig.xlabel("layer l")
-    fig.xlim(0, result.params.depth)
+    _integer_xticks(fig, 0, result.params.depth, margin=0)
 
 
 def render_sim(result: SimResult, width: int, height: int, color: bool) -> str:
@@ -187,7 +205,7 @@ def draw_prediction(
     """
     # The measure says which experiment ran, so it also says which result this is.
     marks = prediction if isinstance(prediction, tuple) else (prediction,)
-    ink = "red" if color else "default"
+    ink = plotext_color(INKS["prediction"], color)
     if measure.startswith("lesion_"):
         draw_lesion(fig, cast("LesionResult", result), color)
         for value in marks:
@@ -214,22 +232,23 @@ def draw_prediction(
     fig.title(f"{PANEL_TITLES[which]} — your prediction in red")
 
 
-#: Plain runs in warm colours, residual runs in cool ones, deeper runs further along;
-#: without colour each run keeps a marker of its own (plain: x + * #, residual: o @ & $).
-_TRAIN_PALETTES: dict[bool, tuple[tuple[str, int, str], ...]] = {
-    False: (("orange", 3, "x"), ("red", 1, "+"), ("magenta", 5, "*"), ("red+", 9, "#")),
-    True: (("cyan", 6, "o"), ("blue", 4, "@"), ("green", 2, "&"), ("blue+", 12, "$")),
+#: Plain runs in warm colours, residual runs in cool ones, shallowest first, each with
+#: a marker of its own (plain: x + * #, residual: o @ & $); the eight greys lie at least
+#: 20 levels apart, so the runs part without colour by grey as well as by marker.
+TRAIN_PALETTES: dict[bool, tuple[Ink, ...]] = {
+    False: (Ink(208, "x"), Ink(196, "+"), Ink(170, "*"), Ink(226, "#")),
+    True: (Ink(45, "o"), Ink(27, "@"), Ink(48, "&"), Ink(63, "$")),
 }
 
 
 def training_inks(result: TrainResult) -> dict[tuple[int, bool], Ink]:
-    """How each ``(depth, residual)`` run is drawn, so a legend elsewhere can match it."""
-    inks = {}
-    for residual, palette in _TRAIN_PALETTES.items():
-        for index, depth in enumerate(sorted(result.params.depths)):
-            color, ansi, mark = palette[index % len(palette)]
-            inks[depth, residual] = Ink(color, ansi, "braille", mark, mark)
-    return inks
+    """How each ``(depth, residual)`` run is drawn, so a legend elsewhere can match it
+    (a setup of more depths than a palette has inks reuses them: no knob offers one)."""
+    return {
+        (depth, residual): palette[index % len(palette)]
+        for residual, palette in TRAIN_PALETTES.items()
+        for index, depth in enumerate(sorted(result.params.depths))
+    }
 
 
 #: Losses above this are cut off the top: an untrained deep residual stack can start in
@@ -255,13 +274,13 @@ def draw_training(
         if not xs or min(ys) > LOSS_CEILING:
             continue  # nothing on the canvas yet (and plotext fails on a legend without points)
         drawn.append(losses)
-        ink = inks[run.depth, run.residual]
-        fig.plot(
+        _plot(
+            fig,
             xs,
             ys,
-            marker=ink.marker if color else ink.plain_marker,
-            color=ink.color if color else "default",
-            label=f"{run.name} layers" if legend else None,
+            inks[run.depth, run.residual],
+            color,
+            f"{run.name} layers" if legend else None,
         )
     values = _finite_positive(np.concatenate(drawn)) if drawn else np.empty(0)
     if values.size:
@@ -272,6 +291,7 @@ def draw_training(
         decades = range(math.ceil(math.log10(low)), math.floor(math.log10(high)) + 1)
         ticks = [10.0**e for e in decades] if len(decades) > 1 else _ticks(low, high, log=True)
         fig.yticks(ticks, [f"{t:.2g}" for t in ticks])
+        fig.ylabel(scale_label(log=True))
     fig.title("training loss (MSE; predicting the mean scores 1)")
     fig.xlabel("step")
     fig.xlim(0, result.params.steps)
@@ -292,13 +312,6 @@ def render_training(
     return text if color else uncolorize(text)
 
 
-#: The lesion panel's two curves: residual cool like the lab's RMS, plain warm; without
-#: colour each keeps a marker of its own.
-LESION_INKS: dict[bool, Ink] = {
-    True: Ink("cyan", 6, "braille", "o", "o"),
-    False: Ink("orange", 3, "braille", "x", "x"),
-}
-
 #: Path lengths holding less than this fraction of all paths are not drawn as bars: a bar
 #: of 10⁻¹² would still fill a whole character cell and look like one of 1%.
 PATH_FRACTION_SHOWN = 1e-4
@@ -317,14 +330,7 @@ def draw_lesion(fig: Any, result: LesionResult, color: bool = True, *, legend: b
         if not xs:
             continue
         drawn.append(values)
-        ink = LESION_INKS[residual]
-        fig.plot(
-            xs,
-            ys,
-            marker=ink.marker if color else ink.plain_marker,
-            color=ink.color if color else "default",
-            label=label if legend else None,
-        )
+        _plot(fig, xs, ys, VARIANT_INKS[residual], color, label if legend else None)
     values = _finite_positive(np.concatenate(drawn)) if drawn else np.empty(0)
     if values.size:
         log = values.max() / values.min() > LOG_SCALE_SPREAD
@@ -336,6 +342,7 @@ def draw_lesion(fig: Any, result: LesionResult, color: bool = True, *, legend: b
             # From zero, so the gap reads as a ratio; the headroom keeps the legend off the curves.
             fig.ylim(0, 1.3 * values.max())
             ticks = _round_ticks(1.3 * values.max())
+        fig.ylabel(scale_label(log))
         fig.yticks(ticks, [format_percent(t) for t in ticks])
     fig.title("output change ‖h_L' − h_L‖ / ‖h_L‖ when block k alone is deleted")
     fig.xlabel("deleted block k")
@@ -358,7 +365,7 @@ def draw_paths(fig: Any, depth: int, color: bool = True) -> None:
         if count / total >= PATH_FRACTION_SHOWN:
             lengths.append(length)
             fractions.append(count / total)
-    fig.bar(lengths, fractions, color="blue" if color else "default", width=0.8)
+    fig.bar(lengths, fractions, color=plotext_color(INKS["paths"], color), width=0.8)
     ticks = _round_ticks(max(fractions))
     fig.yticks(ticks, [format_percent(t) for t in ticks])
     _integer_xticks(fig, 0, depth)
@@ -375,11 +382,18 @@ def _round_ticks(high: float) -> list[float]:
     return [i * step for i in range(int(high / step + 1e-9) + 1)]
 
 
-def _integer_xticks(fig: Any, first: int, last: int) -> None:
-    """Five whole-number ticks from ``first`` to ``last`` (blocks and lengths are counts)."""
+def _integer_xticks(fig: Any, first: int, last: int, margin: float = 0.5) -> None:
+    """At most five whole-number ticks from ``first`` to ``last`` (layers, blocks and
+    lengths are counts: a depth of 1 shows 0 and 1, never 0.25)."""
     ticks = sorted({round(first + (last - first) * q) for q in (0, 0.25, 0.5, 0.75, 1)})
     fig.xticks(ticks, [str(t) for t in ticks])
-    fig.xlim(first - 0.5, last + 0.5)
+    fig.xlim(first - margin, last + margin)
+
+
+def scale_label(log: bool) -> str:
+    """The y axis's label: a panel switches to a log scale by the spread of its curves,
+    and says so (the label sits on the x axis's row, so it costs no row of its own)."""
+    return "log scale" if log else "linear scale"
 
 
 def render_lesion(result: LesionResult, width: int, height: int, color: bool = False) -> str:

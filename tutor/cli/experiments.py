@@ -173,7 +173,7 @@ def _draw_training(result: sim.TrainResult) -> None:
         cells = []
         for residual in (False, True):
             ink = inks[depth, residual]
-            mark = f"[color({ink.ansi})]━━[/]" if color else ink.plain_marker * 2
+            mark = f"[color({ink.color})]{ink.glyph}[/]" if color else ink.glyph
             cells.append(f"{mark} {format_value(result.run(depth, residual).final_loss)}")
         table.add_row(str(depth), *cells)
     console.print(table)

@@ -373,14 +373,17 @@ class RestutorApp(KeepsThePlace, App[None]):
         params: SimParams | TrainParams | None = None,
         title: str | None = None,
         experiment: Experiment = "signal",
+        *,
+        lesson: Lesson | None = None,
     ) -> None:
-        """The lab on ``experiment``'s tab, in ``params`` (a network, or a training setup)."""
+        """The lab on ``experiment``'s tab, in ``params`` (a network, or a training setup),
+        opened from ``lesson`` (whose notes then include the lab's)."""
         from tutor.sim import SimParams, TrainParams
         from tutor.ui.screens.lab import LabScreen
 
         train = params if isinstance(params, TrainParams) else None
         network = params if isinstance(params, SimParams) else SimParams()
-        self.push_screen(LabScreen(network, title, experiment, train))
+        self.push_screen(LabScreen(network, title, experiment, train, lesson=lesson))
 
     @on(OpenLesson)
     def _open_lesson_message(self, message: OpenLesson) -> None:

@@ -176,7 +176,10 @@ class LessonScreen(BaseScreen):
         state = self.lesson.lab_state(state_id) if state_id else None
         params = sim_params(state.params if state else {})
         self.tutor.open_lab(
-            params, state.title if state else None, state.experiment if state else "signal"
+            params,
+            state.title if state else None,
+            state.experiment if state else "signal",
+            lesson=self.lesson,
         )
 
     def action_open_lab(self) -> None:

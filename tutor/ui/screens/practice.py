@@ -338,11 +338,14 @@ class PracticeScreen(BaseScreen):
         from tutor.practice.measures import sim_params, train_params
 
         item = attempt.item
+        lesson = self.tutor.lesson(attempt.lesson_id)
         if isinstance(item, PredictTrainItem):
-            self.tutor.open_lab(train_params(item.train), "from practice", "train")
+            self.tutor.open_lab(train_params(item.train), "from practice", "train", lesson=lesson)
             return
         # The lesson model checks that a lab state's tab fits its measure (lesion or signal).
-        self.tutor.open_lab(sim_params(item.lab.params), item.lab.title, item.lab.experiment)
+        self.tutor.open_lab(
+            sim_params(item.lab.params), item.lab.title, item.lab.experiment, lesson=lesson
+        )
 
     def note_anchor(self) -> Anchor | None:
         from tutor.notes import Anchor

@@ -1,15 +1,22 @@
-"""The lab's numbers: what each variant does over the whole stack, and at the layer cursor."""
+"""The lab's numbers: what each variant does over the whole stack, and at the layer cursor.
+
+The columns are always plain, then residual (the run on screen in bold, its counterpart
+muted), so toggling the skip moves the emphasis and never the numbers. Every value is
+formatted to fit its column, never cut: 4 significant digits, 3 in the compact readout
+that a narrow terminal gets (its rows are the essential ones, so it stays on screen).
+"""
 
 from __future__ import annotations
 
-import numpy as np
+import math
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tutor.sim import LabRun, SimResult, format_value, variant_name
+from tutor.sim import LabRun, SimResult, variant_name
 
 
 def _theory_shown(result: SimResult) -> str:
@@ -21,21 +28,18 @@ def _theory_shown(result: SimResult) -> str:
     return " and ".join(curves) if curves else "none"
 
 
-def _band(p10: np.ndarray, p90: np.ndarray, layer: int) -> str:
-    if not (np.isfinite(p10[layer]) and np.isfinite(p90[layer])):
-        return "—"
-    return f"{format_value(p10[layer])}–{format_value(p90[layer])}"
-
-
 class LabReadout(Widget):
     """Growth, gradient ratio, divergence and theory per variant; then the cursor's layer."""
 
     DEFAULT_CSS = """
     LabReadout {
-        height: 15;  /* its rows are fixed, so a new run repaints it without a relayout */
+        height: 17;  /* its rows are fixed, so a new run repaints it without a relayout */
         border: round $primary;
         border-title-color: $text-primary;
         padding: 0 1;
+    }
+    LabReadout.-compact {
+        height: 9;
     }
     LabReadout > .lab-readout--current {
         text-style: bold;
@@ -50,48 +54,88 @@ class LabReadout(Widget):
     cursor: reactive[int] = reactive(0)
     playing: reactive[bool] = reactive(False)
     speed: reactive[float] = reactive(1.0)
+    #: The essential rows only, with shorter labels and values (a narrow terminal's).
+    compact: reactive[bool] = reactive(False)
 
     def on_mount(self) -> None:
         self.border_title = "readout"
 
+    def watch_compact(self, compact: bool) -> None:
+        self.set_class(compact, "-compact")
+
+    def _value(self, value: float) -> str:
+        """A norm or ratio in the digits its column has room for; a dash where it overflowed."""
+        if not math.isfinite(value):
+            return "—"
+        return f"{value:.3g}" if self.compact else f"{value:.4g}"
+
     def _table(self) -> Table:
-        """Three columns that line up across the readout's parts: label, current, counterpart."""
+        """Three columns that line up across the readout's parts: label, plain, residual."""
         table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(ratio=1, no_wrap=True)
-        for role in ("current", "counterpart"):
-            style = self.get_component_rich_style(f"lab-readout--{role}")
-            table.add_column(justify="right", width=11, no_wrap=True, style=style)
+        table.add_column(ratio=1, no_wrap=True, overflow="fold")
+        for _ in range(2):
+            table.add_column(justify="right", min_width=8, no_wrap=True, overflow="fold")
         return table
 
     def render(self) -> RenderableType:
         if self.run is None:
             return Text("computing…")
-        current, counterpart = self.run.current, self.run.counterpart
-        both = (current, counterpart)
+        current = self.run.current
+        both = sorted((current, self.run.counterpart), key=lambda r: r.params.residual)
+        styles = [
+            self.get_component_rich_style(
+                "lab-readout--current" if r is current else "lab-readout--counterpart"
+            )
+            for r in both
+        ]
+
+        def row(table: Table, label: str | Text, cells: list[str]) -> None:
+            table.add_row(label, *(Text(c, style=s) for c, s in zip(cells, styles, strict=True)))
+
+        compact = self.compact
         stack = self._table()
-        stack.add_row(Text("whole stack", style="bold"), *(variant_name(r.params) for r in both))
-        stack.add_row("‖h_L‖/‖h_0‖", *(format_value(r.forward_growth) for r in both))
-        stack.add_row("‖g_0‖/‖g_L‖", *(format_value(r.gradient_ratio) for r in both))
-        stack.add_row(
-            "diverged at", *("—" if r.diverged_at is None else str(r.diverged_at) for r in both)
+        row(
+            stack,
+            Text("" if compact else "whole stack", style="bold"),
+            [variant_name(r.params) for r in both],
         )
-        stack.add_row("theory shown", *(_theory_shown(r) for r in both))
+        row(
+            stack,
+            "h_L/h_0" if compact else "‖h_L‖/‖h_0‖",
+            [self._value(r.forward_growth) for r in both],
+        )
+        row(
+            stack,
+            "g_0/g_L" if compact else "‖g_0‖/‖g_L‖",
+            [self._value(r.gradient_ratio) for r in both],
+        )
+        diverged = ["—" if r.diverged_at is None else str(r.diverged_at) for r in both]
+        row(stack, "diverged" if compact else "diverged at", diverged)
+        if not compact:
+            row(stack, "theory shown", [_theory_shown(r) for r in both])
 
         layer = min(self.cursor, current.params.depth)
-        state = "▶ playing" if self.playing else "⏸ paused"
+        state = "▶" if self.playing else "⏸"
+        if not compact:
+            state += " playing" if self.playing else " paused"
         heading = Text.assemble(
-            (f"layer {layer} of {current.params.depth}", "bold"), f"   {state} at {self.speed:g}×"
+            (f"layer {layer} of {current.params.depth}", "bold"), f"  {state} at {self.speed:g}×"
         )
         at_layer = self._table()
-        for symbol, which, theory in (
-            ("h", "forward", current.theory_forward),
-            ("g", "backward", current.theory_backward),
-        ):
-            stats = getattr(current, which)
-            at_layer.add_row(
-                f"‖{symbol}_l‖ rms",
-                *(format_value(getattr(r, which).rms[layer]) for r in both),
+        for symbol, which in (("h", "forward"), ("g", "backward")):
+            row(
+                at_layer,
+                f"‖{symbol}_l‖" if compact else f"‖{symbol}_l‖ rms",
+                [self._value(getattr(r, which).rms[layer]) for r in both],
             )
-            at_layer.add_row("  p10–p90", _band(stats.p10, stats.p90, layer), "")
-            at_layer.add_row("  theory", "—" if theory is None else format_value(theory[layer]), "")
-        return Group(stack, Text(), heading, at_layer)
+            if compact:
+                continue
+            for band in ("p10", "p90"):
+                row(
+                    at_layer,
+                    f"  {band}",
+                    [self._value(getattr(getattr(r, which), band)[layer]) for r in both],
+                )
+            theory = [getattr(r, f"theory_{which}") for r in both]
+            row(at_layer, "  theory", ["—" if t is None else self._value(t[layer]) for t in theory])
+        return Group(stack, *(() if compact else (Text(),)), heading, at_layer)

@@ -3,16 +3,21 @@ path lengths of a residual stack (Veit et al. 2016)."""
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from textual.app import RenderResult
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
-from tutor.plot import draw_lesion, draw_paths
+from tutor.plot import VARIANT_INKS, draw_lesion, draw_paths
 from tutor.sim import LesionResult
+from tutor.ui.widgets.norm_plot import fitted_legend
 
 
 class LesionPlot(PlotextPlot):
-    """Plain against residual, one point per deleted block; redrawn when ``result`` changes."""
+    """Plain against residual, one point per deleted block; redrawn when ``result`` changes.
+
+    Its legend is a line of its own (`LesionLegend`), off the curves."""
 
     DEFAULT_CSS = """
     LesionPlot {
@@ -31,8 +36,29 @@ class LesionPlot(PlotextPlot):
         if self.result is None:
             plt.title(self.waiting.split(":")[0] or "deleting one block at a time")
         else:
-            draw_lesion(plt, self.result)
+            draw_lesion(plt, self.result, legend=False)
         return super().render()
+
+
+class LesionLegend(Widget):
+    """One line naming the lesion plot's two curves."""
+
+    DEFAULT_CSS = """
+    LesionLegend {
+        height: 1;
+        padding: 0 1;
+    }
+    """
+
+    def render(self) -> RenderableType:
+        entries = [
+            (VARIANT_INKS[False], ("plain: layer k skipped", "plain: layer skipped", "plain")),
+            (
+                VARIANT_INKS[True],
+                ("residual: branch k zeroed", "residual: branch zeroed", "residual"),
+            ),
+        ]
+        return fitted_legend(entries, self.content_size.width)
 
 
 class PathsPlot(PlotextPlot):

@@ -1,6 +1,9 @@
-"""One panel of the lab (forward or gradient norms across depth) and the legend they share."""
+"""One panel of the lab (forward or gradient norms across depth) and the legends the lab's
+plots share: one line, its labels shortened rather than cut when the line is narrow."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -9,11 +12,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
-from tutor.plot import INKS, PANEL_TITLES, Which, draw_norm_panel
-from tutor.sim import LabRun, variant_name
-
-#: Below this many rows a panel drops its x-axis label.
-SHORT_PLOT_HEIGHT = 12
+from tutor.plot import INKS, PANEL_TITLES, VARIANT_INKS, Ink, Which, draw_norm_panel
+from tutor.sim import LabRun
 
 
 class NormPlot(PlotextPlot):
@@ -49,13 +49,36 @@ class NormPlot(PlotextPlot):
                 cursor=min(self.cursor, self.run.params.depth),
                 legend=False,
             )
-            if self.size.height < SHORT_PLOT_HEIGHT:
-                plt.xlabel("")  # the curves need the row more than the axis needs its name
         return super().render()
 
 
+#: One legend entry: the curve's ink (None: a heading) and its label, longest first.
+Entry = tuple[Ink | None, Sequence[str]]
+
+
+def fitted_legend(entries: Sequence[Entry], width: int) -> Text:
+    """The entries on one line in the longest wording that fits ``width``: each entry's
+    labels go from long to short, then the gaps between entries narrow (the last
+    wording is used whatever the width)."""
+    wordings = max(len(labels) for _, labels in entries)
+    for wording, gap in [*((w, "  ") for w in range(wordings)), (wordings - 1, " ")]:
+        legend = Text(no_wrap=True)
+        for ink, labels in entries:
+            label = labels[min(wording, len(labels) - 1)]
+            if ink is None:
+                legend.append(label, "bold")
+            else:
+                legend.append(ink.glyph, f"color({ink.color})")
+                legend.append(f" {label}" if label else "")
+            legend.append(gap)
+        legend.rstrip()
+        if legend.cell_len <= width:
+            break
+    return legend
+
+
 class PlotLegend(Widget):
-    """One line naming the curves of both panels, in their colours."""
+    """One line naming the curves of both panels, in their colours and markers."""
 
     DEFAULT_CSS = """
     PlotLegend {
@@ -70,17 +93,12 @@ class PlotLegend(Widget):
         if self.run is None:
             return ""
         current = self.run.current
-        entries = [
-            ("rms", f"{variant_name(current.params)} rms"),
-            ("counterpart", f"{variant_name(self.run.counterpart.params)} rms"),
-            ("band", "p10–p90"),
+        entries: list[Entry] = [
+            (VARIANT_INKS[False], ("plain rms", "plain", "plain")),
+            (VARIANT_INKS[True], ("residual rms", "residual", "residual")),
+            (INKS["band"], ("p10–p90", "p10–90", "band")),
         ]
         if current.theory_forward is not None or current.theory_backward is not None:
-            entries.append(("theory", "theory"))
-        entries.append(("cursor", "layer cursor"))
-        legend = Text(overflow="ellipsis", no_wrap=True)
-        for ink_name, label in entries:
-            ink = INKS[ink_name]
-            legend.append(ink.glyph * (2 if ink_name != "cursor" else 1), f"color({ink.ansi})")
-            legend.append(f" {label}  ")
-        return legend
+            entries.append((INKS["theory"], ("theory", "theory", "theory")))
+        entries.append((INKS["cursor"], ("layer cursor", "cursor", "layer")))
+        return fitted_legend(entries, self.content_size.width)

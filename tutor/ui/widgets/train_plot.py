@@ -3,16 +3,22 @@ drawn live as they train (the degradation problem, He et al. 2016, fig. 1)."""
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from textual.app import RenderResult
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
-from tutor.plot import draw_training
+from tutor.plot import draw_training, training_inks
 from tutor.sim import TrainResult
+from tutor.ui.widgets.norm_plot import Entry, fitted_legend
 
 
 class TrainPlot(PlotextPlot):
-    """Every finished curve and the one still training; redrawn on each new snapshot."""
+    """Every finished curve and the one still training; redrawn on each new snapshot.
+
+    Its legend is a line of its own (`TrainLegend`): plotext's would cover the curves'
+    start, up in the corner where they all begin."""
 
     DEFAULT_CSS = """
     TrainPlot {
@@ -29,5 +35,29 @@ class TrainPlot(PlotextPlot):
         if self.result is None or not self.result.runs:
             plt.title("training loss: press enter to train")
         else:
-            draw_training(plt, self.result)
+            draw_training(plt, self.result, legend=False)
         return super().render()
+
+
+class TrainLegend(Widget):
+    """One line: each variant, then each depth's marker in that variant's colours."""
+
+    DEFAULT_CSS = """
+    TrainLegend {
+        height: 1;
+        padding: 0 1;
+    }
+    """
+
+    result: reactive[TrainResult | None] = reactive(None)
+
+    def render(self) -> RenderableType:
+        if self.result is None:
+            return ""
+        inks = training_inks(self.result)
+        entries: list[Entry] = []
+        for residual, name in ((False, "plain"), (True, "residual")):
+            entries.append((None, (f"{name}:", name)))
+            for depth in sorted(self.result.params.depths):
+                entries.append((inks[depth, residual], (f"{depth} layers", str(depth))))
+        return fitted_legend(entries, self.content_size.width)

@@ -1,20 +1,23 @@
 """The Lesion tab: delete one block at a time and see how far the output moves (Veit et al.
 2016), plain vs residual, beside the path-length distribution of the residual stack.
 
-The pane lesions the network the Signal tab owns (one set of knobs steers both): its
-keys turn the network's knobs, and while the tab is in front each new network is
-lesioned afresh, in a thread worker on the lab's own simulator and weights.
+The pane lesions the network the Signal tab owns: its knobs are the network's but for
+the skip toggle (both variants are lesioned, so the tab neither lists nor turns it),
+and while the tab is in front each new network is lesioned afresh, in a thread worker
+on the lab's own simulator and weights.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import var
+from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -28,19 +31,24 @@ from tutor.sim import (
     lesion_blocks,
 )
 from tutor.ui.screens.lab.pane import (
-    LabPane,
+    KnobPane,
     Superseded,
     run_unless_cancelled,
 )
 from tutor.ui.screens.lab.signal import SignalPane
-from tutor.ui.widgets.lesion_plot import LesionPlot, PathsPlot
+from tutor.ui.widgets.lab_controls import KNOBS, LabControls
+from tutor.ui.widgets.lesion_plot import LesionLegend, LesionPlot, PathsPlot
+
+#: The network's knobs without the skip toggle, which a lesion of both variants ignores.
+LESION_KNOBS = tuple(knob for knob in KNOBS if knob.field != "residual")
 
 
-class LesionPane(LabPane):
+class LesionPane(KnobPane):
     """Each block of the network deleted in turn, and what it did to the output."""
 
     EXPERIMENT = "lesion"
     TITLE = "Lesion"
+    KNOBS = LESION_KNOBS
 
     # Not ``init``: the widgets they drive start out showing nothing (and reading one
     # before the pane has composed must not reach for them).
@@ -59,16 +67,30 @@ class LesionPane(LabPane):
         self.network = network
         self._simulator, self._simulator_lock = simulator, lock
         self._workspace = Workspace()
+        self._controls = LabControls(LESION_KNOBS, id="lesion-controls")
 
     def compose(self) -> ComposeResult:
         yield LesionPlot(id="lesion-plot").data_bind(
             result=LesionPane.result, waiting=LesionPane.status
         )
+        yield LesionLegend()
         yield PathsPlot(id="paths-plot")
         yield Static(id="lesion-summary", markup=False)
 
+    def side(self) -> Iterable[Widget]:
+        return (self._controls,)
+
     def on_mount(self) -> None:
+        self._controls.data_bind(LesionPane.selected)
         self.watch(self.network, "params", self._network_changed, init=False)
+        # The panel shows the network as the Signal tab's panel does (a slow run's
+        # parameters at once, marked computing).
+        self.watch(self.network, "panel_params", self._show_network)
+        self.watch(self.network, "status", self._show_network)
+
+    def _show_network(self) -> None:
+        self._controls.params = self.network.panel_params
+        self._controls.status = self.network.status
 
     @property
     def params(self) -> SimParams:
@@ -88,14 +110,9 @@ class LesionPane(LabPane):
 
     # -- the knobs are the network's ------------------------------------------------
 
-    def action_select(self, direction: int) -> None:
-        self.network.action_select(direction)
-
-    def action_change(self, direction: int) -> None:
-        self.network.action_change(direction)
-
-    def action_reseed(self) -> None:
-        self.network.action_reseed()
+    def apply(self, params: SimParams) -> None:
+        """Run the network with ``params`` (its skip toggle as the Signal tab left it)."""
+        self.network.apply(replace(params, residual=self.network.params.residual))
 
     def action_reset(self) -> None:
         self.network.action_reset()

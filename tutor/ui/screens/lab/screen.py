@@ -4,16 +4,23 @@ Every key is a screen binding (nothing takes focus). `[` and `]` switch tabs, `c
 copies the command that reruns the tab in front, `escape` goes back; every other key
 is the front tab's (`_pane_key`): the screen runs it on that pane and shows it in the
 footer only where the pane offers it (`LabPane.offers`). The footer's order is this
-one list, whichever tab is in front.
+one list, whichever tab is in front, its most important keys first: below
+`NARROW_WIDTH` the lesser ones (`LESSER_KEYS`) leave the footer (they still work), so
+that the tabs, ⏎ and `esc` stay on an 80-column terminal.
+
+The header says what the tab in front runs: the lesson's name for a state of the lesson
+the lab was opened from (or the title it was opened with), else the tab's options.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+from typing import TYPE_CHECKING
 
 from textual import actions, events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.widgets import TabbedContent, Tabs
@@ -27,6 +34,10 @@ from tutor.ui.screens.lab.lesion import LesionPane
 from tutor.ui.screens.lab.pane import LabPane
 from tutor.ui.screens.lab.signal import SignalPane
 from tutor.ui.screens.lab.train import TrainPane
+from tutor.ui.widgets.lab_readout import LabReadout
+
+if TYPE_CHECKING:
+    from tutor.lessons.model import Lesson
 
 #: The tabs in order, as `[` and `]` step through them.
 EXPERIMENTS: tuple[Experiment, ...] = tuple(
@@ -34,6 +45,8 @@ EXPERIMENTS: tuple[Experiment, ...] = tuple(
 )
 #: Below this width the side column narrows and the readout gives its room to the plots.
 NARROW_WIDTH = 100
+#: Keys the footer leaves out below `NARROW_WIDTH` (each still works, and help lists it).
+LESSER_KEYS = frozenset({"r", "c", "0", "comma", "full_stop", "1", "2", "3"})
 
 _TAB = Binding.Group("tab", compact=True)
 _SELECT = Binding.Group("select", compact=True)
@@ -62,6 +75,9 @@ class LabScreen(BaseScreen):
     BINDINGS = [
         Binding("left_square_bracket", "tab(-1)", "tab", key_display="[", group=_TAB),
         Binding("right_square_bracket", "tab(1)", "tab", key_display="]", group=_TAB),
+        _pane_key("enter", "train", "train"),
+        _pane_key("x", "cancel_training", "stop"),
+        Binding("escape", "back", "back"),
         _pane_key("up", "select(-1)", "up", group=_SELECT),
         _pane_key("down", "select(1)", "down", group=_SELECT),
         _pane_key("k", "select(-1)", show=False),
@@ -80,9 +96,6 @@ class LabScreen(BaseScreen):
         _pane_key("1", "speed(0.25)", "¼×", group=_SPEED),
         _pane_key("2", "speed(1)", "1×", group=_SPEED),
         _pane_key("3", "speed(4)", "4×", group=_SPEED),
-        _pane_key("enter", "train", "train"),
-        _pane_key("x", "cancel_training", "stop"),
-        Binding("escape", "back", "back"),
     ]
 
     experiment: var[Experiment] = var("signal", init=False)
@@ -93,11 +106,22 @@ class LabScreen(BaseScreen):
         title: str | None = None,
         experiment: Experiment = "signal",
         train: TrainParams | None = None,
+        *,
+        lesson: Lesson | None = None,
     ) -> None:
         super().__init__()
         self.set_reactive(LabScreen.experiment, experiment)
-        if title:
-            self.LOCATION = f"{self.LOCATION} · {title}"  # the header shows where the lab came from
+        #: The lesson the lab was opened from: its notes include the lab's, and its lab
+        #: states name the header when the tab in front runs one.
+        self.lesson = lesson
+        self._named: list[tuple[Experiment, SimParams | TrainParams, str]] = []
+        if lesson is not None:
+            from tutor.practice.measures import sim_params
+
+            self._named = [
+                (state.experiment, sim_params(state.params), state.title)
+                for state in lesson.sections.demo.lab_states
+            ]
         # One simulator for the network's runs and its lesions, so they share weights.
         self.simulator = Simulator()
         self.simulator_lock = threading.Lock()
@@ -107,6 +131,8 @@ class LabScreen(BaseScreen):
         self.panes: dict[Experiment, LabPane] = {
             pane.EXPERIMENT: pane for pane in (self.signal, self.lesion, self.train)
         }
+        if title:  # what the lab was opened on, named as the opener named it
+            self._named.insert(0, (experiment, self.pane.state(), title))
 
     @property
     def pane(self) -> LabPane:
@@ -143,13 +169,67 @@ class LabScreen(BaseScreen):
                     yield from pane.side()
 
     def on_mount(self) -> None:
-        self.set_class(self.app.size.width < NARROW_WIDTH, "narrow")
+        self._fit_width(self.app.size.width)
         self.query_one(Tabs).can_focus = False  # the lab's keys stay the lab's
         self.set_focus(None)
         self.watch_experiment(self.experiment)
+        self.watch(self.signal, "params", self._describe, init=False)
+        self.watch(self.train, "params", self._describe, init=False)
+        self.call_later(self._describe)  # after BaseScreen's mount, which sets the LOCATION
 
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < NARROW_WIDTH, "narrow")
+        self._fit_width(event.size.width)
+
+    def _fit_width(self, width: int) -> None:
+        """Narrow: a narrower side column, the compact readout, the footer's main keys."""
+        narrow = width < NARROW_WIDTH
+        self.set_class(narrow, "narrow")
+        self.query_one(LabReadout).compact = narrow
+        self.refresh_bindings()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys as the footer shows them: without the lesser ones when narrow."""
+        bindings = super().active_bindings
+        if not self.has_class("narrow"):
+            return bindings
+        return {
+            key: active._replace(binding=dataclasses.replace(active.binding, show=False))
+            if key in LESSER_KEYS
+            else active
+            for key, active in bindings.items()
+        }
+
+    def _describe(self) -> None:
+        """The header: what the tab in front runs, named if the lesson names it."""
+        state = self.pane.state()
+        experiment = self.pane.EXPERIMENT
+        title = next(
+            (
+                name
+                for named_experiment, params, name in self._named
+                if self._same_state(experiment, state, named_experiment, params)
+            ),
+            None,
+        )
+        if title is None:  # the options that differ from the defaults, as `c` copies them
+            options = lab_anchor(experiment, state).id.removeprefix(f"{experiment} ")
+            title = f"{self.pane.TITLE}: {options}"
+        self.sub_title = f"{self.LOCATION} · {title}"
+
+    @staticmethod
+    def _same_state(
+        experiment: Experiment,
+        state: SimParams | TrainParams,
+        named_experiment: Experiment,
+        named: SimParams | TrainParams,
+    ) -> bool:
+        """Whether a named state is what the tab runs (a lesion ignores the skip toggle)."""
+        if experiment == "lesion" and isinstance(named, SimParams):
+            return (
+                named_experiment == "lesion" and dataclasses.replace(named, residual=True) == state
+            )
+        return named_experiment == experiment and named == state
 
     # -- tabs ---------------------------------------------------------------------
 
@@ -168,6 +248,7 @@ class LabScreen(BaseScreen):
             self.set_class(pane.showing, f"-{name}")
         self.refresh_bindings()
         self.pane.shown()
+        self._describe()
         self.post_message(LabShown(self, experiment, self.pane.state()))
 
     # -- keys -----------------------------------------------------------------------
@@ -190,8 +271,10 @@ class LabScreen(BaseScreen):
         self.notify(command, title="Copied to the clipboard", markup=False)
 
     def note_anchor(self) -> Anchor:
-        """The lab's current tab and state, kept so the note can reopen them exactly."""
-        return lab_anchor(self.pane.EXPERIMENT, self.pane.state())
+        """The lab's current tab and state, kept so the note can reopen them exactly, and
+        the lesson the lab was opened from, so that the lesson's notes include it."""
+        anchor = lab_anchor(self.pane.EXPERIMENT, self.pane.state())
+        return dataclasses.replace(anchor, lesson_id=self.lesson.id if self.lesson else None)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

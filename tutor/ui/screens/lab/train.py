@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from tutor.sim import TrainParams, TrainResult, finding, paced, training, your_run
 from tutor.ui.screens.lab.pane import KnobPane
 from tutor.ui.widgets.lab_controls import TRAIN_KNOBS, LabControls, training_caption
-from tutor.ui.widgets.train_plot import TrainPlot
+from tutor.ui.widgets.train_plot import TrainLegend, TrainPlot
 
 #: While training, the curves are redrawn at most this often (each redraw costs the
 #: UI thread a plot; the training thread keeps going in between).
@@ -57,7 +57,9 @@ class TrainPane(KnobPane):
 
     def compose(self) -> ComposeResult:
         yield TrainPlot(id="train-plot").data_bind(result=TrainPane.result)
+        yield TrainLegend().data_bind(result=TrainPane.result)
         yield Static(id="train-summary", markup=False)
+        yield Static(id="train-run", markup=False)  # the finals: a narrow lab leaves them out
 
     def side(self) -> Iterable[Widget]:
         return (self._controls,)
@@ -85,6 +87,7 @@ class TrainPane(KnobPane):
 
     def action_train(self) -> None:
         """Train every network of the current setup from the start (cancelling a run)."""
+        self.query_one("#train-run", Static).update("")
         self.result = TrainResult(self.params, (), 0)
         self.status = "training…"
         self._generation += 1
@@ -126,9 +129,8 @@ class TrainPane(KnobPane):
         self.result = result
         if result.complete:
             self.status = ""
-            self.query_one("#train-summary", Static).update(
-                f"{finding(result)}\n{your_run(result)}"
-            )
+            self.query_one("#train-summary", Static).update(finding(result))
+            self.query_one("#train-run", Static).update(your_run(result))
             self.refresh_bindings()
         else:
             run = result.runs[-1]
