@@ -1,5 +1,10 @@
 """The practice loop: commit before reveal, nudges, answer, self-check, review recorded."""
 
+import sqlite3
+from contextlib import closing
+
+from fsrs import Rating
+
 from tests.pilot import press, wait_for
 from tests.ui_app import make_app
 from tutor.ui.screens.practice import PracticeScreen
@@ -31,17 +36,38 @@ def go_to(screen, kind):
     return screen.attempt.item
 
 
-async def test_reveal_keys_do_nothing_before_a_commit_and_say_why(tmp_path):
+async def choose(pilot, screen, index):
+    """Highlight the item's choice ``index`` wherever today's order shows it, and commit it."""
+    choices = screen.query_one("#choices")
+    for _ in range(choices.get_option_index(str(index)) - choices.highlighted):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_nudges_come_before_the_commit_the_answer_after(tmp_path):
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(app, pilot)
-        go_to(screen, "choice")
+        item = go_to(screen, "choice")
         await pilot.pause()
         notes = []
         app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
-        await pilot.press("g", "a")
-        assert screen.attempt.nudges_shown == 0 and not screen.attempt.answer_shown
-        assert all("commit a prediction first" in n for n in notes) and len(notes) == 2
+        await pilot.press("g", "a", "l")
+        assert screen.attempt.nudges_shown == 1 and not screen.attempt.answer_shown
+        assert notes == ["commit a prediction first: the answer comes after you commit"]
+        feedback = screen.query_one("#feedback").source
+        assert item.nudges[0].strip()[:30] in feedback and item.answer.strip() not in feedback
+        await choose(pilot, screen, item.correct)
+        await pilot.press("a")
+        await pilot.pause()
+        assert screen.recorded and app.store.card(item.id) is not None
+        assert stored_ratings(tmp_path / "db") == [int(Rating.Hard)]  # one nudge used: Hard
+
+
+def stored_ratings(db):
+    with closing(sqlite3.connect(db)) as connection:
+        return [rating for (rating,) in connection.execute("SELECT rating FROM reviews")]
 
 
 async def test_a_choice_item_from_commit_to_recorded_review(tmp_path):
@@ -50,10 +76,7 @@ async def test_a_choice_item_from_commit_to_recorded_review(tmp_path):
         screen = await open_practice(app, pilot)
         item = go_to(screen, "choice")
         await pilot.pause()
-        for _ in range(item.correct):
-            await pilot.press("down")
-        await pilot.press("enter")
-        await pilot.pause()
+        await choose(pilot, screen, item.correct)
         assert screen.attempt.grade.correct
         await pilot.press("g")
         assert screen.attempt.nudges_shown == 1
@@ -88,8 +111,8 @@ async def test_a_text_item_needs_the_learners_self_check(tmp_path):
         screen = await open_practice(app, pilot)
         item = go_to(screen, "text")
         await pilot.pause()
-        screen.query_one("#answer").value = " ".join(k.keywords[0] for k in item.key_ideas)
-        await pilot.press("enter")
+        screen.query_one("#answer-text").value = " ".join(k.keywords[0] for k in item.key_ideas)
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert screen.attempt.grade.correct and not screen.attempt.grade.missing
         await pilot.press("a")
@@ -434,8 +457,8 @@ async def test_a_flagged_written_answer_shows_the_misconception_and_its_correcti
         screen.attempt.item = item
         await pilot.pause()
         ideas = " ".join(k.keywords[0] for k in item.key_ideas)
-        screen.query_one("#answer").value = f"{ideas}; it is always exactly preserved"
-        await pilot.press("enter")
+        screen.query_one("#answer-text").value = f"{ideas}; it is always exactly preserved"
+        await pilot.press("ctrl+s")
         await pilot.pause()
         grade = screen.attempt.grade
         assert grade.flags == (misconception.name,) and not grade.correct

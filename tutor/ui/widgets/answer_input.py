@@ -1,9 +1,21 @@
-"""The practice answer line, bounded: a paste of ten megabytes would make every later key
-redraw ten megabytes (a third of a second a key), and grading reads the whole answer."""
+"""Where the learner types an answer: one line for a number (``AnswerInput``), several for a
+written answer (``AnswerArea``, "two or three sentences": Enter is a new line).
+
+Both are bounded: a paste of ten megabytes would make every later key redraw ten megabytes (a
+third of a second a key), and grading reads the whole answer. While one has focus every letter
+is the learner's, so the keys that work while typing are modifiers, bound here so the footer
+shows them only then: ``ctrl+s`` commits, ``ctrl+g`` asks for a nudge, ``escape`` leaves the
+field (and the screen's letter keys work again).
+"""
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from dataclasses import dataclass
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input, TextArea
 
 #: The most an answer holds: a written answer is a sentence or a page (20,000 characters
 #: is some 3,000 words), a number a few characters.
@@ -11,7 +23,33 @@ MOST_CHARACTERS = {"text": 20_000}
 MOST_OTHERWISE = 100
 
 
-class AnswerInput(Input):
+@dataclass
+class Asked(Message):
+    """A key pressed while typing asks the screen for ``action`` ("commit" or "nudge")."""
+
+    action: str
+
+
+TYPING_BINDINGS: list[BindingType] = [
+    Binding("ctrl+s,ctrl+enter", "ask('commit')", "Commit", key_display="^s"),
+    Binding("ctrl+g", "ask('nudge')", "Nudge"),
+    Binding("escape", "leave", "Leave the answer"),
+]
+
+
+class _Typing:
+    """What both answer fields share: the typing keys."""
+
+    def action_ask(self, action: str) -> None:
+        self.post_message(Asked(action))  # type: ignore[attr-defined]
+
+    def action_leave(self) -> None:
+        self.screen.set_focus(None)  # type: ignore[attr-defined]
+
+
+class AnswerInput(_Typing, Input):
+    BINDINGS = TYPING_BINDINGS
+
     def bound_for(self, kind: str) -> None:
         """Take answers of at most the length an item of ``kind`` needs."""
         self.max_length = MOST_CHARACTERS.get(kind, MOST_OTHERWISE)
@@ -21,3 +59,33 @@ class AnswerInput(Input):
         self.notify(
             f"an answer here holds at most {self.max_length:,} characters", severity="warning"
         )
+
+
+class AnswerArea(_Typing, TextArea):
+    """A written answer over several lines; ``value`` as on ``Input``."""
+
+    BINDINGS = TYPING_BINDINGS
+    MOST = MOST_CHARACTERS["text"]
+
+    @property
+    def value(self) -> str:
+        return self.text
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.load_text(text)
+
+    def _bounded(self, adding: str) -> bool:
+        """Whether ``adding`` fits within the bound; if not it is refused whole, and said."""
+        if len(self.text) + len(adding) <= self.MOST:
+            return True
+        self.notify(f"an answer here holds at most {self.MOST:,} characters", severity="warning")
+        return False
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        if not self._bounded(event.text):
+            event.prevent_default()  # TextArea's own paste handler does not run
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable and not self._bounded(event.character or ""):
+            event.prevent_default()
