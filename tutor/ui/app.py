@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from tutor.lessons.model import Experiment, Lesson
     from tutor.lessons.trust import Origin
     from tutor.practice.schedule import Reviewer
-    from tutor.sim import SimParams, TrainParams
+    from tutor.sim import SimParams, TrainParams, TrainResult
     from tutor.store import Store
 
 
@@ -358,14 +358,16 @@ class RestutorApp(App[None]):
         params: SimParams | TrainParams | None = None,
         title: str | None = None,
         experiment: Experiment = "signal",
+        measured: TrainResult | None = None,
     ) -> None:
-        """The lab on ``experiment``'s tab, in ``params`` (a network, or a training setup)."""
+        """The lab on ``experiment``'s tab, in ``params`` (a network, or a training setup);
+        ``measured``, the training just done for those params, is shown, not redone."""
         from tutor.sim import SimParams, TrainParams
         from tutor.ui.screens.lab import LabScreen
 
         train = params if isinstance(params, TrainParams) else None
         network = params if isinstance(params, SimParams) else SimParams()
-        self.push_screen(LabScreen(network, title, experiment, train))
+        self.push_screen(LabScreen(network, title, experiment, train, measured))
 
     @on(OpenLesson)
     def _open_lesson_message(self, message: OpenLesson) -> None:

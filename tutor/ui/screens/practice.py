@@ -1,50 +1,37 @@
-"""Practice: predict (with nudges if wanted), commit, then the answer, the reasoning and a
-self-check.
+"""Practice: predict (nudges if wanted), commit, then the answer, the reasoning, a self-check.
 
-The order is the session's (``tutor.practice.session``): the answer and any measurement
-wait for the commit, and the keys that reveal say so. Each finished item is recorded as a
-review (FSRS) and says when it comes back; half-typed answers are kept as drafts
-(``PracticeDrafts``). While the learner types, every letter is theirs: the screen's letter
-keys work outside the answer field, and the answer fields bind the modifier keys that work
-while typing (``tutor.ui.widgets.answer_input``).
-
-This screen keeps that flow (commit, nudges, answer, grade, schedule, undo). A prediction's
-evidence (its experiment, run in a worker, then drawn) is ``PredictionEvidence``; how
-an attempt reads is ``AttemptFeedback``.
+The order is the session's (``tutor.practice.session``): the answer and any measurement wait
+for the commit. Each finished item is recorded as a review (FSRS) and says when it comes
+back; half-typed answers are drafts (``PracticeDrafts``). Letter keys work outside the answer
+fields, which bind the modifier keys that work while typing (``answer_input``). This screen
+keeps the flow (commit, nudges, answer, grade, schedule, undo); a prediction's evidence (its
+experiment, run in a worker, then drawn) is ``PredictionEvidence``, an attempt's reading
+``AttemptFeedback``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Markdown, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Markdown, OptionList, TextArea
 
 from tutor.lessons.model import ChoiceItem, Prediction, PredictSimItem, PredictTrainItem
 from tutor.practice.feedback import again_in
 from tutor.practice.grading import Grade, NotANumber, grade_answer, parse_number
-from tutor.practice.order import choice_order
-from tutor.practice.session import DIFFICULTIES, Attempt, NotYet, Session
+from tutor.practice.session import Attempt, NotYet, Session
 from tutor.ui.practice_drafts import PracticeDrafts
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.widgets.answer_input import AnswerArea, AnswerInput, Asked
 from tutor.ui.widgets.attempt_feedback import AttemptFeedback
-from tutor.ui.widgets.markdown_line import markdown_line
+from tutor.ui.widgets.choice_list import ChoiceList
+from tutor.ui.widgets.practice_status import PracticeStatus, session_summary
 from tutor.ui.widgets.prediction_evidence import PredictionEvidence
-
-PLACEHOLDERS = {
-    "number": "your number (0.2, 1/5 or 2e-1), then Enter",
-    "text": "your answer in two or three sentences, then ctrl+s",
-    "predict-sim": "your predicted value, then Enter",
-    "predict-train": "your predicted value, then Enter",
-}
 
 #: The actions bound to letters: they work (and the footer shows them) only while no answer
 #: field has focus, where the letters are the learner's.
@@ -83,12 +70,12 @@ class PracticeScreen(BaseScreen):
         return PracticeDrafts(self.tutor)
 
     def compose_content(self) -> ComposeResult:
-        yield Static(id="practice-status")
+        yield PracticeStatus(id="practice-status")
         with VerticalScroll(id="practice-body"):
             yield Markdown(id="prompt")
-            yield OptionList(id="choices")
+            yield ChoiceList(id="choices")
             yield AnswerInput(id="answer")
-            yield AnswerArea(id="answer-text", soft_wrap=True, show_line_numbers=False)
+            yield AnswerArea(id="answer-text")
             yield AttemptFeedback(id="feedback")
 
     def on_mount(self) -> None:
@@ -98,12 +85,6 @@ class PracticeScreen(BaseScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A letter key types into a focused answer field: its action waits till it is left."""
         return not (action in LETTER_ACTIONS and isinstance(self.focused, AnswerInput | AnswerArea))
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
-
-    def on_descendant_blur(self) -> None:
-        self.refresh_bindings()
 
     # -- showing -------------------------------------------------------------------
 
@@ -117,13 +98,14 @@ class PracticeScreen(BaseScreen):
         self.query(PredictionEvidence).remove()  # and its experiment, if still running
         self.attempt = self.session.current()
         self.recorded = False
-        choices = self.query_one("#choices", OptionList)
+        choices = self.query_one("#choices", ChoiceList)
         fields = self.query_one("#answer", AnswerInput), self.query_one("#answer-text", AnswerArea)
-        self.query_one("#feedback", AttemptFeedback).update("")
+        feedback = self.query_one("#feedback", AttemptFeedback)
         for field in fields:
             field.display = False
         if self.attempt is None:
             self.query_one("#prompt", Markdown).update(self._empty_text())
+            feedback.update("")
             choices.display = False
             self.query_one("#practice-body").focus()  # not the hidden input: keys reach no one
             self._update_status()
@@ -135,20 +117,14 @@ class PracticeScreen(BaseScreen):
         options = item.choices if isinstance(item, ChoiceItem | Prediction) else []
         choices.display = bool(options)
         if options:
-            choices.clear_options()
-            choices.add_options(
-                [
-                    Option(markdown_line(options[i]), id=str(i))  # the id is the choice's index
-                    for i in choice_order(item.id, len(options), date.today())
-                ]
-            )
+            choices.offer(item.id, options)
         else:
             field = self._field()
             field.display = True
-            field.placeholder = PLACEHOLDERS[item.kind]
             if isinstance(field, AnswerInput):
                 field.bound_for(item.kind)
             field.value = self._drafts.load(item.id)
+        feedback.show(self.attempt)
         self._open_inputs()
         self._update_status()
 
@@ -163,30 +139,12 @@ class PracticeScreen(BaseScreen):
             field.focus()
 
     def _empty_text(self) -> str:
-        session = self.session
-        if not session.over:
-            return "No practice items match these filters."
         store = self.tutor.store
-        next_due = self.tutor.safely(store.next_due) if store else None
-        return (
-            f"## Review done\n\n{session.done} done, {session.right} right.\n\n"
-            + (f"The next item is due {next_due}." if next_due else "Nothing else is scheduled.")
-            + "\n\n`escape` goes back."
-        )
+        next_due = self.tutor.safely(store.next_due) if store and self.session.over else None
+        return session_summary(self.session, next_due)
 
     def _update_status(self) -> None:
-        session = self.session
-        queue = session.queue
-        filters = "  ".join(
-            f"{'●' if d in session.difficulties else '○'} {d}" for d in DIFFICULTIES
-        )
-        where = f"item {session.position % max(len(queue), 1) + 1} of {len(queue)}"
-        self.query_one("#practice-status", Static).update(
-            Text(
-                f"{where}   {filters} (e/m/d; escape leaves the answer)   this session: "
-                f"{session.done} done, {session.right} right"
-            )
-        )
+        self.query_one("#practice-status", PracticeStatus).show(self.session)
 
     def _show_feedback(self) -> None:
         assert self.attempt is not None
@@ -212,7 +170,11 @@ class PracticeScreen(BaseScreen):
     @on(Asked)
     def _asked(self, message: Asked) -> None:
         """A modifier key pressed while typing: the action its letter does elsewhere."""
-        actions = {"commit": self.action_commit, "nudge": self.action_nudge}
+        actions = {
+            "commit": self.action_commit,
+            "nudge": self.action_nudge,
+            "next_item": self.action_next_item,
+        }
         actions[message.action]()
 
     def action_commit(self) -> None:
@@ -411,10 +373,13 @@ class PracticeScreen(BaseScreen):
             self._refuse(NotYet("commit a prediction first: the lab would give it away"))
             return
         from tutor.practice.measures import sim_params, train_params
+        from tutor.sim import TrainResult
 
         item = attempt.item
         if isinstance(item, PredictTrainItem):
-            self.tutor.open_lab(train_params(item.train), "from practice", "train")
+            measured = next((e.measured for e in self.query(PredictionEvidence)), None)
+            trained = measured if isinstance(measured, TrainResult) else None  # shown, not redone
+            self.tutor.open_lab(train_params(item.train), "from practice", "train", trained)
             return
         # The lesson model checks that a lab state's tab fits its measure (lesion or signal).
         self.tutor.open_lab(sim_params(item.lab.params), item.lab.title, item.lab.experiment)

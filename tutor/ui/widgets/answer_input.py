@@ -4,8 +4,8 @@ written answer (``AnswerArea``, "two or three sentences": Enter is a new line).
 Both are bounded: a paste of ten megabytes would make every later key redraw ten megabytes (a
 third of a second a key), and grading reads the whole answer. While one has focus every letter
 is the learner's, so the keys that work while typing are modifiers, bound here so the footer
-shows them only then: ``ctrl+s`` commits, ``ctrl+g`` asks for a nudge, ``escape`` leaves the
-field (and the screen's letter keys work again).
+shows them only then: ``ctrl+s`` commits, ``ctrl+g`` asks for a nudge, ``ctrl+n`` skips,
+``escape`` leaves the field (and the screen's letter keys work again).
 """
 
 from __future__ import annotations
@@ -21,11 +21,17 @@ from textual.widgets import Input, TextArea
 #: is some 3,000 words), a number a few characters.
 MOST_CHARACTERS = {"text": 20_000}
 MOST_OTHERWISE = 100
+PLACEHOLDERS = {
+    "number": "your number (0.2, 1/5 or 2e-1), then Enter",
+    "predict-sim": "your predicted value, then Enter",
+    "predict-train": "your predicted value, then Enter",
+}
 
 
 @dataclass
 class Asked(Message):
-    """A key pressed while typing asks the screen for ``action`` ("commit" or "nudge")."""
+    """A key pressed while typing asks the screen for ``action`` ("commit", "nudge" or
+    "next_item")."""
 
     action: str
 
@@ -33,6 +39,7 @@ class Asked(Message):
 TYPING_BINDINGS: list[BindingType] = [
     Binding("ctrl+s,ctrl+enter", "ask('commit')", "Commit", key_display="^s"),
     Binding("ctrl+g", "ask('nudge')", "Nudge"),
+    Binding("ctrl+n", "ask('next_item')", "Skip"),
     Binding("escape", "leave", "Leave the answer"),
 ]
 
@@ -51,8 +58,9 @@ class AnswerInput(_Typing, Input):
     BINDINGS = TYPING_BINDINGS
 
     def bound_for(self, kind: str) -> None:
-        """Take answers of at most the length an item of ``kind`` needs."""
+        """Take answers of at most the length an item of ``kind`` needs, and say what."""
         self.max_length = MOST_CHARACTERS.get(kind, MOST_OTHERWISE)
+        self.placeholder = PLACEHOLDERS[kind]
 
     def restricted(self) -> None:
         """A key or a paste past the bound is refused whole: say so (Textual only rings)."""
@@ -66,6 +74,10 @@ class AnswerArea(_Typing, TextArea):
 
     BINDINGS = TYPING_BINDINGS
     MOST = MOST_CHARACTERS["text"]
+
+    def __init__(self, *, id: str) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id, soft_wrap=True, show_line_numbers=False)
+        self.placeholder = "your answer in two or three sentences, then ctrl+s"
 
     @property
     def value(self) -> str:

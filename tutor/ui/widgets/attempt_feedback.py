@@ -51,8 +51,9 @@ class AttemptFeedback(Markdown):
                 parts.append(f"{again}*`]` for the next item, `u` takes the grade back.*")
         elif attempt.committed is None:
             parts.append(
-                "*A nudge (`g`, or `ctrl+g` while typing) helps you form it, and lowers this "
-                "review's rating; the answer comes after you commit.*"
+                "*A nudge (`g`, or `ctrl+g` while typing) helps you form your answer, and "
+                "lowers this review's rating; the answer comes after you commit. While you "
+                "type, letters are yours: `escape` leaves the answer for the letter keys.*"
             )
         elif grade is not None:
             parts.append("*`g` for a nudge, `a` for the answer.*")
