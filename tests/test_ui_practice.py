@@ -76,6 +76,7 @@ async def test_a_choice_item_from_commit_to_recorded_review(tmp_path):
         screen = await open_practice(app, pilot)
         item = go_to(screen, "choice")
         await pilot.pause()
+        assert "y" not in screen.active_bindings and "l" not in screen.active_bindings
         await choose(pilot, screen, item.correct)
         assert screen.attempt.grade.correct
         await pilot.press("g")
@@ -546,6 +547,8 @@ async def test_letters_type_into_the_answer_and_modifier_keys_act_while_typing(t
         assert app.focused is answer
         keys = screen.active_bindings
         assert "g" not in keys and "e" not in keys and "ctrl+g" in keys and "ctrl+s" in keys
+        status = screen.query_one("#practice-status")
+        assert "(e/m/d)" not in str(status.render())  # the header offers only what works
         await pilot.press(*"gamed")
         assert answer.value == "gamed" and screen.attempt.nudges_shown == 0
         assert screen.session.difficulties == {"easy", "medium", "hard"}
@@ -554,6 +557,7 @@ async def test_letters_type_into_the_answer_and_modifier_keys_act_while_typing(t
         await pilot.press("escape")  # leaves the field, not the screen
         assert app.screen is screen and app.focused is not answer
         assert "g" in screen.active_bindings
+        await wait_for(pilot, lambda: "(e/m/d)" in str(status.render()), "the filter keys")
         await pilot.press("g")
         assert screen.attempt.nudges_shown == 2 and answer.value == "gamed"
         answer.value = f"{item.value}"

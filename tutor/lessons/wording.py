@@ -18,6 +18,7 @@ answer to its own rubric; ``tutor.practice.grading`` grades with the same readin
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,9 @@ TYPO_LENGTH = 5
 LONGEST_STEMMED = 64
 
 _STEMMER = snowballstemmer.stemmer("english")
+#: The stemmer keeps the word it works on in itself: lessons load in a worker while the
+#: UI thread reads answers, and two threads at once raise IndexError inside it.
+_STEMMER_LOCK = threading.Lock()
 _CONTRACTED_NOT = re.compile(r"n['’]t\b")
 _CANNOT = re.compile(r"\bcannot\b")
 _WORD = re.compile(r"[a-z0-9α-ω]+")
@@ -79,7 +83,10 @@ def _words_and_clauses(text: str) -> tuple[list[str], list[int]]:
 
 def stem(word: str) -> str:
     """The Snowball English stem of one (casefolded) word."""
-    return word if len(word) > LONGEST_STEMMED else _STEMMER.stemWord(word)
+    if len(word) > LONGEST_STEMMED:
+        return word
+    with _STEMMER_LOCK:
+        return _STEMMER.stemWord(word)
 
 
 def typo_apart(word: str, other: str) -> bool:

@@ -82,9 +82,24 @@ class PracticeScreen(BaseScreen):
         super().on_mount()
         self.show_item()
 
+    def _typing(self) -> bool:
+        return isinstance(self.focused, AnswerInput | AnswerArea)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """A letter key types into a focused answer field: its action waits till it is left."""
-        return not (action in LETTER_ACTIONS and isinstance(self.focused, AnswerInput | AnswerArea))
+        """A letter key types into a focused answer field: its action waits till it is left.
+        The self-check and the lab are offered only on the items that have them."""
+        item = self.attempt.item if self.attempt else None
+        if action == "self_check" and (item is None or item.kind != "text"):
+            return False
+        if action == "open_lab" and not isinstance(item, Prediction):
+            return False
+        return not (action in LETTER_ACTIONS and self._typing())
+
+    def on_descendant_focus(self) -> None:
+        self._update_status()  # the filter keys are offered only outside the answer field
+
+    def on_descendant_blur(self) -> None:
+        self._update_status()
 
     # -- showing -------------------------------------------------------------------
 
@@ -144,7 +159,8 @@ class PracticeScreen(BaseScreen):
         return session_summary(self.session, next_due)
 
     def _update_status(self) -> None:
-        self.query_one("#practice-status", PracticeStatus).show(self.session)
+        self.query_one("#practice-status", PracticeStatus).show(self.session, self._typing())
+        self.refresh_bindings()  # the footer's keys follow the item and the focus
 
     def _show_feedback(self) -> None:
         assert self.attempt is not None

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 
 class PracticeStatus(Static):
-    def show(self, session: Session) -> None:
+    def show(self, session: Session, typing: bool) -> None:
+        """``typing``: an answer field has the letters, so the filter keys are not offered."""
         queue = session.queue
         filters = "  ".join(
             f"{'●' if d in session.difficulties else '○'} {d}" for d in DIFFICULTIES
@@ -23,7 +24,7 @@ class PracticeStatus(Static):
         where = f"item {session.position % max(len(queue), 1) + 1} of {len(queue)}"
         self.update(
             Text(
-                f"{where}   {filters} (e/m/d)   this session: "
+                f"{where}   {filters}{'' if typing else ' (e/m/d)'}   this session: "
                 f"{session.done} done, {session.right} right"
             )
         )
