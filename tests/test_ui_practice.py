@@ -77,6 +77,10 @@ async def test_a_choice_item_from_commit_to_recorded_review(tmp_path):
         item = go_to(screen, "choice")
         await pilot.pause()
         assert "y" not in screen.active_bindings and "l" not in screen.active_bindings
+        await pilot.press("ctrl+n")  # skips from the choices, as from an answer field
+        assert screen.attempt.item.id != item.id
+        item = go_to(screen, "choice")
+        await pilot.pause()
         await choose(pilot, screen, item.correct)
         assert screen.attempt.grade.correct
         await pilot.press("g")

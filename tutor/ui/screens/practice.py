@@ -49,6 +49,7 @@ class PracticeScreen(BaseScreen):
         Binding("y", "self_check(True)", "I had it"),
         Binding("x", "self_check(False)", "I missed it"),
         Binding("right_square_bracket", "next_item", "Next", key_display="]"),
+        Binding("ctrl+n", "next_item", "Skip", show=False),  # as while typing (answer_input)
         Binding("e", "toggle('easy')", "Easy"),
         Binding("m", "toggle('medium')", "Medium"),
         Binding("d", "toggle('hard')", "Hard"),
