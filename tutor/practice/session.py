@@ -132,9 +132,10 @@ class Session:
         self.recorded.append(bool(attempt.correct))
 
     def prompt_of(self, item_id: str) -> str:
-        """The first words of the item's prompt: how a learner recognises it."""
+        """The first words of the item's prompt, as read (no code marks): how a learner
+        recognises it."""
         prompt = next((item.prompt for _, item in self.items if item.id == item_id), item_id)
-        return one_line(prompt, 40)
+        return one_line(prompt.replace("`", ""), 40)
 
     def undo(self) -> None:
         if self.recorded:
