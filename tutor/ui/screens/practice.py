@@ -195,12 +195,10 @@ class PracticeScreen(BaseScreen):
         actions[message.action]()
 
     def action_commit(self) -> None:
-        """Commit the typed answer; an empty one is refused, and said why."""
+        """Commit the typed answer (choices commit on Enter); an empty one is refused, and
+        said why."""
         attempt = self.attempt
         if attempt is None or attempt.committed is not None:
-            return
-        if isinstance(attempt.item, ChoiceItem):
-            self.notify("pick a choice: ↑↓ then Enter", severity="warning")
             return
         typed = self._field().value
         if not typed.strip():
