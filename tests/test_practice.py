@@ -322,3 +322,61 @@ def test_any_typed_answer_is_a_finite_number_or_one_clear_refusal(text):
 def test_a_fraction_beyond_any_float_is_refused_not_a_crash():
     with pytest.raises(NotANumber, match="not a finite number"):
         parse_number("1" * 400 + "/1")
+
+
+@given(st.text(min_size=1, max_size=20), st.integers(1, 8), st.dates())
+def test_the_shown_order_is_a_permutation_and_the_same_all_day(item_id, count, day):
+    from tutor.practice.order import choice_order
+
+    order = choice_order(item_id, count, day)
+    assert sorted(order) == list(range(count))
+    assert choice_order(item_id, count, day) == order  # a retry the same day: the same order
+
+
+def test_over_many_days_every_choice_is_shown_first():
+    from tutor.practice.order import choice_order
+
+    start = datetime(2026, 1, 1).date()
+    firsts = {choice_order("rc-zero-branch", 4, start + timedelta(days=n))[0] for n in range(60)}
+    assert firsts == {0, 1, 2, 3}
+
+
+@pytest.mark.parametrize(
+    ("later", "said"),
+    [
+        (timedelta(minutes=10), "again today"),
+        (timedelta(days=1), "again tomorrow"),
+        (timedelta(days=3), "again in 3 days"),
+    ],
+)
+def test_the_next_due_date_is_said_in_local_days(later, said):
+    from tutor.practice.feedback import again_in
+
+    now = datetime(2026, 3, 10, 12, tzinfo=UTC).astimezone()  # local noon-ish
+    noon = now.replace(hour=12, minute=0)
+    assert again_in(noon + later, noon) == said
+
+
+def test_a_nudge_comes_before_the_commit_and_a_take_back_returns_to_before_the_grade():
+    from tutor.practice.grading import grade_text
+    from tutor.practice.session import Attempt, NotYet
+
+    item = TextItem.model_validate(
+        {
+            **COMMON,
+            "kind": "text",
+            "key_ideas": [{"idea": "identity", "keywords": ["identity"]}],
+        }
+    )
+    attempt = Attempt(item, "lesson")
+    assert attempt.next_nudge() == "Look at the plus sign."  # before any commit
+    with pytest.raises(NotYet):
+        attempt.reveal()
+    attempt.commit("the identity", grade_text(item, "the identity"))
+    attempt.reveal()
+    attempt.check_self(True)
+    assert attempt.finished
+    attempt.take_back()  # a self-check taken back: graded, revealed, not yet checked
+    assert attempt.needs_self_check and attempt.grade is not None and attempt.nudges_shown == 1
+    attempt.take_back()  # then the commit
+    assert attempt.committed is None and attempt.grade is None and not attempt.answer_shown

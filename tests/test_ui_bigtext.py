@@ -104,7 +104,7 @@ async def test_a_pasted_ten_megabytes_is_refused_and_a_long_answer_echoed_by_its
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(app, pilot)
         go_to(screen, "text")
-        answer = screen.query_one("#answer")
+        answer = screen.query_one("#answer-text")
         said = []
         app.notify = lambda message, **kw: said.append(message)  # type: ignore[method-assign]
         answer.post_message(events.Paste("the identity path " * 600_000))
@@ -115,7 +115,7 @@ async def test_a_pasted_ten_megabytes_is_refused_and_a_long_answer_echoed_by_its
         ]
         answer.post_message(events.Paste(long_answer))
         await wait_for(pilot, lambda: answer.value == long_answer, "the long answer typed")
-        await press(pilot, "enter")
+        await press(pilot, "ctrl+s")
         feedback = screen.query_one("#feedback")
         await wait_for(pilot, lambda: "more characters" in feedback.source, "the echo")
         assert len(feedback.source) < 10_000 and screen.attempt.committed == long_answer

@@ -116,7 +116,7 @@ async def test_practice_filtered_to_nothing_keeps_a_focus_the_keys_reach(tmp_pat
         await press(pilot, "m")
         await wait_for(
             pilot,
-            lambda: app.focused in screen.query("#choices, #answer").nodes,
+            lambda: app.focused in screen.query("#choices, #answer, #answer-text").nodes,
             "the next item's input focused",
         )
 

@@ -1,5 +1,10 @@
 """The practice loop: commit before reveal, nudges, answer, self-check, review recorded."""
 
+import sqlite3
+from contextlib import closing
+
+from fsrs import Rating
+
 from tests.pilot import press, wait_for
 from tests.ui_app import make_app
 from tutor.ui.screens.practice import PracticeScreen
@@ -31,17 +36,38 @@ def go_to(screen, kind):
     return screen.attempt.item
 
 
-async def test_reveal_keys_do_nothing_before_a_commit_and_say_why(tmp_path):
+async def choose(pilot, screen, index):
+    """Highlight the item's choice ``index`` wherever today's order shows it, and commit it."""
+    choices = screen.query_one("#choices")
+    for _ in range(choices.get_option_index(str(index)) - choices.highlighted):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_nudges_come_before_the_commit_the_answer_after(tmp_path):
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(app, pilot)
-        go_to(screen, "choice")
+        item = go_to(screen, "choice")
         await pilot.pause()
         notes = []
         app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
-        await pilot.press("g", "a")
-        assert screen.attempt.nudges_shown == 0 and not screen.attempt.answer_shown
-        assert all("commit a prediction first" in n for n in notes) and len(notes) == 2
+        await pilot.press("g", "a", "l")
+        assert screen.attempt.nudges_shown == 1 and not screen.attempt.answer_shown
+        assert notes == ["commit a prediction first: the answer comes after you commit"]
+        feedback = screen.query_one("#feedback").source
+        assert item.nudges[0].strip()[:30] in feedback and item.answer.strip() not in feedback
+        await choose(pilot, screen, item.correct)
+        await pilot.press("a")
+        await pilot.pause()
+        assert screen.recorded and app.store.card(item.id) is not None
+        assert stored_ratings(tmp_path / "db") == [int(Rating.Hard)]  # one nudge used: Hard
+
+
+def stored_ratings(db):
+    with closing(sqlite3.connect(db)) as connection:
+        return [rating for (rating,) in connection.execute("SELECT rating FROM reviews")]
 
 
 async def test_a_choice_item_from_commit_to_recorded_review(tmp_path):
@@ -50,10 +76,12 @@ async def test_a_choice_item_from_commit_to_recorded_review(tmp_path):
         screen = await open_practice(app, pilot)
         item = go_to(screen, "choice")
         await pilot.pause()
-        for _ in range(item.correct):
-            await pilot.press("down")
-        await pilot.press("enter")
+        assert "y" not in screen.active_bindings and "l" not in screen.active_bindings
+        await pilot.press("ctrl+n")  # skips from the choices, as from an answer field
+        assert screen.attempt.item.id != item.id
+        item = go_to(screen, "choice")
         await pilot.pause()
+        await choose(pilot, screen, item.correct)
         assert screen.attempt.grade.correct
         await pilot.press("g")
         assert screen.attempt.nudges_shown == 1
@@ -88,8 +116,8 @@ async def test_a_text_item_needs_the_learners_self_check(tmp_path):
         screen = await open_practice(app, pilot)
         item = go_to(screen, "text")
         await pilot.pause()
-        screen.query_one("#answer").value = " ".join(k.keywords[0] for k in item.key_ideas)
-        await pilot.press("enter")
+        screen.query_one("#answer-text").value = " ".join(k.keywords[0] for k in item.key_ideas)
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert screen.attempt.grade.correct and not screen.attempt.grade.missing
         await pilot.press("a")
@@ -341,16 +369,18 @@ async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_
     # snapshots come from the session's cached run of that setup (the one the lesson test
     # grades), replayed exactly (test_train checks the replay), once the test has looked at
     # the screen mid-training: no race with a clock. The lab's train tab, opened at the
-    # end, replays the same run (its real training is test_ui_lab_tabs'); it trained most
-    # of the experiment before the cancel below came.
+    # end, shows that very run instead of training again.
     release = threading.Event()
 
     def training_when_released(params):
         release.wait()
         yield from cached_training(params)
 
+    def trained_again(params):
+        raise AssertionError("the lab trained the item's networks again")
+
     monkeypatch.setattr("tutor.sim.training", training_when_released)
-    monkeypatch.setattr("tutor.ui.screens.lab.train.training", cached_training)
+    monkeypatch.setattr("tutor.ui.screens.lab.train.training", trained_again)
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(app, pilot)
@@ -371,9 +401,12 @@ async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_
         run = str(screen.query_one("#evidence-run").render())  # this run's finals, not the lesson's
         assert run == your_run(plot.result) and run.startswith("Your run (seed 0): plain 4 layers")
         await press(pilot, "l")
-        assert isinstance(app.screen, LabScreen) and app.screen.experiment == "train"
-        assert app.screen.train_params == train_params(item.train)
-        app.screen.action_cancel_training()  # not awaited: it may be cancelled before it starts
+        lab = app.screen
+        assert isinstance(lab, LabScreen) and lab.experiment == "train"
+        assert lab.train_params == train_params(item.train)
+        await wait_for(pilot, lambda: lab.train.result is not None, "the train tab's curves")
+        assert lab.train.result is plot.result and not lab.train.is_training()  # not redone
+        assert "Your run (seed 0)" in str(lab.query_one("#train-summary").render())
 
 
 async def test_moving_on_while_the_networks_train_cancels_the_training(tmp_path):
@@ -434,8 +467,8 @@ async def test_a_flagged_written_answer_shows_the_misconception_and_its_correcti
         screen.attempt.item = item
         await pilot.pause()
         ideas = " ".join(k.keywords[0] for k in item.key_ideas)
-        screen.query_one("#answer").value = f"{ideas}; it is always exactly preserved"
-        await pilot.press("enter")
+        screen.query_one("#answer-text").value = f"{ideas}; it is always exactly preserved"
+        await pilot.press("ctrl+s")
         await pilot.pause()
         grade = screen.attempt.grade
         assert grade.flags == (misconception.name,) and not grade.correct
@@ -457,3 +490,117 @@ async def test_a_number_item_states_its_tolerance_after_the_commit(tmp_path):
         feedback = screen.query_one("#feedback").source
         assert not screen.attempt.grade.correct
         assert f"answers within ±{item.tolerance:.10g} count" in feedback
+
+
+def notes_of(app):
+    said = []
+    app.notify = lambda message, **kw: said.append(message)  # type: ignore[method-assign]
+    return said
+
+
+async def test_undo_after_a_self_check_lets_the_learner_check_again(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "text")
+        await pilot.pause()
+        screen.query_one("#answer-text").value = "an answer"
+        await pilot.press("ctrl+s")
+        await pilot.press("a", "y")
+        await pilot.pause()
+        assert screen.recorded and screen.session.right == 1
+        said = notes_of(app)
+        await pilot.press("u")
+        assert app.store.card(item.id) is None and screen.session.done == 0
+        assert screen.attempt.needs_self_check and not screen.recorded
+        assert said == [f"took back the grade of “{screen.session.prompt_of(item.id)}”"]
+        assert item.id not in said[0] and item.prompt.split()[0] in said[0]
+        await pilot.press("x")  # the self-check works again, and is recorded
+        await pilot.pause()
+        assert screen.recorded and screen.session.done == 1 and screen.session.right == 0
+        assert app.store.card(item.id) is not None
+
+
+async def test_undo_after_a_choice_grade_returns_to_before_the_commit(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "choice")
+        await pilot.pause()
+        await choose(pilot, screen, item.correct)
+        await pilot.press("a")
+        await pilot.pause()
+        assert screen.recorded
+        await pilot.press("u")
+        await pilot.pause()
+        attempt = screen.attempt
+        assert attempt.committed is None and not attempt.answer_shown and not screen.recorded
+        choices = screen.query_one("#choices")
+        assert not choices.disabled and app.focused is choices
+        await choose(pilot, screen, (item.correct + 1) % len(item.choices))  # commit again
+        assert not screen.attempt.grade.correct
+
+
+async def test_letters_type_into_the_answer_and_modifier_keys_act_while_typing(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "number")
+        await pilot.pause()
+        answer = screen.query_one("#answer")
+        assert app.focused is answer
+        keys = screen.active_bindings
+        assert "g" not in keys and "e" not in keys and "ctrl+g" in keys and "ctrl+s" in keys
+        status = screen.query_one("#practice-status")
+        assert "(e/m/d)" not in str(status.render())  # the header offers only what works
+        await pilot.press(*"gamed")
+        assert answer.value == "gamed" and screen.attempt.nudges_shown == 0
+        assert screen.session.difficulties == {"easy", "medium", "hard"}
+        await pilot.press("ctrl+g")
+        assert screen.attempt.nudges_shown == 1
+        await pilot.press("escape")  # leaves the field, not the screen
+        assert app.screen is screen and app.focused is not answer
+        assert "g" in screen.active_bindings
+        await wait_for(pilot, lambda: "(e/m/d)" in str(status.render()), "the filter keys")
+        await pilot.press("g")
+        assert screen.attempt.nudges_shown == 2 and answer.value == "gamed"
+        answer.value = f"{item.value}"
+        answer.focus()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.attempt.grade.correct
+
+
+async def test_a_written_answer_takes_several_lines_and_an_empty_commit_says_why(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "text")
+        await pilot.pause()
+        said = notes_of(app)
+        await pilot.press("ctrl+s")
+        assert said == ["type an answer first"] and screen.attempt.committed is None
+        await pilot.press(*"one", "enter", *"two")  # Enter is a new line
+        answer = screen.query_one("#answer-text")
+        assert answer.value == "one\ntwo" and screen.attempt.committed is None
+        assert app.store.draft(f"practice:{item.id}") == "one\ntwo"  # the draft is kept
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.attempt.committed == "one\ntwo"
+
+
+async def test_an_empty_number_says_why_and_a_grade_says_when_the_item_comes_back(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "number")
+        await pilot.pause()
+        said = notes_of(app)
+        await pilot.press("enter")
+        assert said == ["type an answer first"]
+        screen.query_one("#answer").value = f"{item.value * 1000 + 1}"  # wrong: back in a minute
+        await pilot.press("enter", "a")
+        await pilot.pause()
+        # "tomorrow" only if that minute crosses local midnight
+        assert screen.attempt.again in ("again today", "again tomorrow")
+        assert f"**Scheduled:** {screen.attempt.again}" in screen.query_one("#feedback").source

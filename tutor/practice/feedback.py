@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from tutor.lessons.model import PracticeItem
     from tutor.practice.grading import Grade
 
@@ -28,3 +30,12 @@ def verdict(item: PracticeItem, grade: Grade) -> list[str]:
     for name, correction in zip(grade.flags, grade.corrections, strict=True):
         parts.append(f"**Misconception: {name}.** {correction.strip()}")
     return parts
+
+
+def again_in(due: datetime, now: datetime) -> str:
+    """When a just-scheduled item comes back, in the learner's local days: "again today",
+    "again tomorrow" or "again in 3 days"."""
+    days = (due.astimezone().date() - now.astimezone().date()).days
+    if days <= 0:
+        return "again today"
+    return "again tomorrow" if days == 1 else f"again in {days} days"

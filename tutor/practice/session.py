@@ -1,8 +1,10 @@
 """One practice session: a queue of items and, per item, the commit-before-reveal states.
 
 Pure logic (no Textual), so the order of the loop is enforced and tested here:
-commit a prediction → then nudges one at a time → then the answer → (text items)
-the learner's self-check → the review is recorded → next.
+nudges one at a time (before or after the commit: they help form the prediction, and
+each one lowers the review's rating) → commit a prediction → then the answer → (text
+items) the learner's self-check → the review is recorded → next. A grade taken back
+returns the attempt to just before it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 
 from tutor.lessons.model import PracticeItem
 from tutor.practice.grading import Grade
+from tutor.text import one_line
 
 DIFFICULTIES = ("easy", "medium", "hard")
 
@@ -30,6 +33,7 @@ class Attempt:
     nudges_shown: int = 0
     answer_shown: bool = False
     self_check: bool | None = None  # text items: the learner's own verdict
+    again: str | None = None  # when the recorded review brings the item back ("again today")
 
     @property
     def needs_self_check(self) -> bool:
@@ -56,7 +60,6 @@ class Attempt:
             raise NotYet(f"commit a prediction first: {what} comes after you commit")
 
     def next_nudge(self) -> str:
-        self._require_commit("a nudge")
         if self.nudges_shown >= len(self.item.nudges):
             raise NotYet("no nudges left: reveal the answer")
         self.nudges_shown += 1
@@ -70,6 +73,16 @@ class Attempt:
         if not self.answer_shown:
             raise NotYet("reveal the answer before checking yourself against it")
         self.self_check = right
+
+    def take_back(self) -> None:
+        """Undo the last grade: a text item's self-check (it can be given again), otherwise
+        the commit and what it revealed (the nudges seen stay seen)."""
+        self.again = None
+        if self.item.kind == "text" and self.self_check is not None:
+            self.self_check = None
+        else:
+            self.committed = self.grade = None
+            self.answer_shown = False
 
 
 @dataclass
@@ -117,6 +130,12 @@ class Session:
 
     def record(self, attempt: Attempt) -> None:
         self.recorded.append(bool(attempt.correct))
+
+    def prompt_of(self, item_id: str) -> str:
+        """The first words of the item's prompt, as read (no code marks): how a learner
+        recognises it."""
+        prompt = next((item.prompt for _, item in self.items if item.id == item_id), item_id)
+        return one_line(prompt.replace("`", ""), 40)
 
     def undo(self) -> None:
         if self.recorded:

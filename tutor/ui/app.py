@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from tutor.lessons.model import Experiment, Lesson
     from tutor.lessons.trust import Origin
     from tutor.practice.schedule import Reviewer
-    from tutor.sim import SimParams, TrainParams
+    from tutor.sim import SimParams, TrainParams, TrainResult
     from tutor.store import Store
 
 
@@ -375,15 +375,19 @@ class RestutorApp(KeepsThePlace, App[None]):
         experiment: Experiment = "signal",
         *,
         lesson: Lesson | None = None,
+        measured: TrainResult | None = None,
     ) -> None:
         """The lab on ``experiment``'s tab, in ``params`` (a network, or a training setup),
-        opened from ``lesson`` (whose notes then include the lab's)."""
+        opened from ``lesson`` (whose notes then include the lab's); ``measured``, the
+        training just done for those params, is shown, not redone."""
         from tutor.sim import SimParams, TrainParams
         from tutor.ui.screens.lab import LabScreen
 
         train = params if isinstance(params, TrainParams) else None
         network = params if isinstance(params, SimParams) else SimParams()
-        self.push_screen(LabScreen(network, title, experiment, train, lesson=lesson))
+        self.push_screen(
+            LabScreen(network, title, experiment, train, lesson=lesson, measured=measured)
+        )
 
     @on(OpenLesson)
     def _open_lesson_message(self, message: OpenLesson) -> None:

@@ -1,49 +1,44 @@
-"""Practice: predict, commit, then nudges, the answer, the reasoning and a self-check.
+"""Practice: predict (nudges if wanted), commit, then the answer, the reasoning, a self-check.
 
-The order is the session's (``tutor.practice.session``): nothing is revealed
-before a prediction is committed, and the keys that reveal say so. Each finished
-item is recorded as a review (FSRS), half-typed answers are kept as drafts.
-
-This screen keeps that flow (commit, nudges, answer, grade, schedule). A prediction's
-evidence (its experiment, run in a worker, then drawn) is ``PredictionEvidence``; how
-an attempt reads is ``AttemptFeedback``.
+The order is the session's (``tutor.practice.session``): the answer and any measurement wait
+for the commit. Each finished item is recorded as a review (FSRS) and says when it comes
+back; half-typed answers are drafts (``PracticeDrafts``). Letter keys work outside the answer
+fields, which bind the modifier keys that work while typing (``answer_input``). This screen
+keeps the flow (commit, nudges, answer, grade, schedule, undo); a prediction's evidence (its
+experiment, run in a worker, then drawn) is ``PredictionEvidence``, an attempt's reading
+``AttemptFeedback``.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Markdown, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Markdown, OptionList, TextArea
 
 from tutor.lessons.model import ChoiceItem, Prediction, PredictSimItem, PredictTrainItem
+from tutor.practice.feedback import again_in
 from tutor.practice.grading import Grade, NotANumber, grade_answer, parse_number
-from tutor.practice.session import DIFFICULTIES, Attempt, NotYet, Session
-from tutor.ui.kept_words import KeptWords
+from tutor.practice.session import Attempt, NotYet, Session
+from tutor.ui.practice_drafts import PracticeDrafts
 from tutor.ui.screens.base import BaseScreen
-from tutor.ui.widgets.answer_input import AnswerInput
+from tutor.ui.widgets.answer_input import AnswerArea, AnswerInput, Asked
 from tutor.ui.widgets.attempt_feedback import AttemptFeedback
-from tutor.ui.widgets.markdown_line import markdown_line
+from tutor.ui.widgets.choice_list import ChoiceList
+from tutor.ui.widgets.practice_status import PracticeStatus, session_summary
 from tutor.ui.widgets.prediction_evidence import PredictionEvidence
 
-PLACEHOLDERS = {
-    "number": "your number (0.2, 1/5 or 2e-1), then Enter",
-    "text": "your answer in a sentence or two, then Enter",
-    "predict-sim": "your predicted value, then Enter",
-    "predict-train": "your predicted value, then Enter",
-}
+#: The actions bound to letters: they work (and the footer shows them) only while no answer
+#: field has focus, where the letters are the learner's.
+LETTER_ACTIONS = {"nudge", "reveal", "self_check", "next_item", "toggle", "undo", "open_lab"}
 
 if TYPE_CHECKING:
     from tutor.notes import Anchor
-
-
-#: What a notification says when an answer's draft could not be saved.
-REFUSED = "the answer's draft was not saved"
 
 
 class PracticeScreen(BaseScreen):
@@ -54,7 +49,7 @@ class PracticeScreen(BaseScreen):
         Binding("y", "self_check(True)", "I had it"),
         Binding("x", "self_check(False)", "I missed it"),
         Binding("right_square_bracket", "next_item", "Next", key_display="]"),
-        Binding("ctrl+n", "next_item", "Skip", show=False),  # works while typing or choosing
+        Binding("ctrl+n", "next_item", "Skip", show=False),  # as while typing (answer_input)
         Binding("e", "toggle('easy')", "Easy"),
         Binding("m", "toggle('medium')", "Medium"),
         Binding("d", "toggle('hard')", "Hard"),
@@ -70,34 +65,64 @@ class PracticeScreen(BaseScreen):
         self.attempt: Attempt | None = None
         self.recorded = False
         self._pending: tuple[str, int | str] = ("", "")  # a prediction waiting for its evidence
-        #: The typed answer the database did not take as a draft (kept in a file on leaving).
-        self._unsaved = ""
-        self._kept = KeptWords()
+
+    @cached_property
+    def _drafts(self) -> PracticeDrafts:
+        return PracticeDrafts(self.tutor)
 
     def compose_content(self) -> ComposeResult:
-        yield Static(id="practice-status")
+        yield PracticeStatus(id="practice-status")
         with VerticalScroll(id="practice-body"):
             yield Markdown(id="prompt")
-            yield OptionList(id="choices")
+            yield ChoiceList(id="choices")
             yield AnswerInput(id="answer")
+            yield AnswerArea(id="answer-text")
             yield AttemptFeedback(id="feedback")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.show_item()
 
+    def _typing(self) -> bool:
+        return isinstance(self.focused, AnswerInput | AnswerArea)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A letter key types into a focused answer field: its action waits till it is left.
+        The self-check and the lab are offered only on the items that have them."""
+        item = self.attempt.item if self.attempt else None
+        if action == "self_check" and (item is None or item.kind != "text"):
+            return False
+        if action == "open_lab" and not isinstance(item, Prediction):
+            return False
+        return not (action in LETTER_ACTIONS and self._typing())
+
+    def on_descendant_focus(self) -> None:
+        self._update_status()  # the filter keys are offered only outside the answer field
+
+    def on_descendant_blur(self) -> None:
+        self._update_status()
+
     # -- showing -------------------------------------------------------------------
+
+    def _field(self) -> AnswerInput | AnswerArea:
+        """The answer field of the item shown: several lines for a written answer."""
+        if self.attempt is not None and self.attempt.item.kind == "text":
+            return self.query_one("#answer-text", AnswerArea)
+        return self.query_one("#answer", AnswerInput)
 
     def show_item(self) -> None:
         self.query(PredictionEvidence).remove()  # and its experiment, if still running
         self.attempt = self.session.current()
         self.recorded = False
-        choices = self.query_one("#choices", OptionList)
-        answer = self.query_one("#answer", AnswerInput)
-        self.query_one("#feedback", AttemptFeedback).update("")
+        choices = self.query_one("#choices", ChoiceList)
+        fields = self.query_one("#answer", AnswerInput), self.query_one("#answer-text", AnswerArea)
+        feedback = self.query_one("#feedback", AttemptFeedback)
+        for field in fields:
+            field.display = False
         if self.attempt is None:
             self.query_one("#prompt", Markdown).update(self._empty_text())
-            choices.display = answer.display = False
+            feedback.update("")
+            choices.display = False
             self.query_one("#practice-body").focus()  # not the hidden input: keys reach no one
             self._update_status()
             return
@@ -108,47 +133,36 @@ class PracticeScreen(BaseScreen):
         )
         options = item.choices if isinstance(item, ChoiceItem | Prediction) else []
         choices.display = bool(options)
-        answer.display = not options
-        choices.disabled = answer.disabled = False
         if options:
-            choices.clear_options()
-            choices.add_options(
-                [Option(markdown_line(text), id=str(i)) for i, text in enumerate(options)]
-            )
+            choices.offer(item.id, options)
+        else:
+            field = self._field()
+            field.display = True
+            if isinstance(field, AnswerInput):
+                field.bound_for(item.kind)
+            field.value = self._drafts.load(item.id)
+        feedback.show(self.attempt)
+        self._open_inputs()
+        self._update_status()
+
+    def _open_inputs(self) -> None:
+        """The current item's choices or answer field, ready for a prediction."""
+        choices, field = self.query_one("#choices", OptionList), self._field()
+        choices.disabled = field.disabled = False
+        if choices.display:
             choices.highlighted = 0
             choices.focus()
         else:
-            answer.placeholder = PLACEHOLDERS[item.kind]
-            answer.bound_for(item.kind)
-            answer.value = self._store_draft()
-            answer.focus()
-        self._update_status()
+            field.focus()
 
     def _empty_text(self) -> str:
-        session = self.session
-        if not session.over:
-            return "No practice items match these filters."
         store = self.tutor.store
-        next_due = self.tutor.safely(store.next_due) if store else None
-        return (
-            f"## Review done\n\n{session.done} done, {session.right} right.\n\n"
-            + (f"The next item is due {next_due}." if next_due else "Nothing else is scheduled.")
-            + "\n\n`escape` goes back."
-        )
+        next_due = self.tutor.safely(store.next_due) if store and self.session.over else None
+        return session_summary(self.session, next_due)
 
     def _update_status(self) -> None:
-        session = self.session
-        queue = session.queue
-        filters = "  ".join(
-            f"{'●' if d in session.difficulties else '○'} {d}" for d in DIFFICULTIES
-        )
-        where = f"item {session.position % max(len(queue), 1) + 1} of {len(queue)}"
-        self.query_one("#practice-status", Static).update(
-            Text(
-                f"{where}   {filters} (e/m/d)   this session: "
-                f"{session.done} done, {session.right} right"
-            )
-        )
+        self.query_one("#practice-status", PracticeStatus).show(self.session, self._typing())
+        self.refresh_bindings()  # the footer's keys follow the item and the focus
 
     def _show_feedback(self) -> None:
         assert self.attempt is not None
@@ -168,16 +182,35 @@ class PracticeScreen(BaseScreen):
             self._commit(item.choices[index], grade_answer(item, index))
 
     @on(Input.Submitted, "#answer")
-    def _typed(self, event: Input.Submitted) -> None:
+    def _submitted(self) -> None:
+        self.action_commit()
+
+    @on(Asked)
+    def _asked(self, message: Asked) -> None:
+        """A modifier key pressed while typing: the action its letter does elsewhere."""
+        actions = {
+            "commit": self.action_commit,
+            "nudge": self.action_nudge,
+            "next_item": self.action_next_item,
+        }
+        actions[message.action]()
+
+    def action_commit(self) -> None:
+        """Commit the typed answer (choices commit on Enter); an empty one is refused, and
+        said why."""
         attempt = self.attempt
-        if attempt is None or attempt.committed is not None or not event.value.strip():
+        if attempt is None or attempt.committed is not None:
+            return
+        typed = self._field().value
+        if not typed.strip():
+            self.notify("type an answer first", severity="warning")
             return
         item = attempt.item
         try:
             if isinstance(item, Prediction):
-                self._commit_prediction(item, event.value, event.value)
+                self._commit_prediction(item, typed, typed)
             else:  # a number or a written answer (a choice item has no input)
-                self._commit(event.value, grade_answer(item, event.value))
+                self._commit(typed, grade_answer(item, typed))
         except NotANumber as error:
             self.notify(str(error), severity="warning")
 
@@ -189,8 +222,8 @@ class PracticeScreen(BaseScreen):
 
     def _lock_inputs(self) -> None:
         self.query_one("#choices", OptionList).disabled = True
-        self.query_one("#answer", Input).disabled = True
-        self._store_draft("")
+        self._field().disabled = True
+        self._save_draft("")
         self.query_one("#practice-body").focus()
 
     def _commit_prediction(
@@ -225,16 +258,15 @@ class PracticeScreen(BaseScreen):
         attempt = self.attempt
         if attempt is None or attempt.item.id != message.item_id:
             return
-        choices, answer = self.query_one("#choices", OptionList), self.query_one("#answer", Input)
-        choices.disabled = answer.disabled = False
         self.query_one("#feedback", AttemptFeedback).update("")  # nothing is committed
-        shown, typed = self._pending
-        if isinstance(typed, str):
-            answer.value = shown
-            self._store_draft(shown)
-            answer.focus()
-        else:
-            choices.focus()
+        self._reopen(self._pending[0])
+
+    def _reopen(self, typed: str) -> None:
+        """The inputs given back, a typed prediction in its field as it was."""
+        if not self.query_one("#choices", OptionList).display:
+            self._field().value = typed
+            self._save_draft(typed)
+        self._open_inputs()
 
     # -- revealing -----------------------------------------------------------------
 
@@ -242,6 +274,7 @@ class PracticeScreen(BaseScreen):
         self.notify(str(error), severity="warning")
 
     def action_nudge(self) -> None:
+        """The next nudge, before or after the commit (each one lowers the review's rating)."""
         if self.attempt is None:
             return
         try:
@@ -283,13 +316,15 @@ class PracticeScreen(BaseScreen):
         self.session.record(attempt)
         reviewer = self.tutor.reviewer()
         if reviewer is not None:
-            self.tutor.safely(
+            card = self.tutor.safely(
                 reviewer.record,
                 attempt.item.id,
                 attempt.lesson_id,
                 bool(attempt.correct),
                 attempt.nudges_shown,
             )
+            if card is not None:
+                attempt.again = again_in(card.due, datetime.now(UTC))
         self._update_status()
 
     # -- moving ----------------------------------------------------------------------
@@ -303,7 +338,7 @@ class PracticeScreen(BaseScreen):
                 severity="warning",
             )
             return
-        self._keep_unsaved()
+        self._drafts.keep_unsaved()
         self.session.advance()
         self.show_item()
 
@@ -312,6 +347,12 @@ class PracticeScreen(BaseScreen):
         self.show_item()
 
     def action_undo(self) -> None:
+        """Take back the last grade: the item shown returns to just before it (a self-check
+        can be given again, a commit made again); an item left behind loses its review."""
+        attempt = self.attempt
+        if attempt is not None and attempt.committed is not None and not self.recorded:
+            self._take_back(attempt)  # graded but nothing recorded yet
+            return
         store = self.tutor.store
         failed = "the last grade was not taken back"
         item_id = (
@@ -319,14 +360,26 @@ class PracticeScreen(BaseScreen):
             if store
             else None
         )
-        if item_id is False:
+        if isinstance(item_id, bool):  # the store failed, and said so
             return
-        if item_id is None:
+        if attempt is not None and self.recorded:
+            item_id = attempt.item.id
+            self.recorded = False
+            self._take_back(attempt)
+        elif item_id is None:
             self.notify("nothing to undo")
             return
         self.session.undo()
         self._update_status()
-        self.notify(f"took back the last grade ({item_id})")
+        self.notify(f"took back the grade of “{self.session.prompt_of(item_id)}”")
+
+    def _take_back(self, attempt: Attempt) -> None:
+        typed = attempt.committed or ""
+        attempt.take_back()
+        if attempt.committed is None:
+            self.query(PredictionEvidence).remove()
+            self._reopen(typed)
+        self._show_feedback()
 
     def action_open_lab(self) -> None:
         attempt = self.attempt
@@ -336,11 +389,16 @@ class PracticeScreen(BaseScreen):
             self._refuse(NotYet("commit a prediction first: the lab would give it away"))
             return
         from tutor.practice.measures import sim_params, train_params
+        from tutor.sim import TrainResult
 
         item = attempt.item
         lesson = self.tutor.lesson(attempt.lesson_id)
         if isinstance(item, PredictTrainItem):
-            self.tutor.open_lab(train_params(item.train), "from practice", "train", lesson=lesson)
+            measured = next((e.measured for e in self.query(PredictionEvidence)), None)
+            trained = measured if isinstance(measured, TrainResult) else None  # shown, not redone
+            self.tutor.open_lab(
+                train_params(item.train), "from practice", "train", lesson=lesson, measured=trained
+            )
             return
         # The lesson model checks that a lab state's tab fits its measure (lesion or signal).
         self.tutor.open_lab(
@@ -361,42 +419,16 @@ class PracticeScreen(BaseScreen):
         self.app.pop_screen()
 
     def on_unmount(self) -> None:
-        self._keep_unsaved()
+        self._drafts.keep_unsaved()
 
     # -- drafts ------------------------------------------------------------------------
 
     @on(Input.Changed, "#answer")
-    def _keep_draft(self, event: Input.Changed) -> None:
+    @on(TextArea.Changed, "#answer-text")
+    def _keep_draft(self) -> None:
         if self.attempt is not None and self.attempt.committed is None:
-            self._store_draft(event.value)
+            self._save_draft(self._field().value)
 
-    def _store_draft(self, body: str | None = None) -> str:
-        """Save ``body`` as the current item's draft; with no body, return the saved one."""
-        store = self.tutor.store
-        if self.attempt is None:
-            return ""
-        key = f"practice:{self.attempt.item.id}"
-        if body is None:
-            return self.tutor.safely(store.draft, key, fallback="") if store else ""
-        refused = store is None or (
-            self.tutor.safely(store.save_draft, key, body, fallback=False) is False
-        )
-        if refused:  # (or no database): the words must not die with this screen
-            if store is not None and not self._unsaved and body.strip():
-                self._kept.keep(self.app, self.tutor.db_path, self._words(body), REFUSED)
-            self._unsaved = body
-        else:
-            self._unsaved = ""
-        return body
-
-    def _words(self, answer: str) -> str:
-        assert self.attempt is not None
-        return f"practice item {self.attempt.item.id}\n\n{answer}"
-
-    def _keep_unsaved(self) -> None:
-        """Leaving an answer typed but neither committed nor saved as a draft: keep it."""
-        if self._unsaved.strip() and self.attempt is not None:
-            words = self._words(self._unsaved)
-            if not self._kept.holds(words):
-                self._kept.keep(self.app, self.tutor.db_path, words, REFUSED)
-        self._unsaved = ""
+    def _save_draft(self, body: str) -> None:
+        if self.attempt is not None:
+            self._drafts.save(self.attempt.item.id, body)

@@ -1,7 +1,8 @@
 """How an attempt reads once it is committed: the verdict (``tutor.practice.feedback``: for a
 written answer the key ideas found and the misconceptions voiced, with their corrections; for a
-number the tolerance), the nudges asked for, then the answer, the reasoning, the common wrong
-answer and the self-check, and which key comes next. The screen decides when; this
+number the tolerance), the nudges asked for (before the commit, only they), then the answer,
+the reasoning, the common wrong answer, the self-check and when the item comes back, and
+which key comes next. The screen decides when; this
 widget only says it."""
 
 from __future__ import annotations
@@ -28,12 +29,11 @@ class AttemptFeedback(Markdown):
         self.update(f"**You committed:** {_echo(shown)}")
 
     def show(self, attempt: Attempt) -> None:
-        """Everything the graded ``attempt`` has revealed so far."""
-        grade = attempt.grade
-        assert grade is not None, "feedback comes after the grade"
-        item = attempt.item
-        parts = [f"**You committed:** {_echo(attempt.committed or '')}"]
-        parts += verdict(item, grade)
+        """Everything ``attempt`` has revealed so far: before the commit only its nudges."""
+        item, grade = attempt.item, attempt.grade
+        parts = [f"**You committed:** {_echo(attempt.committed)}"] if attempt.committed else []
+        if grade is not None:
+            parts += verdict(item, grade)
         for number in range(attempt.nudges_shown):
             parts.append(f"**Nudge {number + 1}.** {item.nudges[number].strip()}")
         if attempt.answer_shown:
@@ -45,9 +45,16 @@ class AttemptFeedback(Markdown):
                 "**Check yourself:**\n\n" + "\n".join(f"- [ ] {r}" for r in item.rubric),
             ]
             if attempt.needs_self_check:
-                parts.append("*Did your answer have it? `y` yes, `x` no.*")
+                parts.append("*Did your answer have it? `y` yes, `x` no (`u` takes it back).*")
             else:
-                parts.append("*`]` for the next item.*")
-        else:
+                again = f"**Scheduled:** {attempt.again}. " if attempt.again else ""
+                parts.append(f"{again}*`]` for the next item, `u` takes the grade back.*")
+        elif attempt.committed is None:
+            parts.append(
+                "*A nudge (`g`, or `ctrl+g` while typing) helps you form your answer, and "
+                "lowers this review's rating; the answer comes after you commit. While you "
+                "type, letters are yours: `escape` leaves the answer for the letter keys.*"
+            )
+        elif grade is not None:
             parts.append("*`g` for a nudge, `a` for the answer.*")
         self.update("\n\n".join(parts))

@@ -85,6 +85,8 @@ class PredictionEvidence(Vertical):
     ) -> None:
         super().__init__()
         self.item, self.prediction = item, prediction
+        #: What the experiment measured, once it has (the lab opened from the item shows it).
+        self.measured: SimResult | LesionResult | TrainResult | None = None
         doing = "Training the networks" if isinstance(item, PredictTrainItem) else "Running"
         self.set_reactive(PredictionEvidence.status, f"{doing}…")
 
@@ -150,6 +152,7 @@ class PredictionEvidence(Vertical):
         """Draw the run with the prediction marked, and for trained networks their final
         losses (what is graded is this run, so the learner reads its numbers, not the
         lesson's); the message goes on up to be graded."""
+        self.measured = message.result
         self.query_one("#evidence-status").display = False
         self.mount(PredictionPlot(message.result, self.item.measure, self.prediction))
         if isinstance(self.item, PredictTrainItem):

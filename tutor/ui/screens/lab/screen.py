@@ -27,7 +27,7 @@ from textual.widgets import TabbedContent, Tabs
 
 from tutor.lessons.model import Experiment
 from tutor.notes import Anchor, lab_anchor, lab_command
-from tutor.sim import LabRun, SimParams, Simulator, TrainParams
+from tutor.sim import LabRun, SimParams, Simulator, TrainParams, TrainResult
 from tutor.ui.messages import LabShown
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.screens.lab.lesion import LesionPane
@@ -108,6 +108,7 @@ class LabScreen(BaseScreen):
         train: TrainParams | None = None,
         *,
         lesson: Lesson | None = None,
+        measured: TrainResult | None = None,
     ) -> None:
         super().__init__()
         self.set_reactive(LabScreen.experiment, experiment)
@@ -127,7 +128,7 @@ class LabScreen(BaseScreen):
         self.simulator_lock = threading.Lock()
         self.signal = SignalPane(params, self.simulator, self.simulator_lock)
         self.lesion = LesionPane(self.signal, self.simulator, self.simulator_lock)
-        self.train = TrainPane(train or TrainParams())
+        self.train = TrainPane(train or TrainParams(), measured)
         self.panes: dict[Experiment, LabPane] = {
             pane.EXPERIMENT: pane for pane in (self.signal, self.lesion, self.train)
         }

@@ -48,9 +48,12 @@ class TrainPane(KnobPane):
         result: TrainResult
         generation: int
 
-    def __init__(self, params: TrainParams) -> None:
+    def __init__(self, params: TrainParams, measured: TrainResult | None = None) -> None:
+        """``measured``: these very networks trained already (by a practice item), shown
+        on the first visit instead of training them again."""
         super().__init__()
         self.opening_params = params
+        self._measured = measured
         self.set_reactive(TrainPane.params, params)
         self._generation = 0  # which training run the curves on screen belong to
         self._controls = LabControls(TRAIN_KNOBS, "training", training_caption, id="train-controls")
@@ -71,7 +74,9 @@ class TrainPane(KnobPane):
         return self.params
 
     def shown(self) -> None:
-        if self.result is None:
+        if self.result is None and self._measured is not None:
+            self._show_training(self.TrainProgress(self._measured, self._generation))
+        elif self.result is None:
             self.action_train()  # the first visit shows the experiment, not an empty plot
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
