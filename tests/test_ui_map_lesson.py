@@ -219,7 +219,7 @@ async def test_an_unwritable_database_is_a_warning_not_a_crash(tmp_path):
 
 
 async def test_the_command_palette_lists_every_screen(tmp_path):
-    from tutor.ui.app import ScreenCommands
+    from tutor.ui.commands import ScreenCommands
     from tutor.ui.screens.lab import LabScreen
 
     app = make_app(tmp_path / "db")

@@ -1,0 +1,82 @@
+"""Pilot tests of the small frictions of issue 16: each one fixed, each one driven here."""
+
+import pytest
+from textual.command import CommandList, CommandPalette
+
+from tests.pilot import press, wait_for
+from tests.ui_app import make_app
+from tutor.ui.screens.help import HelpScreen
+from tutor.ui.screens.map import MapScreen
+from tutor.ui.screens.notes import NotesScreen
+from tutor.ui.screens.practice import PracticeScreen
+from tutor.ui.screens.stats import StatsScreen
+
+SIZE = (110, 36)
+
+
+async def _palette_hits(pilot, query: str) -> list[str]:
+    """Open the command palette, type ``query`` and return the hits' names, best first."""
+    await press(pilot, "ctrl+p")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "the palette")
+    await pilot.press(*query)
+    palette = pilot.app.screen
+    hits = palette.query_one(CommandList)
+
+    def found() -> bool:
+        shown = palette.query_one("CommandInput").value == query
+        return shown and not palette.workers and hits.option_count > 0
+
+    await wait_for(pilot, found, f"the palette's hits for {query!r}")
+    return [str(hits.get_option_at_index(i).hit.text) for i in range(hits.option_count)]
+
+
+async def _run_top_hit(pilot) -> None:
+    hits = pilot.app.screen.query_one(CommandList)
+    if hits.highlighted is None:
+        await pilot.press("down")
+    assert hits.highlighted == 0
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, CommandPalette), "it ran")
+
+
+@pytest.mark.parametrize(
+    ("query", "top", "screen"),
+    [
+        ("review", "Review what is due", PracticeScreen),
+        ("stats", "Open the stats", StatsScreen),
+        ("notes", "Open the notes: the research room", NotesScreen),
+        ("research room", "Open the notes: the research room", NotesScreen),
+        ("help", "Help: the keys of this screen", HelpScreen),
+    ],
+)
+async def test_the_palette_finds_every_screen_the_help_lists(tmp_path, query, top, screen):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        map_screen = app.screen
+        hits = await _palette_hits(pilot, query)
+        assert hits[0] == top
+        await _run_top_hit(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, screen), f"{top} opened")
+        if screen is HelpScreen:  # the keys of the screen the palette was opened on
+            assert app.screen.underneath is map_screen
+
+
+async def test_the_palette_opens_the_lab_and_the_map_and_switches_the_theme(tmp_path):
+    from tutor.ui.screens.lab import LabScreen
+
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        assert (await _palette_hits(pilot, "lab"))[0] == "Open the lab"
+        await _run_top_hit(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, LabScreen), "the lab")
+        lab = app.screen
+        await wait_for(pilot, lambda: lab.run is not None, "the lab's first run")
+        assert (await _palette_hits(pilot, "map"))[0] == "Open the map"
+        await _run_top_hit(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, MapScreen), "the map")
+        assert "Theme: switch light/dark" in await _palette_hits(pilot, "theme")
+        await pilot.press("escape")
+        before = app.theme
+        assert (await _palette_hits(pilot, "light"))[0] == "Theme: switch light/dark"
+        await _run_top_hit(pilot)
+        assert app.theme != before
