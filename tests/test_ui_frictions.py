@@ -80,3 +80,33 @@ async def test_the_palette_opens_the_lab_and_the_map_and_switches_the_theme(tmp_
         assert (await _palette_hits(pilot, "light"))[0] == "Theme: switch light/dark"
         await _run_top_hit(pilot)
         assert app.theme != before
+
+
+@pytest.mark.parametrize(
+    ("section", "focus"),
+    [
+        ("code", "WitnessView"),
+        ("worked_examples", "WorkedExampleView"),
+        ("glossary", "OptionList"),
+        ("demo", "OptionList"),
+    ],
+)
+async def test_enter_on_a_section_moves_focus_into_it_even_before_it_is_drawn(
+    tmp_path, section, focus
+):
+    """A move through the outline and Enter at once (a quick typist, or keys queued on a
+    busy machine): the section is not drawn yet when Enter arrives, and focus still lands
+    in it, not in what was leaving."""
+    from tutor.lessons.markdown import SECTIONS
+
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.drawn == "intuition", "the first section")
+        outline = screen.query_one("#outline")
+        outline.highlighted = [key for key, _ in SECTIONS].index(section)
+        outline.action_select()  # in the same tick: before the section's drawing starts
+        await wait_for(pilot, lambda: screen.drawn == section, "the section drawn")
+        await wait_for(pilot, lambda: app.focused is not outline, "focus moved")
+        assert app.focused in screen.query_one("#section").query(focus)
+        assert app.focused.is_attached
