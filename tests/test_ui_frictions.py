@@ -2,6 +2,7 @@
 
 import pytest
 from textual.command import CommandList, CommandPalette
+from textual.widgets import Markdown, OptionList
 
 from tests.pilot import press, wait_for
 from tests.ui_app import make_app
@@ -10,6 +11,7 @@ from tutor.ui.screens.map import MapScreen
 from tutor.ui.screens.notes import NotesScreen
 from tutor.ui.screens.practice import PracticeScreen
 from tutor.ui.screens.stats import StatsScreen
+from tutor.ui.widgets.glossary_view import GlossaryView
 
 SIZE = (110, 36)
 
@@ -110,3 +112,83 @@ async def test_enter_on_a_section_moves_focus_into_it_even_before_it_is_drawn(
         await wait_for(pilot, lambda: app.focused is not outline, "focus moved")
         assert app.focused in screen.query_one("#section").query(focus)
         assert app.focused.is_attached
+
+
+async def _glossary(pilot, lesson_id: str):
+    """The glossary of ``lesson_id``, drawn, with focus in its list of terms."""
+    app = pilot.app
+    await wait_for(pilot, lambda: app.screen.drawn is not None, "the lesson")
+    app.screen.show_section("glossary")
+    await wait_for(pilot, lambda: app.screen.drawn == "glossary", "the glossary drawn")
+    glossary = app.screen.query_one(GlossaryView)
+    glossary.query_one(OptionList).focus()
+    return glossary
+
+
+def _explained(glossary: GlossaryView) -> str:
+    return glossary.query_one(Markdown).source.splitlines()[0].removeprefix("### ")
+
+
+async def test_a_related_term_is_followed_by_its_number_and_backspace_comes_back(tmp_path):
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        glossary = await _glossary(pilot, "residual-connections")
+
+        async def shows(key: str, name: str) -> None:
+            await press(pilot, key)
+            await wait_for(
+                pilot, lambda: _explained(glossary).casefold() == name.casefold(), f"{name}"
+            )
+            assert glossary.terms[glossary.shown].term.casefold() == name.casefold()  # the list
+
+        start = glossary.terms[glossary.shown]
+        assert _explained(glossary) == start.term and len(start.related) >= 2
+        second = start.related[1]
+        await shows("2", second)
+        third = glossary.terms[glossary.shown].related[0]
+        await shows("1", third)
+        await shows("backspace", second)
+        await shows("backspace", start.term)
+        assert not glossary.history
+        await press(pilot, "9")  # no ninth related term: nothing moves
+        assert glossary.terms[glossary.shown] is start and not glossary.history
+
+
+async def test_a_related_term_is_followed_by_a_click(tmp_path):
+    from textual.widgets._markdown import MarkdownParagraph
+
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        glossary = await _glossary(pilot, "residual-connections")
+        start = glossary.terms[glossary.shown]
+        name = start.related[0]
+        await wait_for(
+            pilot,
+            lambda: any(str(p._content) == name for p in glossary.query(MarkdownParagraph)),
+            "the related terms drawn",
+        )
+        [link] = [p for p in glossary.query(MarkdownParagraph) if str(p._content) == name]
+        await pilot.click(link, offset=(2, 0))
+        await wait_for(pilot, lambda: _explained(glossary).casefold() == name.casefold(), "it")
+        assert glossary.history == [glossary.terms.index(start)]
+
+
+async def test_a_related_term_from_another_lesson_says_where_to_look(tmp_path):
+    app = make_app(tmp_path / "db", start_lesson="residual-stream")
+    async with app.run_test(size=SIZE) as pilot:
+        glossary = await _glossary(pilot, "residual-stream")
+        options = glossary.query_one(OptionList)
+        place, number = next(
+            (i, n)
+            for i, term in enumerate(glossary.terms)
+            for n, name in enumerate(term.related, 1)
+            if name == "pre-norm"
+        )
+        options.highlighted = place
+        term = glossary.terms[place].term
+        await wait_for(pilot, lambda: _explained(glossary) == term, "the term explained")
+        assert f"{number}. pre-norm (not in this lesson)" in glossary.query_one(Markdown).source
+        await press(pilot, str(number))
+        assert glossary.shown == place and not glossary.history
+        said = [n.message for n in app._notifications]
+        assert any('restutor glossary "pre-norm"' in message for message in said)
