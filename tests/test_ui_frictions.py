@@ -192,3 +192,25 @@ async def test_a_related_term_from_another_lesson_says_where_to_look(tmp_path):
         assert glossary.shown == place and not glossary.history
         said = [n.message for n in app._notifications]
         assert any('restutor glossary "pre-norm"' in message for message in said)
+
+
+async def test_the_note_editors_footer_shows_its_own_keys(tmp_path):
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    from tutor.ui.screens.note_editor import NoteEditor
+
+    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.drawn is not None, "the lesson")
+        await press(pilot, "n")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteEditor), "the editor")
+        footer = app.screen.query_one(Footer)
+
+        def keys() -> dict[str, str]:
+            return {k.key: k.description for k in footer.query(FooterKey)}
+
+        await wait_for(pilot, lambda: "ctrl+s" in keys(), "the editor's keys in its footer")
+        assert keys()["ctrl+s"] == "Save note" and keys()["escape"].startswith("Close")
+        assert "Practice" not in keys().values() and "Lab" not in keys().values()
+        assert footer.region.bottom == app.screen.region.bottom  # over the lesson's footer

@@ -230,7 +230,9 @@ async def test_editing_a_note_rewrites_it_in_place_with_its_own_draft(tmp_path):
         editor = app.screen
         assert isinstance(editor, NoteEditor)
         assert editor.query_one("TextArea").text == "why +1"
-        editor.query_one("TextArea").insert("because the Jacobian is I + J. ")
+        body = editor.query_one("TextArea")
+        assert body.cursor_location == body.document.end  # F2 continues the note
+        body.insert(", because the Jacobian is I + J")
         assert editor.query_one("#note-tags").value == "why"
         editor.query_one("#note-tags").value = "why, jacobian"
         await pilot.pause()
@@ -240,7 +242,7 @@ async def test_editing_a_note_rewrites_it_in_place_with_its_own_draft(tmp_path):
         assert isinstance(app.screen, NotesScreen)
         [edited] = app.screen.shown
         assert edited.id == original.id and edited.anchor_id == "key"
-        assert edited.body == "because the Jacobian is I + J. why +1"
+        assert edited.body == "why +1, because the Jacobian is I + J"
         assert edited.tags == ("why", "jacobian")
         assert app.store.draft(f"note-edit:{original.uid}") == ""
         assert len(app.store.notes()) == 3
