@@ -201,11 +201,14 @@ class RestutorApp(App[None]):
         reviewer = self.reviewer()
         return self.safely(reviewer.due_counts, fallback={}) if reviewer else {}
 
-    def open_practice(self, lesson: Lesson) -> None:
+    def open_practice(self, lesson: Lesson, item_id: str | None = None) -> None:
+        """The lesson's practice, at the item ``item_id`` (else its first)."""
         from tutor.practice.session import Session
         from tutor.ui.screens.practice import PracticeScreen
 
-        session = Session([(lesson.id, item) for item in lesson.practice])
+        ids = [item.id for item in lesson.practice]
+        position = ids.index(item_id) if item_id in ids else 0
+        session = Session([(lesson.id, item) for item in lesson.practice], position=position)
         self.push_screen(PracticeScreen(session, f"Practice · {lesson.title}"))
 
     def open_notes(self, lesson_id: str | None = None) -> None:
