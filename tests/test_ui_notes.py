@@ -584,10 +584,11 @@ async def test_ctrl_g_on_a_practice_note_opens_that_item_and_a_removed_one_its_s
         await wait_for(pilot, lambda: app.screen.query("#notes-list"), "the research room")
         notes = app.screen
         assert isinstance(notes, NotesScreen)
-        notes.query_one("#notes-query").value = "item"
         await wait_for(pilot, lambda: len(notes.shown) == 2, "both notes listed")
+        await settle(pilot)  # the filters' first Changed lists the notes again, from the top
         place = next(i for i, n in enumerate(notes.shown) if n.anchor_id == item.id)
         notes.query_one("#notes-list").highlighted = place
+        await wait_for(pilot, lambda: notes.selected.anchor_id == item.id, "its note")
         await press(pilot, "ctrl+g")
         await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen), "the practice")
         await wait_for(pilot, lambda: app.screen.attempt is not None, "its item shown")
