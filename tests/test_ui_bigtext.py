@@ -71,7 +71,7 @@ async def test_editing_a_ten_megabyte_note_keeps_every_byte(long_note_db):
         area = editor.query_one("TextArea")
         assert LONG.startswith(area.text) and len(area.text) <= EDITABLE_CHARS
         assert "kept as it is" in str(editor.query_one("#note-rest").render())
-        area.insert("Edited at the top. ")
+        area.insert("Edited at the top. ", location=(0, 0))
         await press(pilot, "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, NotesScreen), "back in the room")
         assert stored_body(app) == "Edited at the top. " + LONG
@@ -83,7 +83,7 @@ async def test_a_draft_of_a_long_note_comes_back_whole(long_note_db):
     async with app.run_test(size=SIZE) as pilot:
         await open_long_note(pilot, app)
         await press(pilot, "f2")
-        app.screen.query_one("TextArea").insert("Half a thought. ")
+        app.screen.query_one("TextArea").insert("Half a thought. ", location=(0, 0))
         await press(pilot, "escape")
         assert stored_body(app) == LONG  # closing saves nothing but the draft
         await press(pilot, "f2")

@@ -14,7 +14,9 @@ from tutor.ui.widgets.worked_example_view import WorkedExampleView
 SIZE = (110, 36)
 
 
-async def test_the_map_lists_every_lesson_and_moves_with_arrows_and_hjkl(tmp_path):
+async def test_the_map_lists_every_lesson_and_moves_as_it_is_drawn(tmp_path):
+    """Down goes to the card drawn below, inside a level as between levels: the lessons
+    listed under The residual stream are reached with down, not only sideways."""
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, MapScreen)
@@ -22,23 +24,74 @@ async def test_the_map_lists_every_lesson_and_moves_with_arrows_and_hjkl(tmp_pat
         rendered = str(lesson_map.render())
         for lesson in app.summaries:
             assert lesson.title in rendered
-        assert lesson_map.selected.id == "chain-rule-jacobians"
-        await pilot.press("j", "down")
-        assert lesson_map.selected.id == "residual-connections"
-        await pilot.press("j", "l")
+        drawn = [lesson.id for layer in lesson_map.grid for lesson in layer]
+        assert drawn.index("residual-stream") + 1 == drawn.index("pre-norm-vs-post-norm")
+        assert rendered.index("The residual stream") < rendered.index("Pre-norm vs post-norm")
+        visited = [lesson_map.selected.id]
+        for step in range(len(drawn)):  # one press past the last lesson
+            await press(pilot, "down" if step % 2 else "j")
+            visited.append(lesson_map.selected.id)
+        assert visited[:-1] == drawn and visited[-1] == drawn[-1]  # the last one stays
+        await press(pilot, "left", "h", "right", "l")
+        assert lesson_map.selected.id == drawn[-1]  # one column: nothing moves sideways
+        await press(pilot, "up", "k")
         assert lesson_map.selected.id == "pre-norm-vs-post-norm"
-        await pilot.press("right", "h", "left")
+        await press(pilot, "up")
         assert lesson_map.selected.id == "residual-stream"
-        await pilot.press("k", "up")
-        assert lesson_map.selected.id == "vanishing-exploding-gradients"
+        await press(pilot, "up")
+        assert lesson_map.selected.id == "residual-connections"
+
+
+async def test_the_cursor_is_scrolled_into_view_on_a_short_terminal(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        lesson_map = app.screen.query_one(LessonMap)
+        scroll = app.screen.query_one("#map-scroll")
+        for _ in lesson_map.drawn:
+            await press(pilot, "down")
+            await wait_for(pilot, lambda: _cursor_card_shown(lesson_map, scroll), "card shown")
+        assert scroll.scroll_y > 0  # the last lessons are below the fold at 80×24
+        await press(pilot, *["up"] * len(lesson_map.drawn))
+        await wait_for(pilot, lambda: scroll.scroll_y == 0, "the first level's heading shown")
+
+
+def _cursor_card_shown(lesson_map, scroll) -> bool:
+    """Whether both lines of the cursor's card are inside the scrolled window."""
+    top = lesson_map.virtual_region.y + lesson_map._card_top(lesson_map.cursor)
+    window = range(
+        round(scroll.scroll_y), round(scroll.scroll_y) + scroll.scrollable_content_region.height
+    )
+    return top in window and top + 1 in window
+
+
+async def test_start_here_marks_the_first_lesson_not_begun(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "the store open")
+        lesson_map = app.screen.query_one(LessonMap)
+        assert lesson_map.start_here.id == "chain-rule-jacobians"
+        assert _start_line(lesson_map).startswith("★ start here · beginner")
+        app.mark_seen("chain-rule-jacobians", "intuition")
+        app.mark_seen("vanishing-exploding-gradients", "math")
+        app.mark_seen("residual-stream", "math")  # begun out of order: not the start
+        app.screen.refresh_progress()
+        assert lesson_map.start_here.id == "residual-connections"
+        rendered = str(lesson_map.render())
+        assert rendered.count("start here") == 1
+        card = rendered[rendered.index("Residual connections ") :]
+        assert card.splitlines()[1].strip().startswith("★ start here")
+
+
+def _start_line(lesson_map: LessonMap) -> str:
+    """The second line of the first card (the one under level 1's heading)."""
+    return str(lesson_map.render()).splitlines()[2].strip()
 
 
 async def test_enter_opens_the_lesson_and_escape_returns(tmp_path):
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("j", "j", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, LessonScreen)
+        await press(pilot, "j", "j", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), "the lesson open")
         assert app.screen.lesson.id == "residual-connections"
         assert "y = x + F(x)" in str(app.screen.query_one("#key-equation").render())
         await pilot.press("escape")
@@ -166,7 +219,7 @@ async def test_an_unwritable_database_is_a_warning_not_a_crash(tmp_path):
 
 
 async def test_the_command_palette_lists_every_screen(tmp_path):
-    from tutor.ui.app import ScreenCommands
+    from tutor.ui.commands import ScreenCommands
     from tutor.ui.screens.lab import LabScreen
 
     app = make_app(tmp_path / "db")

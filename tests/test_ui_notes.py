@@ -230,7 +230,9 @@ async def test_editing_a_note_rewrites_it_in_place_with_its_own_draft(tmp_path):
         editor = app.screen
         assert isinstance(editor, NoteEditor)
         assert editor.query_one("TextArea").text == "why +1"
-        editor.query_one("TextArea").insert("because the Jacobian is I + J. ")
+        body = editor.query_one("TextArea")
+        assert body.cursor_location == body.document.end  # F2 continues the note
+        body.insert(", because the Jacobian is I + J")
         assert editor.query_one("#note-tags").value == "why"
         editor.query_one("#note-tags").value = "why, jacobian"
         await pilot.pause()
@@ -240,7 +242,7 @@ async def test_editing_a_note_rewrites_it_in_place_with_its_own_draft(tmp_path):
         assert isinstance(app.screen, NotesScreen)
         [edited] = app.screen.shown
         assert edited.id == original.id and edited.anchor_id == "key"
-        assert edited.body == "because the Jacobian is I + J. why +1"
+        assert edited.body == "why +1, because the Jacobian is I + J"
         assert edited.tags == ("why", "jacobian")
         assert app.store.draft(f"note-edit:{original.uid}") == ""
         assert len(app.store.notes()) == 3
@@ -561,3 +563,43 @@ async def test_a_draft_typed_before_commas_opens_with_commas_and_saves_the_same_
         await wait_for(pilot, lambda: not isinstance(app.screen, NoteEditor), "saved")
         [note] = app.store.notes()
         assert note.body == "half a thought" and note.tags == ("why", "jacobian")
+
+
+async def test_ctrl_g_on_a_practice_note_opens_that_item_and_a_removed_one_its_section(tmp_path):
+    from tutor.ui.screens.lesson import LessonScreen
+    from tutor.ui.screens.notes import NotesScreen
+    from tutor.ui.screens.practice import PracticeScreen
+
+    db = tmp_path / "db"
+    lesson_id = "residual-connections"
+    app = make_app(db)
+    item = app.lesson(lesson_id).practice[3]  # not the first: the jump must find it
+    store = Store(db)
+    store.add_note("on the item", "practice", item.id, lesson_id=lesson_id)
+    store.add_note("on a removed item", "practice", "gone-item", lesson_id=lesson_id)
+    store.close()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "the store open")
+        app.open_notes()
+        await wait_for(pilot, lambda: app.screen.query("#notes-list"), "the research room")
+        notes = app.screen
+        assert isinstance(notes, NotesScreen)
+        await wait_for(pilot, lambda: len(notes.shown) == 2, "both notes listed")
+        await settle(pilot)  # the filters' first Changed lists the notes again, from the top
+        place = next(i for i, n in enumerate(notes.shown) if n.anchor_id == item.id)
+        notes.query_one("#notes-list").highlighted = place
+        await wait_for(pilot, lambda: notes.selected.anchor_id == item.id, "its note")
+        await press(pilot, "ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen), "the practice")
+        await wait_for(pilot, lambda: app.screen.attempt is not None, "its item shown")
+        assert app.screen.attempt.item.id == item.id
+        await press(pilot, "escape")
+        assert app.screen is notes
+        gone = next(i for i, n in enumerate(notes.shown) if n.anchor_id == "gone-item")
+        notes.query_one("#notes-list").highlighted = gone
+        await wait_for(pilot, lambda: notes.selected.anchor_id == "gone-item", "its note")
+        await press(pilot, "ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), "the lesson")
+        await wait_for(pilot, lambda: app.screen.drawn == "practice", "its Practice section")
+        said = [n.message for n in app._notifications]
+        assert any("'gone-item' is no longer in this lesson" in m for m in said)

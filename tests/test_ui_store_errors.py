@@ -321,7 +321,7 @@ async def test_a_long_note_refused_is_kept_whole(tmp_path, monkeypatch):
         await press(pilot, "f2")
         await wait_for(pilot, lambda: isinstance(app.screen, NoteEditor), "the editor open")
         fail_every_call(app.store, monkeypatch)
-        app.screen.query_one("TextArea").insert("Top. ")
+        app.screen.query_one("TextArea").insert("Top. ", location=(0, 0))
         await pilot.pause()
         await press(pilot, "escape")
         assert app.screen is room

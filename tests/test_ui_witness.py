@@ -190,3 +190,25 @@ def test_no_command_line_tool_runs_lesson_code(tmp_path, capsys, command):
     lesson_with_witness(lessons, f"open({str(marker)!r}, 'w').write('ran')")
     main(["--lessons", str(lessons), "--db", str(tmp_path / "restutor.db"), *command])
     assert not marker.exists()
+
+
+async def test_after_r_the_output_is_scrolled_into_view(tmp_path):
+    """A listing taller than the screen: the output below it is brought into view when the
+    run starts and again when it ends (it was left under the fold)."""
+    code = "\n".join(f"x{i} = {i}" for i in range(60)) + "\nprint('hello')"
+    path = lesson_with_witness(tmp_path / "lessons", code)
+    trust_beforehand(path, tmp_path / "db")
+    app = app_on(tmp_path / "lessons", tmp_path / "db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await start_run(pilot)
+        section = app.screen.query_one("#section")
+        output = view.query_one("#actual")
+
+        def output_shown() -> bool:
+            top = output.region.y
+            return bool(output.region) and section.region.y <= top < section.region.bottom
+
+        await wait_for(pilot, lambda: view.outcome is not None, "the run done")
+        await wait_for(pilot, output_shown, "the output in view")
+        assert section.scroll_y > 0
+        assert "matches the expected output" in actual(view)

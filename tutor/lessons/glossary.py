@@ -21,18 +21,21 @@ def entries(lessons: Iterable[Lesson]) -> list[Entry]:
     return sorted(found, key=lambda e: (e.term.term.casefold(), e.lesson.id))
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """A term's name as names compare: case, dashes and spacing ignored."""
     return " ".join(name.casefold().replace("-", " ").split())
 
 
 def lookup(all_entries: list[Entry], name: str) -> list[Entry]:
     """Entries whose term or an alias matches ``name`` (case, dashes and spacing ignored)."""
-    wanted = _key(name)
-    return [e for e in all_entries if wanted in {_key(n) for n in (e.term.term, *e.term.aliases)}]
+    wanted = name_key(name)
+    return [
+        e for e in all_entries if wanted in {name_key(n) for n in (e.term.term, *e.term.aliases)}
+    ]
 
 
 def suggestions(all_entries: list[Entry], name: str, limit: int = 3) -> list[str]:
     """The closest term names to a misspelling."""
-    names = {_key(n): n for e in all_entries for n in (e.term.term, *e.term.aliases)}
-    close = difflib.get_close_matches(_key(name), list(names), n=limit, cutoff=0.6)
+    names = {name_key(n): n for e in all_entries for n in (e.term.term, *e.term.aliases)}
+    close = difflib.get_close_matches(name_key(name), list(names), n=limit, cutoff=0.6)
     return [names[c] for c in close]

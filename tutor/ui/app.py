@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
-from textual.content import Content
-from textual.fuzzy import Matcher
 
 from tutor.lessons.index import LessonSummary
 from tutor.text import visible
+from tutor.ui.commands import ScreenCommands
 from tutor.ui.messages import LabShown, OpenLesson
-from tutor.ui.plain import as_markup, plain
 from tutor.ui.resume import KeepsThePlace
 
 if TYPE_CHECKING:
@@ -34,66 +30,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 F = TypeVar("F")
-
-
-class ScreenCommands(Provider):
-    """Command-palette entries for every screen: the map, each lesson, the lab."""
-
-    def _entries(self) -> list[tuple[str, object, str]]:
-        app = self.app
-        assert isinstance(app, RestutorApp)
-        entries: list[tuple[str, object, str]] = [
-            ("Open the map", app.open_map, "all lessons and how they connect"),
-            ("Open the lab", app.open_lab, "forward and gradient norms across depth"),
-            (
-                "Open the lab: lesion",
-                partial(app.open_lab, None, None, "lesion"),
-                "delete one block at a time: which network shrugs?",
-            ),
-            (
-                "Open the lab: train",
-                partial(app.open_lab, None, None, "train"),
-                "plain and residual networks of several depths, trained side by side",
-            ),
-            ("Open the notes", app.open_notes, "the research room: search, jump back"),
-        ]
-        for lesson in app.summaries:
-            entries.append(
-                (
-                    f"Open lesson: {lesson.title}",
-                    partial(app.open_lesson, lesson.id),
-                    lesson.one_line,
-                )
-            )
-        return entries
-
-    async def discover(self) -> Hits:
-        for name, callback, help_text in self._entries():
-            yield Hit(1.0, plain(name), callback, text=name, help=as_markup(help_text))  # type: ignore[arg-type]
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, callback, help_text in self._entries():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(
-                    score,
-                    self._highlighted(matcher, name),
-                    callback,  # type: ignore[arg-type]
-                    text=name,
-                    help=as_markup(help_text),
-                )
-
-    def _highlighted(self, matcher: Matcher, name: str) -> Content:
-        """The name with the matched letters styled, read as plain text (Textual's own
-        ``Matcher.highlight`` reads its candidate as markup: a title with ``[/]`` raised)."""
-        shown = visible(name)
-        content = Content(shown)
-        _, offsets = matcher.fuzzy_search.match(matcher.query, shown)
-        for offset in offsets:
-            if not shown[offset].isspace():
-                content = content.stylize(self.match_style or "reverse", offset, offset + 1)
-        return content
 
 
 class RestutorApp(KeepsThePlace, App[None]):
@@ -291,6 +227,11 @@ class RestutorApp(KeepsThePlace, App[None]):
         from tutor.ui.screens.notes import NotesScreen
 
         self.push_screen(NotesScreen(lesson_id))
+
+    def open_stats(self) -> None:
+        from tutor.ui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen())
 
     def open_review(self) -> None:
         """Every item due now, across lessons, in the scheduler's order, once through."""

@@ -77,8 +77,16 @@ class LessonScreen(BaseScreen):
 
     @on(OptionList.OptionSelected, "#outline")
     def _outline_chosen(self, event: OptionList.OptionSelected) -> None:
-        focusable = self.query_one("#section").query("WitnessView, WorkedExampleView, OptionList")
-        (focusable.first() if focusable else self.query_one("#section")).focus()
+        self.run_worker(self._enter_section(), group="section")
+
+    async def _enter_section(self) -> None:
+        """Enter moves focus into the section, once it is drawn: an Enter right behind a
+        move through the outline came before the drawing, and focused what was leaving."""
+        async with self._drawing:
+            await self._draw_asked()
+            section = self.query_one("#section")
+            focusable = section.query("WitnessView, WorkedExampleView, OptionList")
+            (focusable.first() if focusable else section).focus()
 
     def show_section(self, key: str) -> None:
         self.section = key
@@ -92,14 +100,18 @@ class LessonScreen(BaseScreen):
         widgets are gone before the new ones mount (two quick moves through the outline,
         or a jump back from a note, mounted a witness while its twin was still leaving)."""
         async with self._drawing:
-            key = self.section
-            if key == self.drawn:
-                return
-            container = self.query_one("#section", VerticalScroll)
-            await container.remove_children()
-            await container.mount_all(self._section_widgets(key))
-            container.scroll_home(animate=False)
-            self.drawn = key
+            await self._draw_asked()
+
+    async def _draw_asked(self) -> None:
+        """Draw the section last asked for unless it is on screen (holding the lock)."""
+        key = self.section
+        if key == self.drawn:
+            return
+        container = self.query_one("#section", VerticalScroll)
+        await container.remove_children()
+        await container.mount_all(self._section_widgets(key))
+        container.scroll_home(animate=False)
+        self.drawn = key
 
     def _section_widgets(self, key: str) -> list[Widget]:
         lesson = self.lesson

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Footer, Input, Static, TextArea
 
 from tutor.notes import Anchor
 from tutor.store import Note, Store
@@ -111,10 +111,15 @@ class NoteEditor(TutorScreen, ModalScreen[Note | None]):
                 draft.get("tags", ""), placeholder="tags, separated by commas", id="note-tags"
             )
             yield Input(draft.get("next", ""), placeholder="next action", id="note-next")
+        yield Footer()  # the editor's own keys, over the footer of the screen underneath
         self._opened = (head, draft.get("tags", ""), draft.get("next", ""))
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
+        """Focus the body with the cursor after its last word: a note opened to be
+        edited, or a draft, is most often continued."""
+        body = self.query_one(TextArea)
+        body.focus()
+        body.move_cursor(body.document.end)
 
     def _fields(self) -> dict[str, str]:
         return {

@@ -165,10 +165,23 @@ class NotesScreen(BaseScreen):
                 self.notify(f"this note's lab state cannot be opened: {error}", severity="error")
                 return
             self.tutor.open_lab(params, "from a note", experiment)
+        elif note.anchor_kind == "practice" and note.lesson_id:
+            self._open_practice_item(note.lesson_id, note.anchor_id)
         elif note.lesson_id:
             self.tutor.open_lesson(note.lesson_id, SECTION_OF.get(note.anchor_kind))
         else:
             self.notify("this note's object has no lesson to open")
+
+    def _open_practice_item(self, lesson_id: str, item_id: str) -> None:
+        """The item itself (a practice anchor names it by id); an item since removed
+        from its lesson opens the lesson's Practice section, and says so."""
+        lesson = self.tutor.lesson(lesson_id)
+        if lesson is not None and item_id in {item.id for item in lesson.practice}:
+            self.tutor.open_practice(lesson, item_id)
+            return
+        if lesson is not None:
+            self.notify(f"practice item '{item_id}' is no longer in this lesson")
+        self.tutor.open_lesson(lesson_id, "practice")
 
     def action_edit(self) -> None:
         """Rewrite the selected note; its anchor and its place in the history stay."""

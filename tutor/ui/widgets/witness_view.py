@@ -98,7 +98,7 @@ class WitnessView(Vertical, can_focus=True):
         except OSError as error:
             self._say(f"✗ could not start Python: {error}")
             return
-        self.query_one("#actual", Static).update(Text("running… (x stops)", style="italic"))
+        self._put(Text("running… (x stops)", style="italic"))
         self._wait(self.active)
 
     def action_stop(self) -> None:
@@ -120,7 +120,14 @@ class WitnessView(Vertical, can_focus=True):
             self._say(f"✗ the run failed: {event.worker.error}")
 
     def _say(self, line: str) -> None:
-        self.query_one("#actual", Static).update(Text(line, style="bold red"))
+        self._put(Text(line, style="bold red"))
+
+    def _put(self, text: Text) -> None:
+        """Show ``text`` as the run's output, and scroll it into view once it is laid out:
+        below a long listing it would appear under the fold, where nobody sees it."""
+        actual = self.query_one("#actual", Static)
+        actual.update(text)
+        self.call_after_refresh(actual.scroll_visible, animate=False)
 
     @on(Finished)
     def _show(self, message: Finished) -> None:
@@ -140,4 +147,4 @@ class WitnessView(Vertical, can_focus=True):
         if not outcome.succeeded and outcome.stderr:
             text.append("\n" + visible(outcome.stderr[-600:]), style="red")
         text.append(f"\n{verdict}", style=f"bold {style}")
-        self.query_one("#actual", Static).update(text)
+        self._put(text)
