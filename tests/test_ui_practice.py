@@ -406,7 +406,7 @@ async def test_a_predict_train_item_trains_after_the_commit_and_opens_the_train_
         assert lab.train_params == train_params(item.train)
         await wait_for(pilot, lambda: lab.train.result is not None, "the train tab's curves")
         assert lab.train.result is plot.result and not lab.train.is_training()  # not redone
-        assert "Your run (seed 0)" in str(lab.query_one("#train-summary").render())
+        assert str(lab.query_one("#train-run").render()) == run
 
 
 async def test_moving_on_while_the_networks_train_cancels_the_training(tmp_path):

@@ -192,6 +192,8 @@ class PracticeScreen(BaseScreen):
             "commit": self.action_commit,
             "nudge": self.action_nudge,
             "next_item": self.action_next_item,
+            # Focus moves to the page, not nowhere: its keys scroll, and the letters act.
+            "leave": self.query_one("#practice-body").focus,
         }
         actions[message.action]()
 

@@ -30,8 +30,8 @@ PLACEHOLDERS = {
 
 @dataclass
 class Asked(Message):
-    """A key pressed while typing asks the screen for ``action`` ("commit", "nudge" or
-    "next_item")."""
+    """A key pressed while typing asks the screen for ``action`` ("commit", "nudge",
+    "next_item", or "leave" the field)."""
 
     action: str
 
@@ -51,7 +51,7 @@ class _Typing:
         self.post_message(Asked(action))  # type: ignore[attr-defined]
 
     def action_leave(self) -> None:
-        self.screen.set_focus(None)  # type: ignore[attr-defined]
+        self.post_message(Asked("leave"))  # type: ignore[attr-defined]
 
 
 class AnswerInput(_Typing, Input):
