@@ -33,6 +33,22 @@ def hand_driven_lab_clock(monkeypatch):
     monkeypatch.setattr(LabPane, "CLOCK", ManualClock)
 
 
+@pytest.fixture(autouse=True)
+def one_day_for_shuffled_choices(monkeypatch):
+    """Choices are shown in an order of the day; every test sees the same day's order, so
+    a snapshot or a test that picks by position holds on any date."""
+    import datetime
+
+    from tutor.ui.widgets import choice_list
+
+    class Day(datetime.date):
+        @classmethod
+        def today(cls) -> datetime.date:
+            return cls(2026, 12, 1)
+
+    monkeypatch.setattr(choice_list, "date", Day)
+
+
 def pytest_collection_modifyitems(items):
     """A snapshot test is marked ``snapshot``: its SVG baseline is drawn by the newest
     Textual, so the dependency-floor run (``.ci/run``) leaves it out."""
