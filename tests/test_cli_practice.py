@@ -235,3 +235,10 @@ def test_the_readme_example_grades(isolated_data):
     assert examples, "the README shows how to grade an answer"
     for item_id, answer in examples:
         assert graded([], item_id, answer)["item"] == item_id
+
+
+def test_a_dash_with_a_terminal_for_standard_input_asks_for_a_pipe(lessons):
+    """'-' reads standard input; with a terminal there (nothing piped) it would wait forever
+    for an end of file a learner does not know to type."""
+    line = refused(lessons, "demo-text", "-")
+    assert "pipe the answer in" in line

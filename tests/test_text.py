@@ -102,17 +102,17 @@ def _breakable(text, room):
 @given(EQUATIONS, st.integers(8, 120))
 def test_an_equation_breaks_into_lines_that_fit_and_keep_every_character(equation, width):
     lines = break_equation(equation, width)
-    _placed(equation, lines)
+    starts = _placed(equation, lines)
+    groups = _groups(equation)
     indent = len(lines[-1]) - len(lines[-1].lstrip())
-    bars_before = 0
-    for number, line in enumerate(lines):
+    for number, (line, start) in enumerate(zip(lines, starts, strict=True)):
         room = width - (indent if number else 0)
-        # A line that starts after an odd number of bars, read on its own, pairs them
-        # otherwise than the whole equation does (in '_‖_ = _‖_‖ = _‖' the second line,
-        # '= _‖_‖ = _‖', opens a norm where the equation closes one): not judged alone.
-        alone = bars_before % 2 == 0
+        # A line that starts inside a bracket group of the equation (a group too long for a
+        # line is broken inside), read on its own, sees its brackets otherwise than the whole
+        # equation does: in '_‖_ = _‖_‖ = _‖' the line '= _‖_‖ = _‖' opens a norm where the
+        # equation closes one. Only a line starting outside every group is judged alone.
+        alone = not any(first < start <= last for first, last in groups)
         assert len(line) <= width or not alone or not _breakable(line.strip(), room), (lines, line)
-        bars_before += line.count("‖")
     if len(equation) <= width:
         assert lines == [equation]
 

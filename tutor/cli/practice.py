@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import sys
 from typing import TYPE_CHECKING
 
 from tutor.cli.notes_input import parse_text, said, stdin_bytes, utf8_problem
@@ -101,6 +102,8 @@ def _find_item(args: argparse.Namespace, item_id: str) -> PracticeItem:
 
 
 def _read_stdin() -> str:
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UsageError("ANSWER '-' reads standard input: pipe the answer in, or give it")
     data = stdin_bytes()
     problem = utf8_problem(data)
     if problem:
