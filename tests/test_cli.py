@@ -193,24 +193,37 @@ def test_a_lesson_id_cannot_come_with_a_command(capsys):
 
 
 def test_review_due_counts_per_lesson(capsys, tmp_path):
+    """Due and new items per lesson; a fresh database has only new ones, in every lesson."""
     from datetime import UTC, datetime, timedelta
 
+    from tutor.lessons.catalog import load_catalog
+    from tutor.paths import lesson_dirs
     from tutor.practice.schedule import Reviewer
     from tutor.store import Store
 
+    lessons = {lesson.id: lesson for lesson in load_catalog(lesson_dirs()).lessons}
+    main = [item.id for item in lessons["residual-connections"].practice]
     db = tmp_path / "review.db"
-    code, out, _ = run(capsys, "--db", str(db), "review", "--due")
-    assert code == 0 and out.startswith("nothing is due")
+    code, out, _ = run(capsys, "--db", str(db), "review", "--due", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["total"] == 0 and data["today"] == 0  # no lesson begun
+    assert data["due"] == {
+        lesson_id: {"due": 0, "new": len(lesson.practice)} for lesson_id, lesson in lessons.items()
+    }
+    assert data["new"] == sum(len(lesson.practice) for lesson in lessons.values())
     reviewer = Reviewer(Store(db))
     earlier = datetime.now(UTC) - timedelta(days=30)
-    reviewer.record("rc-a", "residual-connections", correct=False, nudges_used=0, now=earlier)
-    reviewer.record("rc-b", "residual-connections", correct=True, nudges_used=0, now=earlier)
+    for item in main[:2]:
+        reviewer.record(item, "residual-connections", correct=False, nudges_used=0, now=earlier)
+    reviewer.record("an-item-removed", "residual-connections", False, 0, now=earlier)
     reviewer.store.close()
     code, out, _ = run(capsys, "--db", str(db), "review", "--due", "--json")
     data = json.loads(out)
-    assert code == 0 and data["due"] == {"residual-connections": 2} and data["total"] == 2
+    assert data["due"]["residual-connections"] == {"due": 2, "new": len(main) - 2}
+    assert data["total"] == 2 and data["today"] == 2 + min(20, len(main) - 2)
     code, out, _ = run(capsys, "--db", str(db), "review", "--due")
-    assert "   2  Residual connections" in out and "due in all" in out
+    assert f"   2 due {len(main) - 2:4d} new  Residual connections" in out
+    assert "in all; a review now takes" in out
 
 
 def test_review_stats(capsys, tmp_path):
@@ -325,3 +338,17 @@ def test_a_long_run_is_announced_once_with_its_estimate_and_how_to_stop_it(
 def test_a_quick_run_is_not_announced(capsys):
     code, _, err = run(capsys, "sim", "--depth", "6", "--width", "8", "--json")
     assert code == 0 and err == ""
+
+
+@pytest.mark.parametrize("days", ["0", "-3", "x", "366", "1e3"])
+def test_review_ahead_days_out_of_range_are_one_line(capsys, tmp_path, days):
+    code, _, err = run(capsys, "--db", str(tmp_path / "db"), "review", "--ahead", days)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_review_ahead_and_cram_open_the_tutor_only_in_a_terminal(capsys, tmp_path):
+    for mode in (["--ahead", "3"], ["--cram"]):
+        code, _, err = run(capsys, "--db", str(tmp_path / "db"), "review", *mode)
+        assert code == 2 and "needs a terminal" in err
+    code, _, err = run(capsys, "review", "--ahead", "--cram")
+    assert code == 2 and "not allowed with" in err

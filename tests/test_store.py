@@ -671,6 +671,10 @@ CALLS = {
     "trust_lesson": ("/x", "abc"),
     "trusts_lesson": ("/x", "abc"),
     "undo_last_review": (),
+    "last_review": (),
+    "rerate_last_review": ("i", "{}", "2030", 4, "{}"),
+    "review_outcomes": (),
+    "reviews_since": ("2030",),
     "update_note": (1, "body"),
     "version": None,  # a property
 }

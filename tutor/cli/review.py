@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import asdict
 
 from tutor.cli.options import lesson_dirs, open_store
 from tutor.cli.parser import Parser
 from tutor.cli.terminal import stdout_console
+from tutor.practice.review_plan import AHEAD_DAYS, MAX_AHEAD_DAYS, ReviewRequest, lesson_items
+from tutor.text import visible
 
 
 def add_review_command(parser: Parser) -> None:
@@ -16,17 +19,44 @@ def add_review_command(parser: Parser) -> None:
         "review",
         help="review the practice items that are due (or --due: how many, per lesson)",
         description="Practice items come back on a spaced-review schedule (FSRS). "
-        "Without options, opens the review screen; --due prints how many are due now in "
-        "each lesson.",
+        "Without options, opens the review screen: the items due now, within the day's "
+        "review limit, then new items of the lessons you have begun, within the day's new "
+        "limit. --due prints how many are due and how many are new in each lesson.",
     )
-    review.add_argument("--due", action="store_true", help="print due counts per lesson")
+    review.add_argument("--due", action="store_true", help="print due and new counts per lesson")
     review.add_argument(
         "--stats",
         action="store_true",
-        help="per lesson: items seen, retention now, and what comes due in the next 7 days",
+        help="per lesson: items seen, reviews, retention, recall now, and what comes due "
+        "on each of the next 7 days",
     )
     review.add_argument("--json", action="store_true", help="print them as one JSON object")
+    modes = review.add_mutually_exclusive_group()
+    modes.add_argument(
+        "--ahead",
+        type=_days,
+        nargs="?",
+        const=AHEAD_DAYS,
+        metavar="DAYS",
+        help=f"review ahead: the items coming due within DAYS days (default {AHEAD_DAYS})",
+    )
+    modes.add_argument(
+        "--cram",
+        action="store_true",
+        help="drill every item you have reviewed, in the lessons begun; the answers leave "
+        "the schedule as it was",
+    )
     review.set_defaults(handler=run_review)
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}") from None
+    if not 1 <= days <= MAX_AHEAD_DAYS:
+        raise argparse.ArgumentTypeError(f"days must be from 1 to {MAX_AHEAD_DAYS} (got {days})")
+    return days
 
 
 def run_review(args: argparse.Namespace) -> int:
@@ -34,29 +64,50 @@ def run_review(args: argparse.Namespace) -> int:
     if not (args.due or args.json or args.stats):
         from tutor.cli.tui import run_tui
 
-        return run_tui(args, None, review=True)
-    from tutor.lessons.index import read_index
+        mode = "cram" if args.cram else "ahead" if args.ahead else "due"
+        return run_tui(args, None, review=ReviewRequest(mode, args.ahead or AHEAD_DAYS))
+    from tutor.lessons.catalog import load_catalog
+    from tutor.practice.review_plan import DailyLimits, lesson_queues, plan_review
     from tutor.practice.schedule import Reviewer
 
+    lessons = load_catalog(lesson_dirs(args)).lessons
+    items = lesson_items(lessons)
     store = open_store(args)
-    reviewer = Reviewer(store)
-    counts = reviewer.due_counts()
+    queues = lesson_queues(store, items)
+    plan = plan_review(store, items, DailyLimits())
     next_due = store.next_due()
-    stats = reviewer.stats() if args.stats else {}
+    stats = Reviewer(store).stats() if args.stats else {}
     store.close()
-    titles = {s.id: s.title for s in read_index(lesson_dirs(args))}
+    titles = {lesson.id: lesson.title for lesson in lessons}
     if args.stats:
         return _print_stats(stats, titles, args.json)
+    waiting = {lesson_id: q for lesson_id, q in queues.items() if q.due or q.new}
     if args.json:
-        print(json.dumps({"due": counts, "total": sum(counts.values()), "next_due": next_due}))
+        print(
+            json.dumps(
+                {
+                    "due": {lesson_id: asdict(q) for lesson_id, q in waiting.items()},
+                    "total": sum(q.due for q in queues.values()),
+                    "new": sum(q.new for q in queues.values()),
+                    "today": len(plan.items),
+                    "next_due": next_due,
+                }
+            )
+        )
         return 0
-    if not counts:
+    if not waiting:
         later = f"; the next is due {next_due}" if next_due else ""
-        print(f"nothing is due for review{later}")
+        print(f"nothing is due for review and no new items wait{later}")
         return 0
-    for lesson_id, count in sorted(counts.items(), key=lambda kv: -kv[1]):
-        print(f"{count:4d}  {titles.get(lesson_id, lesson_id)}")
-    print(f"{sum(counts.values()):4d}  due in all")
+    for lesson_id, q in waiting.items():
+        print(f"{q.due:4d} due {q.new:4d} new  {visible(titles.get(lesson_id, lesson_id))}")
+    due, new = sum(q.due for q in waiting.values()), sum(q.new for q in waiting.values())
+    print(f"{due:4d} due {new:4d} new  in all; a review now takes {len(plan.items)}")
+    held = plan.held_back
+    if held.due or held.new:
+        print(f"      (the daily limits leave {held.due} due and {held.new} new for later)")
+    if new and not plan.items:
+        print("      (new items come into review from the lessons you have begun)")
     return 0
 
 
@@ -67,7 +118,10 @@ def _print_stats(stats: dict, titles: dict[str, str], as_json: bool) -> int:
                 {
                     lesson_id: {
                         "seen": s.seen,
+                        "reviews": s.reviews,
+                        "right": s.right,
                         "retention": round(s.retention, 4),
+                        "recall_now": round(s.recall_now, 4),
                         "due_by_day": s.due_by_day,
                     }
                     for lesson_id, s in stats.items()
@@ -81,13 +135,15 @@ def _print_stats(stats: dict, titles: dict[str, str], as_json: bool) -> int:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False)
-    for column in ("lesson", "seen", "retention", "due: today … +6 days"):
+    for column in ("lesson", "seen", "reviews", "retention", "recall now", "due: today … +6 days"):
         table.add_column(column, justify="left" if column == "lesson" else "right")
     for lesson_id, s in sorted(stats.items()):
         table.add_row(
             titles.get(lesson_id, lesson_id),
             str(s.seen),
-            f"{s.retention:.0%}",
+            str(s.reviews),
+            f"{s.retention:.0%}" if s.reviews else "—",
+            f"{s.recall_now:.0%}",
             " ".join(f"{n:2d}" for n in s.due_by_day),
         )
     console, _ = stdout_console(soft_wrap=False)

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from tutor import paths
 from tutor.cli.options import lesson_dirs
 from tutor.cli.parser import UsageError
 
+if TYPE_CHECKING:
+    from tutor.practice.review_plan import ReviewRequest
+
 
 def run_tui(
-    args: argparse.Namespace, lesson_id: str | None, review: bool = False, resume: bool = False
+    args: argparse.Namespace,
+    lesson_id: str | None,
+    review: ReviewRequest | None = None,
+    resume: bool = False,
 ) -> int:
     """Open the tutor on the map, on ``lesson_id``, (``review``) on the review screen, or
     (``resume``) where the learner left off."""

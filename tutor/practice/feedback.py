@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tutor.practice.review_plan import local_days
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -35,7 +37,7 @@ def verdict(item: PracticeItem, grade: Grade) -> list[str]:
 def again_in(due: datetime, now: datetime) -> str:
     """When a just-scheduled item comes back, in the learner's local days: "again today",
     "again tomorrow" or "again in 3 days"."""
-    days = (due.astimezone().date() - now.astimezone().date()).days
+    days = local_days(now, due)
     if days <= 0:
         return "again today"
     return "again tomorrow" if days == 1 else f"again in {days} days"

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from fsrs import Card, Rating, Scheduler
 
+from tutor.practice.review_plan import local_days
 from tutor.store import Store
 
 
@@ -21,11 +22,20 @@ class LessonStats:
     def __init__(self, days: int) -> None:
         self.seen = 0
         self.recall_sum = 0.0
+        self.reviews = 0
+        self.right = 0
         self.due_by_day = [0] * days
 
     @property
     def retention(self) -> float:
-        """Mean probability of recalling the lesson's seen items right now."""
+        """The share of the lesson's reviews answered right: what the learner has shown,
+        so a failed review always lowers it."""
+        return self.right / self.reviews if self.reviews else 0.0
+
+    @property
+    def recall_now(self) -> float:
+        """FSRS's estimate of recalling a seen item right now (retrievability), on average:
+        high just after any review, failed or not, so it is shown beside the retention."""
         return self.recall_sum / self.seen if self.seen else 0.0
 
 
@@ -41,6 +51,9 @@ _DAMAGED_CARD = (
     ArithmeticError,
     AssertionError,
 )
+
+#: FSRS's default probability of recall at which an item comes due (``review.desired_retention``).
+DEFAULT_RETENTION = 0.9
 
 #: Nudges an item offers; using all of them means the answer was as good as given.
 NUDGES = 3
@@ -61,9 +74,14 @@ def _iso(moment: datetime) -> str:
 class Reviewer:
     """Records reviews and answers 'what is due' (``now`` is injectable for tests)."""
 
-    def __init__(self, store: Store, scheduler: Scheduler | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        scheduler: Scheduler | None = None,
+        desired_retention: float = DEFAULT_RETENTION,
+    ) -> None:
         self.store = store
-        self.scheduler = scheduler or Scheduler()
+        self.scheduler = scheduler or Scheduler(desired_retention=desired_retention)
 
     def record(
         self,
@@ -90,6 +108,27 @@ class Reviewer:
             log=json.dumps(log.to_dict()),
         )
         return card
+
+    def mark_easy(self, item_id: str) -> Card | None:
+        """Rate the last review again as Easy, where it was ``item_id`` answered right without
+        a nudge (Good): scheduled from the card before it, at its time, so it comes back later.
+        None, and nothing changed, where the last review is anything else."""
+        last = self.store.last_review()
+        if last is None or last[:2] != (item_id, int(Rating.Good)):
+            return None
+        _, _, before, reviewed_at = last
+        moment = datetime.fromisoformat(reviewed_at)
+        card, log = self.scheduler.review_card(
+            self._card(before, moment), Rating.Easy, review_datetime=moment
+        )
+        changed = self.store.rerate_last_review(
+            item_id,
+            card=json.dumps(card.to_dict()),
+            due=_iso(card.due),
+            rating=int(Rating.Easy),
+            log=json.dumps(log.to_dict()),
+        )
+        return card if changed else None
 
     def _card(self, stored: str | None, moment: datetime) -> Card:
         """The item's card as the store keeps it; a new card (due at ``moment``) where there
@@ -127,8 +166,9 @@ class Reviewer:
         return [(item, lesson) for item, lesson, _ in self.store.due_cards(moment)]
 
     def stats(self, now: datetime | None = None, days: int = 7) -> dict[str, LessonStats]:
-        """Per lesson: items seen, mean recall probability now (FSRS retrievability),
-        and how many come due in each of the next ``days`` days (today first)."""
+        """Per lesson: items seen, reviews and how many were right, mean recall probability
+        now (FSRS retrievability), and how many come due on each of the next ``days`` days
+        of the learner's calendar (today first, anything overdue with it)."""
         moment = now or datetime.now(UTC)
         found: dict[str, LessonStats] = {}
         for _, lesson_id, raw in self.store.cards():
@@ -136,9 +176,12 @@ class Reviewer:
             stats = found.setdefault(lesson_id, LessonStats(days))
             stats.seen += 1
             stats.recall_sum += self.scheduler.get_card_retrievability(card, moment)
-            day = max(0, (card.due - moment).days + (1 if card.due > moment else 0))
+            day = max(0, local_days(moment, card.due))
             if day < days:
                 stats.due_by_day[day] += 1
+        for lesson_id, (reviews, right) in self.store.review_outcomes().items():
+            stats = found.setdefault(lesson_id, LessonStats(days))
+            stats.reviews, stats.right = reviews, right
         return found
 
     def due_counts(self, now: datetime | None = None) -> dict[str, int]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from tutor.lessons.model import PracticeItem
 from tutor.practice.grading import Grade
+from tutor.practice.review_plan import LessonQueue
 from tutor.text import one_line
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -34,6 +35,7 @@ class Attempt:
     answer_shown: bool = False
     self_check: bool | None = None  # text items: the learner's own verdict
     again: str | None = None  # when the recorded review brings the item back ("again today")
+    rated_easy: bool = False  # the learner said a right answer was easy: it comes back later
 
     @property
     def needs_self_check(self) -> bool:
@@ -45,6 +47,16 @@ class Attempt:
         if self.item.kind == "text":
             return self.self_check
         return None if self.grade is None else self.grade.correct
+
+    @property
+    def may_rate_easy(self) -> bool:
+        """A scheduled answer, right without a nudge, can be called easy (once)."""
+        return (
+            bool(self.again)
+            and self.correct is True
+            and not self.nudges_shown
+            and not (self.rated_easy)
+        )
 
     @property
     def finished(self) -> bool:
@@ -77,7 +89,7 @@ class Attempt:
     def take_back(self) -> None:
         """Undo the last grade: a text item's self-check (it can be given again), otherwise
         the commit and what it revealed (the nudges seen stay seen)."""
-        self.again = None
+        self.again, self.rated_easy = None, False
         if self.item.kind == "text" and self.self_check is not None:
             self.self_check = None
         else:
@@ -93,6 +105,10 @@ class Session:
     difficulties: set[str] = field(default_factory=lambda: set(DIFFICULTIES))
     #: A practice session cycles through its items; a review goes through them once.
     cycle: bool = True
+    #: Whether the answers are recorded as reviews (a cram leaves the schedule alone).
+    scheduled: bool = True
+    #: What the day's limits left out of a review, said when it is over.
+    held_back: LessonQueue | None = None
     position: int = 0
     recorded: list[bool] = field(default_factory=list)  # each recorded verdict, in order
 

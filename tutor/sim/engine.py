@@ -225,9 +225,7 @@ class Simulator:
             return
         shape = (params.networks, params.inputs, params.width)
         self._inputs = stream(params.seed, INPUTS_STREAM).standard_normal(shape, self.dtype)
-        self._upstream = stream(params.seed, UPSTREAM_STREAM).standard_normal(
-            shape, self.dtype
-        )
+        self._upstream = stream(params.seed, UPSTREAM_STREAM).standard_normal(shape, self.dtype)
         self._io_key = key
 
 

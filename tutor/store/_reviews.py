@@ -108,3 +108,50 @@ class Reviews(Tables):
         with self._lock:
             row = self._db.execute("SELECT MIN(due) FROM cards").fetchone()
         return row[0] if row else None
+
+    def reviews_since(self, moment: str) -> tuple[int, int]:
+        """Reviews taken at or after ``moment``: ``(first reviews of new items, the others)``,
+        what the daily limits count."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COALESCE(SUM(card_before IS NULL), 0),"
+                " COALESCE(SUM(card_before IS NOT NULL), 0) FROM reviews WHERE reviewed_at >= ?",
+                (moment,),
+            ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def review_outcomes(self) -> dict[str, tuple[int, int]]:
+        """Per lesson, ``(reviews taken, reviews answered right)`` over the whole history."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT lesson_id, COUNT(*), COALESCE(SUM(correct), 0) FROM reviews"
+                " GROUP BY lesson_id"
+            ).fetchall()
+        return {lesson_id: (int(count), int(right)) for lesson_id, count, right in rows}
+
+    def last_review(self) -> tuple[str, int, str | None, str] | None:
+        """``(item_id, rating, card before it, reviewed_at)`` of the most recent review, the
+        one an undo would take back."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT item_id, rating, card_before, reviewed_at FROM reviews"
+                " ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        return (row[0], int(row[1]), row[2], row[3]) if row else None
+
+    def rerate_last_review(self, item_id: str, card: str, due: str, rating: int, log: str) -> bool:
+        """Give the most recent review, if it is ``item_id``'s, another rating and the card
+        that rating schedules, in one transaction. Whether it was."""
+        with self._lock, self._db:
+            row = self._db.execute(
+                "SELECT id, item_id FROM reviews ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if row is None or row[1] != item_id:
+                return False
+            self._db.execute(
+                "UPDATE reviews SET rating = ?, log = ? WHERE id = ?", (rating, log, row[0])
+            )
+            self._db.execute(
+                "UPDATE cards SET card = ?, due = ? WHERE item_id = ?", (card, due, item_id)
+            )
+            return True

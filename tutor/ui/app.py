@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from tutor.lessons.model import Experiment, Lesson
     from tutor.lessons.trust import Origin
+    from tutor.practice.review_plan import DailyLimits, ReviewRequest
     from tutor.practice.schedule import Reviewer
     from tutor.sim import SimParams, TrainParams, TrainResult
     from tutor.store import Store
@@ -50,7 +51,7 @@ class RestutorApp(KeepsThePlace, App[None]):
         summaries: list[LessonSummary],
         db_path: Path,
         start_lesson: str | None = None,
-        start_review: bool = False,
+        start_review: ReviewRequest | None = None,
         start_continue: bool = False,
     ) -> None:
         super().__init__()
@@ -202,9 +203,15 @@ class RestutorApp(KeepsThePlace, App[None]):
         """The scheduler over the store (None while the store is closed or failed)."""
         if self.store is None:
             return None
-        from tutor.practice.schedule import Reviewer
+        from tutor.practice.schedule import DEFAULT_RETENTION, Reviewer
 
-        return Reviewer(self.store)
+        return Reviewer(self.store, desired_retention=DEFAULT_RETENTION)
+
+    def review_limits(self) -> DailyLimits:
+        """How many new items and due reviews a day brings."""
+        from tutor.practice.review_plan import DailyLimits
+
+        return DailyLimits()
 
     def due_counts(self) -> dict[str, int]:
         """Practice items due for review now, per lesson."""
@@ -233,19 +240,38 @@ class RestutorApp(KeepsThePlace, App[None]):
 
         self.push_screen(StatsScreen())
 
-    def open_review(self) -> None:
-        """Every item due now, across lessons, in the scheduler's order, once through."""
+    def open_review(self, request: ReviewRequest | None = None) -> None:
+        """The review asked for (by default: what is due, then new items, within the day's
+        limits), once through, in the plan's order."""
+        from tutor.practice.review_plan import ReviewRequest, lesson_items, plan_review
         from tutor.practice.session import Session
         from tutor.ui.screens.practice import PracticeScreen
 
-        reviewer = self.reviewer()
+        request = request or ReviewRequest()
+        lessons = {s.id: lesson for s in self.summaries if (lesson := self.lesson(s.id))}
+        plan = (
+            self.safely(
+                plan_review,
+                self.store,
+                lesson_items(lessons.values()),
+                self.review_limits(),
+                request.mode,
+                ahead_days=request.ahead_days,
+            )
+            if self.store
+            else None
+        )
         items = []
-        for item_id, lesson_id in self.safely(reviewer.due, fallback=[]) if reviewer else []:
-            lesson = self.lesson(lesson_id)
-            item = next((i for i in lesson.practice if i.id == item_id), None) if lesson else None
-            if item is not None:  # an item removed from its lesson keeps its history, unasked
-                items.append((lesson_id, item))
-        self.push_screen(PracticeScreen(Session(items, cycle=False), "Review"))
+        for lesson_id, item_id in plan.items if plan else []:
+            item = next(i for i in lessons[lesson_id].practice if i.id == item_id)
+            items.append((lesson_id, item))
+        session = Session(
+            items,
+            cycle=False,
+            scheduled=request.scheduled,
+            held_back=plan.held_back if plan else None,
+        )
+        self.push_screen(PracticeScreen(session, request.title))
 
     def safely(
         self,

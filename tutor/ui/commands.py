@@ -10,6 +10,7 @@ from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+from tutor.practice.review_plan import AHEAD_DAYS, ReviewRequest
 from tutor.text import visible
 from tutor.ui.plain import as_markup, plain
 
@@ -76,8 +77,22 @@ def _screens(app: RestutorApp) -> list[tuple[str, Callable[[], object], str]]:
             partial(app.open_lab, None, None, "train"),
             "plain and residual networks of several depths, trained side by side",
         ),
-        ("Review what is due", app.open_review, "every practice item due now, across lessons"),
-        ("Open the stats", app.open_stats, "items seen, retention now, what comes due"),
+        (
+            "Review what is due",
+            app.open_review,
+            "the items due now, then new ones of begun lessons, within the day's limits",
+        ),
+        (
+            "Review ahead",
+            partial(app.open_review, ReviewRequest("ahead")),
+            f"the items coming due in the next {AHEAD_DAYS} days, reviewed early",
+        ),
+        (
+            "Cram",
+            partial(app.open_review, ReviewRequest("cram")),
+            "every item you have reviewed, once more; the schedule is left as it was",
+        ),
+        ("Open the stats", app.open_stats, "items seen, retention, recall now, what comes due"),
         (
             "Open the notes: the research room",
             app.open_notes,

@@ -11,7 +11,6 @@ experiment, run in a worker, then drawn) is ``PredictionEvidence``, an attempt's
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -22,10 +21,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Markdown, OptionList, TextArea
 
 from tutor.lessons.model import ChoiceItem, Prediction, PredictSimItem, PredictTrainItem
-from tutor.practice.feedback import again_in
 from tutor.practice.grading import Grade, NotANumber, grade_answer, parse_number
 from tutor.practice.session import Attempt, NotYet, Session
 from tutor.ui.practice_drafts import PracticeDrafts
+from tutor.ui.practice_grades import RecordsGrades
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.widgets.answer_input import AnswerArea, AnswerInput, Asked
 from tutor.ui.widgets.attempt_feedback import AttemptFeedback
@@ -35,13 +34,24 @@ from tutor.ui.widgets.prediction_evidence import PredictionEvidence
 
 #: The actions bound to letters: they work (and the footer shows them) only while no answer
 #: field has focus, where the letters are the learner's.
-LETTER_ACTIONS = {"nudge", "reveal", "self_check", "next_item", "toggle", "undo", "open_lab"}
+LETTER_ACTIONS = {
+    "nudge",
+    "reveal",
+    "self_check",
+    "next_item",
+    "toggle",
+    "undo",
+    "open_lab",
+    "rate_easy",
+}
+#: Offered once a review is over: the next kind of review.
+AFTER_REVIEW = {"review_ahead", "cram"}
 
 if TYPE_CHECKING:
     from tutor.notes import Anchor
 
 
-class PracticeScreen(BaseScreen):
+class PracticeScreen(RecordsGrades, BaseScreen):
     CSS_PATH = "practice.tcss"
     BINDINGS = [
         Binding("g", "nudge", "Nudge"),
@@ -54,7 +64,10 @@ class PracticeScreen(BaseScreen):
         Binding("m", "toggle('medium')", "Medium"),
         Binding("d", "toggle('hard')", "Hard"),
         Binding("u", "undo", "Undo grade"),
+        Binding("4", "rate_easy", "It was easy"),
         Binding("l", "open_lab", "Lab"),
+        Binding("v", "review_ahead", "Review ahead"),
+        Binding("c", "cram", "Cram"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -93,6 +106,10 @@ class PracticeScreen(BaseScreen):
         if action == "self_check" and (item is None or item.kind != "text"):
             return False
         if action == "open_lab" and not isinstance(item, Prediction):
+            return False
+        if action == "rate_easy" and not (self.attempt and self.attempt.may_rate_easy):
+            return False
+        if action in AFTER_REVIEW and not self.session.over:
             return False
         return not (action in LETTER_ACTIONS and self._typing())
 
@@ -310,25 +327,6 @@ class PracticeScreen(BaseScreen):
         self._record_if_finished()
         self._show_feedback()
 
-    def _record_if_finished(self) -> None:
-        attempt = self.attempt
-        if attempt is None or self.recorded or not attempt.finished:
-            return
-        self.recorded = True
-        self.session.record(attempt)
-        reviewer = self.tutor.reviewer()
-        if reviewer is not None:
-            card = self.tutor.safely(
-                reviewer.record,
-                attempt.item.id,
-                attempt.lesson_id,
-                bool(attempt.correct),
-                attempt.nudges_shown,
-            )
-            if card is not None:
-                attempt.again = again_in(card.due, datetime.now(UTC))
-        self._update_status()
-
     # -- moving ----------------------------------------------------------------------
 
     def action_next_item(self) -> None:
@@ -347,41 +345,6 @@ class PracticeScreen(BaseScreen):
     def action_toggle(self, difficulty: str) -> None:
         self.session.toggle(difficulty)
         self.show_item()
-
-    def action_undo(self) -> None:
-        """Take back the last grade: the item shown returns to just before it (a self-check
-        can be given again, a commit made again); an item left behind loses its review."""
-        attempt = self.attempt
-        if attempt is not None and attempt.committed is not None and not self.recorded:
-            self._take_back(attempt)  # graded but nothing recorded yet
-            return
-        store = self.tutor.store
-        failed = "the last grade was not taken back"
-        item_id = (
-            self.tutor.safely(store.undo_last_review, fallback=False, failed=failed)
-            if store
-            else None
-        )
-        if isinstance(item_id, bool):  # the store failed, and said so
-            return
-        if attempt is not None and self.recorded:
-            item_id = attempt.item.id
-            self.recorded = False
-            self._take_back(attempt)
-        elif item_id is None:
-            self.notify("nothing to undo")
-            return
-        self.session.undo()
-        self._update_status()
-        self.notify(f"took back the grade of “{self.session.prompt_of(item_id)}”")
-
-    def _take_back(self, attempt: Attempt) -> None:
-        typed = attempt.committed or ""
-        attempt.take_back()
-        if attempt.committed is None:
-            self.query(PredictionEvidence).remove()
-            self._reopen(typed)
-        self._show_feedback()
 
     def action_open_lab(self) -> None:
         attempt = self.attempt

@@ -1,4 +1,5 @@
-"""`S` on the map: per lesson, the practice items seen, retention now, and what comes due."""
+"""`S` on the map: per lesson, the practice items seen, the retention shown in reviews, FSRS's
+recall estimate now, and what comes due on each of the next days."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ class StatsScreen(TutorScreen, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                "[b]Practice statistics[/b]  (retention: the chance you recall an "
-                "item right now, by FSRS)"
+                "[b]Practice statistics[/b]  (retention: the share of your reviews answered "
+                "right; recall now: FSRS's estimate that you would recall an item now)"
             )
             yield DataTable(id="stats", cursor_type="row", zebra_stripes=True)
 
@@ -44,7 +45,9 @@ class StatsScreen(TutorScreen, ModalScreen[None]):
             "lesson",
             "items",
             "seen",
+            "reviews",
             "retention",
+            "recall now",
             *(["today"] + [f"+{d}d" for d in range(1, DAYS)]),
         )
         reviewer = self.tutor.reviewer()
@@ -58,7 +61,9 @@ class StatsScreen(TutorScreen, ModalScreen[None]):
                 plain(summary.title),
                 str(items),
                 str(s.seen if s else 0),
-                f"{s.retention:.0%}" if s else "—",
+                str(s.reviews if s else 0),
+                f"{s.retention:.0%}" if s and s.reviews else "—",
+                f"{s.recall_now:.0%}" if s and s.seen else "—",
                 *(str(n) for n in due),
             )
 

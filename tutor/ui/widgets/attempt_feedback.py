@@ -47,8 +47,9 @@ class AttemptFeedback(Markdown):
             if attempt.needs_self_check:
                 parts.append("*Did your answer have it? `y` yes, `x` no (`u` takes it back).*")
             else:
-                again = f"**Scheduled:** {attempt.again}. " if attempt.again else ""
-                parts.append(f"{again}*`]` for the next item, `u` takes the grade back.*")
+                parts.append(
+                    f"{_scheduled(attempt)}*`]` for the next item, `u` takes the grade back.*"
+                )
         elif attempt.committed is None:
             parts.append(
                 "*A nudge (`g`, or `ctrl+g` while typing) helps you form your answer, and "
@@ -58,3 +59,11 @@ class AttemptFeedback(Markdown):
         elif grade is not None:
             parts.append("*`g` for a nudge, `a` for the answer.*")
         self.update("\n\n".join(parts))
+
+
+def _scheduled(attempt: Attempt) -> str:
+    """When the item comes back, and how to say it was easy where that is on offer."""
+    if not attempt.again:
+        return ""
+    easy = " — *`4` if it was easy: it comes back later*" if attempt.may_rate_easy else ""
+    return f"**Scheduled:** {attempt.again}{' (rated easy)' if attempt.rated_easy else ''}.{easy} "

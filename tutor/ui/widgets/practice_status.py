@@ -31,11 +31,28 @@ class PracticeStatus(Static):
 
 
 def session_summary(session: Session, next_due: str | None) -> str:
-    """Markdown for a session with no item to show: filtered to nothing, or a review done."""
+    """Markdown for a session with no item to show: filtered to nothing, or a review over
+    (with what the day's limits left for later, and the reviews to go on with)."""
     if not session.over:
         return "No practice items match these filters."
+    held = session.held_back
+    if session.done:
+        done = f"## Review done\n\n{session.done} done, {session.right} right."
+    elif held is None:
+        done = "## No review\n\nWhat is due could not be read from the database."
+    else:
+        done = (
+            "## Nothing to review\n\nNo item is due now, and no new item waits in the "
+            "lessons you have begun."
+        )
+    later = []
+    if held is not None and (held.due or held.new):
+        later.append(
+            f"The daily limits keep {held.due} due and {held.new} new items for later days."
+        )
+    later.append(f"The next item is due {next_due}." if next_due else "Nothing else is scheduled.")
     return (
-        f"## Review done\n\n{session.done} done, {session.right} right.\n\n"
-        + (f"The next item is due {next_due}." if next_due else "Nothing else is scheduled.")
-        + "\n\n`escape` goes back."
+        f"{done}\n\n{' '.join(later)}\n\n"
+        "`v` reviews ahead (the items due in the next 7 days), `c` crams (every item you have "
+        "reviewed, the schedule left as it was), `escape` goes back."
     )

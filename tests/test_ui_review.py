@@ -1,0 +1,141 @@
+"""The review the learner steers, in the app: new items within the day's limit, "it was
+easy", a cram that leaves the schedule alone, and review ahead once a review is over."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from fsrs import Rating
+
+from tests.pilot import press, wait_for
+from tests.ui_app import SUMMARIES, make_app
+from tutor.lessons.loader import read_lesson
+from tutor.practice.review_plan import DailyLimits, ReviewRequest
+from tutor.practice.schedule import Reviewer
+from tutor.store import Store
+from tutor.ui.screens.practice import PracticeScreen
+
+SIZE = (110, 40)
+MAIN = read_lesson(next(s.path for s in SUMMARIES if s.id == "residual-connections")).lesson
+CHOICES = [item for item in MAIN.practice if item.kind == "choice"]
+
+
+def _begin_main_lesson(db, *items):
+    """The main lesson begun: ``items`` answered wrong three days ago (so due now)."""
+    reviewer = Reviewer(Store(db))
+    for item in items:
+        reviewer.record(item.id, MAIN.id, False, 0, now=datetime.now(UTC) - timedelta(days=3))
+    reviewer.store.close()
+
+
+def _show(choices, index: int) -> None:
+    """Highlight the choice at ``index`` of the item, wherever today's order put it."""
+    choices.highlighted = choices.get_option_index(str(index))
+
+
+async def _open_review(app, pilot, request=None):
+    await wait_for(pilot, lambda: app.store is not None, "the store")
+    app.open_review(request)
+    await wait_for(pilot, lambda: _review_shown(app), "the review")
+    return app.screen
+
+
+def _review_shown(app) -> bool:
+    """A review screen on top, its first item (or its summary) on show."""
+    screen = app.screen
+    return (
+        isinstance(screen, PracticeScreen)
+        and bool(screen.query("#prompt"))
+        and bool(screen.query_one("#prompt").source)
+    )
+
+
+async def _answer_choice_right(pilot, screen):
+    item = screen.attempt.item
+    assert item.kind == "choice"
+    _show(screen.query_one("#choices"), item.correct)
+    await press(pilot, "enter")
+    screen.query_one("#practice-body").focus()
+    await press(pilot, "a")
+    return item
+
+
+async def test_a_review_brings_new_items_of_a_begun_lesson_within_the_new_limit(tmp_path):
+    db = tmp_path / "db"
+    _begin_main_lesson(db, CHOICES[0])
+    app = make_app(db)
+    app.review_limits = lambda: DailyLimits(new_per_day=3)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_review(app, pilot)
+        queue = [item.id for _, item in screen.session.queue]
+        assert queue[0] == CHOICES[0].id and len(queue) == 4  # the due one, then three new
+        assert queue[1:] == [i.id for i in MAIN.practice if i.id != CHOICES[0].id][:3]
+        assert screen.session.held_back.new == len(MAIN.practice) - 4
+
+
+async def test_it_was_easy_sends_a_right_answer_further(tmp_path):
+    db = tmp_path / "db"
+    _begin_main_lesson(db, CHOICES[0])
+    app = make_app(db)
+    app.review_limits = lambda: DailyLimits(new_per_day=0)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_review(app, pilot)
+        item = await _answer_choice_right(pilot, screen)
+        good_due = json.loads(app.store.card(item.id))["due"]
+        feedback = screen.query_one("#feedback").source
+        assert "`4` if it was easy" in feedback and screen.check_action("rate_easy", ())
+        await press(pilot, "4")
+        assert app.store.last_review()[:2] == (item.id, int(Rating.Easy))
+        assert json.loads(app.store.card(item.id))["due"] > good_due
+        assert "(rated easy)" in screen.query_one("#feedback").source
+        assert not screen.check_action("rate_easy", ())  # once
+        await press(pilot, "u")  # the easy review is taken back whole
+        assert app.store.card(item.id) is not None and app.store.last_review()[1] == 1
+
+
+async def test_a_wrong_answer_offers_no_easy(tmp_path):
+    db = tmp_path / "db"
+    _begin_main_lesson(db, CHOICES[0])
+    app = make_app(db)
+    app.review_limits = lambda: DailyLimits(new_per_day=0)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_review(app, pilot)
+        item = screen.attempt.item
+        wrong = next(i for i in range(len(item.choices)) if i != item.correct)
+        _show(screen.query_one("#choices"), wrong)
+        await press(pilot, "enter")
+        screen.query_one("#practice-body").focus()
+        await press(pilot, "a", "4")
+        assert "if it was easy" not in screen.query_one("#feedback").source
+        assert app.store.last_review()[1] == int(Rating.Again)
+
+
+async def test_a_cram_records_nothing_and_says_so(tmp_path):
+    db = tmp_path / "db"
+    _begin_main_lesson(db, CHOICES[0])
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_review(app, pilot, ReviewRequest("cram"))
+        before = app.store.card(CHOICES[0].id)
+        assert "Cram" in screen.LOCATION
+        assert [item.id for _, item in screen.session.queue] == [CHOICES[0].id]
+        await _answer_choice_right(pilot, screen)
+        assert app.store.card(CHOICES[0].id) == before
+        assert "not scheduled" in screen.query_one("#feedback").source
+        assert screen.session.done == 1
+
+
+async def test_a_review_over_offers_review_ahead_and_cram(tmp_path):
+    db = tmp_path / "db"
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_review(app, pilot)
+        assert screen.session.over
+        text = screen.query_one("#prompt").source
+        assert "Nothing to review" in text and "`v` reviews ahead" in text
+        await press(pilot, "v")
+        await wait_for(pilot, lambda: _review_shown(app) and app.screen is not screen, "ahead")
+        assert app.screen.LOCATION.startswith("Review ahead")
+        await press(pilot, "c")
+        await wait_for(pilot, lambda: _review_shown(app) and "Cram" in app.screen.LOCATION, "cram")
