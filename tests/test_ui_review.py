@@ -137,5 +137,6 @@ async def test_a_review_over_offers_review_ahead_and_cram(tmp_path):
         await press(pilot, "v")
         await wait_for(pilot, lambda: _review_shown(app) and app.screen is not screen, "ahead")
         assert app.screen.LOCATION.startswith("Review ahead")
+        assert "No item comes due in the next 7 days" in app.screen.query_one("#prompt").source
         await press(pilot, "c")
         await wait_for(pilot, lambda: _review_shown(app) and "Cram" in app.screen.LOCATION, "cram")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from tutor.lessons.model import PracticeItem
 from tutor.practice.grading import Grade
-from tutor.practice.review_plan import LessonQueue
+from tutor.practice.review_plan import LessonQueue, ReviewRequest
 from tutor.text import one_line
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -105,10 +105,16 @@ class Session:
     difficulties: set[str] = field(default_factory=lambda: set(DIFFICULTIES))
     #: A practice session cycles through its items; a review goes through them once.
     cycle: bool = True
-    #: Whether the answers are recorded as reviews (a cram leaves the schedule alone).
-    scheduled: bool = True
+    #: The review this session is (None: practice on a lesson's items).
+    review: ReviewRequest | None = None
     #: What the day's limits left out of a review, said when it is over.
     held_back: LessonQueue | None = None
+
+    @property
+    def scheduled(self) -> bool:
+        """Whether the answers are recorded as reviews (a cram leaves the schedule alone)."""
+        return self.review is None or self.review.scheduled
+
     position: int = 0
     recorded: list[bool] = field(default_factory=list)  # each recorded verdict, in order
 

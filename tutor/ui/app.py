@@ -268,7 +268,7 @@ class RestutorApp(KeepsThePlace, App[None]):
         session = Session(
             items,
             cycle=False,
-            scheduled=request.scheduled,
+            review=request,
             held_back=plan.held_back if plan else None,
         )
         self.push_screen(PracticeScreen(session, request.title))

@@ -11,6 +11,7 @@ from textual.widgets import Static
 from tutor.practice.session import DIFFICULTIES
 
 if TYPE_CHECKING:
+    from tutor.practice.review_plan import ReviewRequest
     from tutor.practice.session import Session
 
 
@@ -41,10 +42,7 @@ def session_summary(session: Session, next_due: str | None) -> str:
     elif held is None:
         done = "## No review\n\nWhat is due could not be read from the database."
     else:
-        done = (
-            "## Nothing to review\n\nNo item is due now, and no new item waits in the "
-            "lessons you have begun."
-        )
+        done = f"## Nothing to review\n\n{_nothing_in(session.review)}"
     later = []
     if held is not None and (held.due or held.new):
         later.append(
@@ -56,3 +54,11 @@ def session_summary(session: Session, next_due: str | None) -> str:
         "`v` reviews ahead (the items due in the next 7 days), `c` crams (every item you have "
         "reviewed, the schedule left as it was), `escape` goes back."
     )
+
+
+def _nothing_in(review: ReviewRequest | None) -> str:
+    if review is not None and review.mode == "ahead":
+        return f"No item comes due in the next {review.ahead_days} days."
+    if review is not None and review.mode == "cram":
+        return "You have not reviewed any item of the lessons you have begun yet."
+    return "No item is due now, and no new item waits in the lessons you have begun."
