@@ -52,7 +52,8 @@ def reviewer(tmp_path):
 def test_a_fresh_learner_has_new_items_in_every_lesson_and_none_due(reviewer):
     queues = lesson_queues(reviewer.store, LESSONS, NOW)
     assert queues == {"one": LessonQueue(due=0, new=4), "two": LessonQueue(due=0, new=3)}
-    assert plan_review(reviewer.store, LESSONS, now=NOW).items == []  # no lesson begun
+    plan = plan_review(reviewer.store, LESSONS, now=NOW)
+    assert plan.items == [] and plan.unbegun_new == 7  # no lesson begun: said, not taken
 
 
 def test_new_items_come_from_begun_lessons_after_the_due_ones(reviewer):

@@ -134,6 +134,11 @@ async def test_a_review_over_offers_review_ahead_and_cram(tmp_path):
         assert screen.session.over
         text = screen.query_one("#prompt").source
         assert "Nothing to review" in text and "`v` reviews ahead" in text
+        total = sum(len(app.lesson(s.id).practice) for s in app.summaries)
+        assert f"{total} new items wait in lessons you have not begun" in text
+        for action in ("nudge", "reveal", "next_item", "rate_easy"):  # no item to act on
+            assert not screen.check_action(action, ())
+        assert screen.check_action("review_ahead", ()) and screen.check_action("cram", ())
         await press(pilot, "v")
         await wait_for(pilot, lambda: _review_shown(app) and app.screen is not screen, "ahead")
         assert app.screen.LOCATION.startswith("Review ahead")

@@ -70,6 +70,8 @@ class ReviewPlan:
     items: list[tuple[str, str]] = field(default_factory=list)
     #: Due items left for another day by the review limit, and new items by the new limit.
     held_back: LessonQueue = LessonQueue()
+    #: New items of the lessons not begun yet: a review leaves them to the lessons.
+    unbegun_new: int = 0
 
 
 def _iso(moment: datetime) -> str:
@@ -148,6 +150,12 @@ def plan_review(
         for item in items
         if item not in reviewed
     ]
+    plan.unbegun_new = sum(
+        item not in reviewed
+        for lesson_id, items in lessons.items()
+        if lesson_id not in begun
+        for item in items
+    )
     new_left = max(0, limits.new_per_day - new_today)
     plan.items = due[:reviews_left] + new[:new_left]
     plan.held_back = LessonQueue(

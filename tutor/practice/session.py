@@ -109,6 +109,8 @@ class Session:
     review: ReviewRequest | None = None
     #: What the day's limits left out of a review, said when it is over.
     held_back: LessonQueue | None = None
+    #: New items in lessons not begun yet, which a review does not bring.
+    unbegun_new: int = 0
 
     @property
     def scheduled(self) -> bool:

@@ -270,6 +270,7 @@ class RestutorApp(KeepsThePlace, App[None]):
             cycle=False,
             review=request,
             held_back=plan.held_back if plan else None,
+            unbegun_new=plan.unbegun_new if plan else 0,
         )
         self.push_screen(PracticeScreen(session, request.title))
 

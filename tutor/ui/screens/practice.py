@@ -44,6 +44,8 @@ LETTER_ACTIONS = {
     "open_lab",
     "rate_easy",
 }
+#: What acts on the item on show.
+ITEM_ACTIONS = {"nudge", "reveal", "self_check", "next_item", "rate_easy", "open_lab"}
 #: Offered once a review is over: the next kind of review.
 AFTER_REVIEW = {"review_ahead", "cram"}
 
@@ -111,6 +113,8 @@ class PracticeScreen(RecordsGrades, BaseScreen):
             return False
         if action in AFTER_REVIEW and not self.session.over:
             return False
+        if item is None and action in ITEM_ACTIONS:
+            return False  # no item on show: nothing to nudge, answer or move past
         return not (action in LETTER_ACTIONS and self._typing())
 
     def on_descendant_focus(self) -> None:

@@ -22,7 +22,12 @@ class PracticeStatus(Static):
         filters = "  ".join(
             f"{'●' if d in session.difficulties else '○'} {d}" for d in DIFFICULTIES
         )
-        where = f"item {session.position % max(len(queue), 1) + 1} of {len(queue)}"
+        if session.over:
+            where = "review over"
+        elif not queue:
+            where = "no items"
+        else:
+            where = f"item {session.position % len(queue) + 1} of {len(queue)}"
         self.update(
             Text(
                 f"{where}   {filters}{'' if typing else ' (e/m/d)'}   this session: "
@@ -43,6 +48,11 @@ def session_summary(session: Session, next_due: str | None) -> str:
         done = "## No review\n\nWhat is due could not be read from the database."
     else:
         done = f"## Nothing to review\n\n{_nothing_in(session.review)}"
+    if session.unbegun_new:
+        done += (
+            f"\n\n{session.unbegun_new} new items wait in lessons you have not begun: open one "
+            "from the map, and once you have read in it, its items join your reviews."
+        )
     later = []
     if held is not None and (held.due or held.new):
         later.append(
