@@ -58,6 +58,7 @@ class PracticeScreen(RecordsGrades, BaseScreen):
     BINDINGS = [
         Binding("g", "nudge", "Nudge"),
         Binding("a", "reveal", "Answer"),
+        Binding("4", "rate_easy", "It was easy"),
         Binding("y", "self_check(True)", "I had it"),
         Binding("x", "self_check(False)", "I missed it"),
         Binding("right_square_bracket", "next_item", "Next", key_display="]"),
@@ -66,7 +67,6 @@ class PracticeScreen(RecordsGrades, BaseScreen):
         Binding("m", "toggle('medium')", "Medium"),
         Binding("d", "toggle('hard')", "Hard"),
         Binding("u", "undo", "Undo grade"),
-        Binding("4", "rate_easy", "It was easy"),
         Binding("l", "open_lab", "Lab"),
         Binding("v", "review_ahead", "Review ahead"),
         Binding("c", "cram", "Cram"),

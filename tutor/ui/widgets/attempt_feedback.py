@@ -65,5 +65,5 @@ def _scheduled(attempt: Attempt) -> str:
     """When the item comes back, and how to say it was easy where that is on offer."""
     if not attempt.again:
         return ""
-    easy = " — *`4` if it was easy: it comes back later*" if attempt.may_rate_easy else ""
+    easy = " *Was it easy? `4` brings it back later.*" if attempt.may_rate_easy else ""
     return f"**Scheduled:** {attempt.again}{' (rated easy)' if attempt.rated_easy else ''}.{easy} "
