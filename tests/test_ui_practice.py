@@ -312,9 +312,9 @@ async def test_review_goes_through_the_due_items_once_then_sums_up(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("R")
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen), "the review")
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, PracticeScreen)
         assert {item.id for _, item in screen.session.queue} == {choice.id, number.id}
         for _ in range(2):
             attempt = screen.attempt

@@ -147,3 +147,20 @@ async def test_a_review_over_offers_review_ahead_and_cram(tmp_path):
         assert "No item comes due in the next 7 days" in app.screen.query_one("#prompt").source
         await press(pilot, "c")
         await wait_for(pilot, lambda: _review_shown(app) and "Cram" in app.screen.LOCATION, "cram")
+
+
+async def test_a_review_that_cannot_be_prepared_says_so_and_the_app_stays_up(tmp_path, monkeypatch):
+    app = make_app(tmp_path / "db")
+    said = []
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "the store")
+        monkeypatch.setattr(app, "notify", lambda message, **_: said.append(message))
+
+        def broken(lesson_id):
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(app, "lesson", broken)
+        app.open_review()
+        await wait_for(pilot, lambda: said, "the failure said")
+        assert said[0].startswith("the review could not be prepared: ")
+        assert not isinstance(app.screen, PracticeScreen) and app.is_running

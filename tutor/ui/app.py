@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.worker import Worker, WorkerState
 
 from tutor.lessons.index import LessonSummary
 from tutor.text import visible
@@ -242,12 +243,27 @@ class RestutorApp(KeepsThePlace, App[None]):
 
     def open_review(self, request: ReviewRequest | None = None) -> None:
         """The review asked for (by default: what is due, then new items, within the day's
-        limits), once through, in the plan's order."""
-        from tutor.practice.review_plan import ReviewRequest, lesson_items, plan_review
+        limits), once through, in the plan's order: the lessons it needs are parsed in a
+        worker, then the plan is made and shown here."""
+        from tutor.practice.review_plan import ReviewRequest
+
+        self._load_for_review(request or ReviewRequest())
+
+    @work(thread=True, group="review", exclusive=True, exit_on_error=False)
+    def _load_for_review(self, request: ReviewRequest) -> None:
+        for summary in self.summaries:
+            self.lesson(summary.id)
+        self.call_from_thread(self._show_review, request)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "review" and event.state == WorkerState.ERROR:
+            self.notify(f"the review could not be prepared: {event.worker.error}", severity="error")
+
+    def _show_review(self, request: ReviewRequest) -> None:
+        from tutor.practice.review_plan import lesson_items, plan_review
         from tutor.practice.session import Session
         from tutor.ui.screens.practice import PracticeScreen
 
-        request = request or ReviewRequest()
         lessons = {s.id: lesson for s in self.summaries if (lesson := self.lesson(s.id))}
         plan = (
             self.safely(
