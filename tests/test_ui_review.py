@@ -21,12 +21,16 @@ MAIN = read_lesson(next(s.path for s in SUMMARIES if s.id == "residual-connectio
 CHOICES = [item for item in MAIN.practice if item.kind == "choice"]
 
 
-def _begin_main_lesson(db, *items):
-    """The main lesson begun: ``items`` answered wrong three days ago (so due now)."""
+def _app_with_the_main_lesson_begun(tmp_path, new_per_day=20):
+    """The main lesson begun, its first choice item answered wrong three days ago (so due
+    now), and ``new_per_day`` new items a day."""
+    db = tmp_path / "db"
     reviewer = Reviewer(Store(db))
-    for item in items:
-        reviewer.record(item.id, MAIN.id, False, 0, now=datetime.now(UTC) - timedelta(days=3))
+    reviewer.record(CHOICES[0].id, MAIN.id, False, 0, now=datetime.now(UTC) - timedelta(days=3))
     reviewer.store.close()
+    app = make_app(db)
+    app.review_limits = lambda: DailyLimits(new_per_day=new_per_day)
+    return app
 
 
 def _show(choices, index: int) -> None:
@@ -62,10 +66,7 @@ async def _answer_choice_right(pilot, screen):
 
 
 async def test_a_review_brings_new_items_of_a_begun_lesson_within_the_new_limit(tmp_path):
-    db = tmp_path / "db"
-    _begin_main_lesson(db, CHOICES[0])
-    app = make_app(db)
-    app.review_limits = lambda: DailyLimits(new_per_day=3)
+    app = _app_with_the_main_lesson_begun(tmp_path, new_per_day=3)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open_review(app, pilot)
         queue = [item.id for _, item in screen.session.queue]
@@ -75,10 +76,7 @@ async def test_a_review_brings_new_items_of_a_begun_lesson_within_the_new_limit(
 
 
 async def test_it_was_easy_sends_a_right_answer_further(tmp_path):
-    db = tmp_path / "db"
-    _begin_main_lesson(db, CHOICES[0])
-    app = make_app(db)
-    app.review_limits = lambda: DailyLimits(new_per_day=0)
+    app = _app_with_the_main_lesson_begun(tmp_path, new_per_day=0)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open_review(app, pilot)
         item = await _answer_choice_right(pilot, screen)
@@ -97,10 +95,7 @@ async def test_it_was_easy_sends_a_right_answer_further(tmp_path):
 
 
 async def test_a_wrong_answer_offers_no_easy(tmp_path):
-    db = tmp_path / "db"
-    _begin_main_lesson(db, CHOICES[0])
-    app = make_app(db)
-    app.review_limits = lambda: DailyLimits(new_per_day=0)
+    app = _app_with_the_main_lesson_begun(tmp_path, new_per_day=0)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open_review(app, pilot)
         item = screen.attempt.item
@@ -114,9 +109,7 @@ async def test_a_wrong_answer_offers_no_easy(tmp_path):
 
 
 async def test_a_cram_records_nothing_and_says_so(tmp_path):
-    db = tmp_path / "db"
-    _begin_main_lesson(db, CHOICES[0])
-    app = make_app(db)
+    app = _app_with_the_main_lesson_begun(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open_review(app, pilot, ReviewRequest("cram"))
         before = app.store.card(CHOICES[0].id)
