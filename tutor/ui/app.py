@@ -16,6 +16,7 @@ from tutor.text import visible
 from tutor.ui.commands import ScreenCommands
 from tutor.ui.messages import LabShown, OpenLesson
 from tutor.ui.resume import KeepsThePlace
+from tutor.ui.settings import KeepsTheSettings
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -32,7 +33,7 @@ T = TypeVar("T")
 F = TypeVar("F")
 
 
-class RestutorApp(KeepsThePlace, App[None]):
+class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
     """Starts on the map (or straight in a lesson); the store opens after the first paint."""
 
     CSS_PATH = "app.tcss"
@@ -40,9 +41,9 @@ class RestutorApp(KeepsThePlace, App[None]):
     SUB_TITLE = "residual connections, y = x + F(x)"
     COMMANDS = App.COMMANDS | {ScreenCommands}
     BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+t", "toggle_theme", "Theme"),
-        Binding("n", "note", "Note"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme"),
+        Binding("n", "note", "Note", id="app.note"),
     ]
 
     def __init__(
@@ -72,6 +73,7 @@ class RestutorApp(KeepsThePlace, App[None]):
         self.crash_report: Path | None = None
         #: The store failure last said, and on which screen (see ``safely``).
         self._failure_said: tuple[Screen[object], str] | None = None
+        self.read_settings()
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug reached the top: keep a report beside the learner's data, then let
@@ -116,6 +118,7 @@ class RestutorApp(KeepsThePlace, App[None]):
     def on_mount(self) -> None:
         from tutor.ui.screens.map import MapScreen
 
+        self.apply_settings()
         self.push_screen(MapScreen())
         if self.start_lesson:
             self.open_lesson(self.start_lesson)
@@ -325,7 +328,12 @@ class RestutorApp(KeepsThePlace, App[None]):
         from tutor.ui.screens.lab import LabScreen
 
         train = params if isinstance(params, TrainParams) else None
-        network = params if isinstance(params, SimParams) else SimParams()
+        ensemble = self.config.lab  # the learner's default ensemble
+        network = (
+            params
+            if isinstance(params, SimParams)
+            else SimParams(networks=ensemble.networks, inputs=ensemble.inputs)
+        )
         self.push_screen(
             LabScreen(network, title, experiment, train, lesson=lesson, measured=measured)
         )
