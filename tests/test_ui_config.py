@@ -9,7 +9,7 @@ from textual.notifications import Notify
 
 from tests.pilot import press, wait_for
 from tests.ui_app import make_app
-from tutor import paths
+from tutor import config, paths
 from tutor.ui.app import RestutorApp
 from tutor.ui.screens.lab import LabScreen
 from tutor.ui.screens.map import MapScreen
@@ -52,9 +52,10 @@ async def test_the_theme_picked_with_ctrl_t_is_kept_for_the_next_start(tmp_path)
 
 
 async def test_a_theme_that_cannot_be_written_is_a_toast_and_stays(tmp_path, monkeypatch):
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("")
-    monkeypatch.setenv("RESTUTOR_CONFIG", str(blocker / "config.toml"))
+    def read_only_folder(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(config.tempfile, "mkstemp", read_only_folder)
     app = make_app(tmp_path / "db")
     seen: list[object] = []
     async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
@@ -65,6 +66,7 @@ async def test_a_theme_that_cannot_be_written_is_a_toast_and_stays(tmp_path, mon
             lambda: any(t.startswith("the theme is not remembered: ") for t in toasts(seen)),
             "the toast",
         )
+        assert any("cannot be written (Permission denied)" in t for t in toasts(seen))
         assert app.theme == "textual-light" and app.is_running
 
 
@@ -91,10 +93,8 @@ async def test_a_damaged_file_is_said_once_and_left_as_it_is(tmp_path):
         assert "\x1b" not in said[0]
         assert app.config.theme == "textual-dark" and app.theme == "textual-dark"
         await press(pilot, "ctrl+t")  # a new theme is not written over the learner's file
-        await wait_for(
-            pilot,
-            lambda: any(t.startswith("the theme is not remembered: ") for t in toasts(seen)),
-            "the toast",
+        assert "the theme is for this session only: the settings file cannot be used" in (
+            toasts(seen)
         )
         await press(pilot, "L")
         await wait_for(pilot, lambda: isinstance(app.screen, LabScreen), "the lab open")

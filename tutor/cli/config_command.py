@@ -1,7 +1,9 @@
 """``restutor config path|show|set``: the learner's settings file, from a shell.
 
 A file that cannot be used, an unknown key or a bad value is one line and exit 2 (a
-``UsageError``); whatever the file holds is printed through ``visible``.
+``UsageError``); whatever the file holds is printed through ``visible``. ``tutor.config``
+(pydantic models) is imported by the commands themselves: every other command starts
+without paying for it.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from tutor import config, paths
+from tutor import paths
 from tutor.cli.parser import Parser, UsageError
 from tutor.text import visible
 
@@ -45,6 +47,8 @@ def run_path(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from tutor import config
+
     path = paths.config_path()
     try:
         settings = config.settings(config.load_config(path))
@@ -85,6 +89,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_set(args: argparse.Namespace) -> int:
+    from tutor import config
+
     try:
         config.set_value(args.key, args.value)
     except config.ConfigError as error:

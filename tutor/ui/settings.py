@@ -54,9 +54,16 @@ class KeepsTheSettings:
 
     def watch_theme(self, theme: str) -> None:
         """Remember the theme the learner picks (``ctrl+t`` or the palette), off the UI thread."""
-        if theme != self._theme_to_save:
-            self._theme_to_save = theme
-            self._save_theme()
+        if theme == self._theme_to_save:
+            return
+        self._theme_to_save = theme
+        if self._config_problem:  # said at start; the file is the learner's to mend
+            self._settings_app.notify(
+                "the theme is for this session only: the settings file cannot be used",
+                severity="warning",
+            )
+            return
+        self._save_theme()
 
     @work(thread=True, group="config", exit_on_error=False)
     def _save_theme(self) -> None:
