@@ -151,6 +151,8 @@ class LabConfig(BaseModel):
 
 
 class Config(BaseModel):
+    """Everything ``config.toml`` may say; the app holds one as ``RestutorApp.config``."""
+
     model_config = _SETTINGS
     theme: str = "textual-dark"
     review: ReviewConfig = Field(default_factory=ReviewConfig)
