@@ -15,10 +15,11 @@ settings.load_profile("ci" if os.environ.get("CI") else "local")
 
 @pytest.fixture(autouse=True)
 def isolated_data(tmp_path, monkeypatch):
-    """Point restutor's database and lesson path at a scratch folder."""
+    """Point restutor's database, lesson path and settings at a scratch folder."""
     monkeypatch.setenv("RESTUTOR_DB", str(tmp_path / "restutor.db"))
     monkeypatch.delenv("RESTUTOR_LESSONS", raising=False)
     monkeypatch.setenv("RESTUTOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("RESTUTOR_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("NO_COLOR", "1")
     return tmp_path
 

@@ -352,3 +352,26 @@ def test_review_ahead_and_cram_open_the_tutor_only_in_a_terminal(capsys, tmp_pat
         assert code == 2 and "needs a terminal" in err
     code, _, err = run(capsys, "review", "--ahead", "--cram")
     assert code == 2 and "not allowed with" in err
+
+
+def test_review_due_follows_the_daily_limits_of_the_config(capsys, tmp_path):
+    import os
+    from datetime import UTC, datetime, timedelta
+
+    from tutor.practice.schedule import Reviewer
+    from tutor.store import Store
+
+    db = tmp_path / "limits.db"
+    reviewer = Reviewer(Store(db))
+    earlier = datetime.now(UTC) - timedelta(days=30)
+    reviewer.record("rc-any", "residual-connections", False, 0, now=earlier)  # begun
+    reviewer.store.close()
+    config = os.environ["RESTUTOR_CONFIG"]
+    assert run(capsys, "config", "set", "review.new_per_day", "2")[0] == 0
+    code, out, _ = run(capsys, "--db", str(db), "review", "--due", "--json")
+    assert code == 0 and json.loads(out)["today"] == 2
+    with open(config, "a", encoding="utf-8") as file:
+        file.write("\n[review\n")  # no longer TOML
+    code, out, err = run(capsys, "--db", str(db), "review", "--due")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "config" in err and "Traceback" not in err

@@ -37,8 +37,10 @@ def test_the_parser_names_every_command():
         "practice",
         "notes",
         "continue",
+        "config",
     ]
     assert ("notes", "import") in COMMANDS
+    assert ("config", "set") in COMMANDS
 
 
 @pytest.mark.parametrize("words", COMMANDS, ids=lambda words: " ".join(words) or "restutor")

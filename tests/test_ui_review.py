@@ -157,3 +157,15 @@ async def test_a_review_that_cannot_be_prepared_says_so_and_the_app_stays_up(tmp
         await wait_for(pilot, lambda: said, "the failure said")
         assert said[0].startswith("the review could not be prepared: ")
         assert not isinstance(app.screen, PracticeScreen) and app.is_running
+
+
+async def test_the_review_settings_reach_the_scheduler_and_the_limits(tmp_path):
+    from tutor.config import set_value
+
+    set_value("review.desired_retention", "0.8")
+    set_value("review.new_per_day", "1")
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "the store")
+        assert app.reviewer().scheduler.desired_retention == 0.8
+        assert app.review_limits() == DailyLimits(new_per_day=1, reviews_per_day=200)

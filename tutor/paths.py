@@ -13,6 +13,7 @@ APP_NAME = "restutor"
 DB_ENV = "RESTUTOR_DB"
 LESSONS_ENV = "RESTUTOR_LESSONS"
 CACHE_ENV = "RESTUTOR_CACHE_DIR"
+CONFIG_ENV = "RESTUTOR_CONFIG"
 
 
 def data_dir() -> Path:
@@ -30,6 +31,17 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_path
 
     return user_cache_path(APP_NAME, appauthor=False)
+
+
+def config_path() -> Path:
+    """The learner's settings: ``$RESTUTOR_CONFIG``, else ``config.toml`` in the platform's
+    user config folder (not created here)."""
+    chosen = os.environ.get(CONFIG_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
 
 
 def db_path(option: str | None = None) -> Path:

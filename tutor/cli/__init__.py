@@ -2,10 +2,10 @@
 
 Every error a learner can cause ends as one line on stderr and exit code 2. One module per
 command group: ``experiments`` (sim, lesion, train: one pipeline), ``lessons`` (validate,
-glossary), ``review``, ``practice`` (grade), ``notes``, ``continue_command`` (continue), and
-``tui`` (the only way into Textual); ``parser``, ``options`` and ``terminal`` are what they
-share. This face holds the entry point, the parser, and the reading back of an experiment's
-command line (the lab copies them).
+glossary), ``review``, ``practice`` (grade), ``notes``, ``continue_command`` (continue),
+``config_command`` (config), and ``tui`` (the only way into Textual); ``parser``, ``options``
+and ``terminal`` are what they share. This face holds the entry point, the parser, and the
+reading back of an experiment's command line (the lab copies them).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from tutor.cli.config_command import add_config_command
 from tutor.cli.continue_command import add_continue_command
 from tutor.cli.experiments import add_experiment_commands, experiment_params
 from tutor.cli.lessons import add_lesson_commands
@@ -54,6 +55,7 @@ def build_parser() -> Parser:
     add_practice_command(parser)
     add_notes_command(parser)
     add_continue_command(parser)
+    add_config_command(parser)
     return parser
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from tutor.cli.options import lesson_dirs, open_store
-from tutor.cli.parser import Parser
+from tutor.cli.parser import Parser, UsageError
 from tutor.cli.terminal import stdout_console
 from tutor.practice.review_plan import AHEAD_DAYS, MAX_AHEAD_DAYS, ReviewRequest, lesson_items
 from tutor.text import visible
+
+if TYPE_CHECKING:
+    from tutor.config import ReviewConfig
 
 
 def add_review_command(parser: Parser) -> None:
@@ -72,11 +76,13 @@ def run_review(args: argparse.Namespace) -> int:
 
     lessons = load_catalog(lesson_dirs(args)).lessons
     items = lesson_items(lessons)
+    settings = review_settings()
     store = open_store(args)
     queues = lesson_queues(store, items)
-    plan = plan_review(store, items, DailyLimits())
+    plan = plan_review(store, items, DailyLimits(settings.new_per_day, settings.reviews_per_day))
     next_due = store.next_due()
-    stats = Reviewer(store).stats() if args.stats else {}
+    reviewer = Reviewer(store, desired_retention=settings.desired_retention)
+    stats = reviewer.stats() if args.stats else {}
     store.close()
     titles = {lesson.id: lesson.title for lesson in lessons}
     if args.stats:
@@ -109,6 +115,16 @@ def run_review(args: argparse.Namespace) -> int:
     if new and not plan.items:
         print("      (new items come into review from the lessons you have begun)")
     return 0
+
+
+def review_settings() -> ReviewConfig:
+    """The review settings of ``config.toml``; a file that cannot be used is one line."""
+    from tutor.config import ConfigError, load_config
+
+    try:
+        return load_config().review
+    except ConfigError as error:
+        raise UsageError(f"{error} (see 'restutor config show')") from None
 
 
 def _print_stats(stats: dict, titles: dict[str, str], as_json: bool) -> int:

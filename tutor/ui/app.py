@@ -17,6 +17,7 @@ from tutor.text import visible
 from tutor.ui.commands import ScreenCommands
 from tutor.ui.messages import LabShown, OpenLesson
 from tutor.ui.resume import KeepsThePlace
+from tutor.ui.settings import KeepsTheSettings
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -34,7 +35,7 @@ T = TypeVar("T")
 F = TypeVar("F")
 
 
-class RestutorApp(KeepsThePlace, App[None]):
+class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
     """Starts on the map (or straight in a lesson); the store opens after the first paint."""
 
     CSS_PATH = "app.tcss"
@@ -42,9 +43,9 @@ class RestutorApp(KeepsThePlace, App[None]):
     SUB_TITLE = "residual connections, y = x + F(x)"
     COMMANDS = App.COMMANDS | {ScreenCommands}
     BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+t", "toggle_theme", "Theme"),
-        Binding("n", "note", "Note"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme"),
+        Binding("n", "note", "Note", id="app.note"),
     ]
 
     def __init__(
@@ -74,6 +75,7 @@ class RestutorApp(KeepsThePlace, App[None]):
         self.crash_report: Path | None = None
         #: The store failure last said, and on which screen (see ``safely``).
         self._failure_said: tuple[Screen[object], str] | None = None
+        self.read_settings()
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug reached the top: keep a report beside the learner's data, then let
@@ -118,6 +120,7 @@ class RestutorApp(KeepsThePlace, App[None]):
     def on_mount(self) -> None:
         from tutor.ui.screens.map import MapScreen
 
+        self.apply_settings()
         self.push_screen(MapScreen())
         if self.start_lesson:
             self.open_lesson(self.start_lesson)
@@ -204,15 +207,16 @@ class RestutorApp(KeepsThePlace, App[None]):
         """The scheduler over the store (None while the store is closed or failed)."""
         if self.store is None:
             return None
-        from tutor.practice.schedule import DEFAULT_RETENTION, Reviewer
+        from tutor.practice.schedule import Reviewer
 
-        return Reviewer(self.store, desired_retention=DEFAULT_RETENTION)
+        return Reviewer(self.store, desired_retention=self.config.review.desired_retention)
 
     def review_limits(self) -> DailyLimits:
-        """How many new items and due reviews a day brings."""
+        """How many new items and due reviews a day brings (``review.*`` in the settings)."""
         from tutor.practice.review_plan import DailyLimits
 
-        return DailyLimits()
+        review = self.config.review
+        return DailyLimits(review.new_per_day, review.reviews_per_day)
 
     def due_counts(self) -> dict[str, int]:
         """Practice items due for review now, per lesson."""
@@ -368,7 +372,12 @@ class RestutorApp(KeepsThePlace, App[None]):
         from tutor.ui.screens.lab import LabScreen
 
         train = params if isinstance(params, TrainParams) else None
-        network = params if isinstance(params, SimParams) else SimParams()
+        ensemble = self.config.lab  # the learner's default ensemble
+        network = (
+            params
+            if isinstance(params, SimParams)
+            else SimParams(networks=ensemble.networks, inputs=ensemble.inputs)
+        )
         self.push_screen(
             LabScreen(network, title, experiment, train, lesson=lesson, measured=measured)
         )

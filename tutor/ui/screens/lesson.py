@@ -38,12 +38,24 @@ def _with_rules_between(options: list[Option]) -> list[Option | None]:
 class LessonScreen(BaseScreen):
     CSS_PATH = "lesson.tcss"
     BINDINGS = [
-        Binding("escape", "back", "Map"),
-        Binding("l", "open_lab", "Lab"),
-        Binding("p", "practice", "Practice"),
-        Binding("N", "notes", "Its notes"),
-        Binding("left_square_bracket", "step_section(-1)", "Prev section", key_display="["),
-        Binding("right_square_bracket", "step_section(1)", "Next section", key_display="]"),
+        Binding("escape", "back", "Map", id="lesson.back"),
+        Binding("l", "open_lab", "Lab", id="lesson.lab"),
+        Binding("p", "practice", "Practice", id="lesson.practice"),
+        Binding("N", "notes", "Its notes", id="lesson.notes"),
+        Binding(
+            "left_square_bracket",
+            "step_section(-1)",
+            "Prev section",
+            key_display="[",
+            id="lesson.previous_section",
+        ),
+        Binding(
+            "right_square_bracket",
+            "step_section(1)",
+            "Next section",
+            key_display="]",
+            id="lesson.next_section",
+        ),
     ]
 
     def __init__(self, lesson: Lesson, origin: Origin, section: str | None = None) -> None:

@@ -23,12 +23,12 @@ class MapScreen(BaseScreen):
     LOCATION = "Map"
     CSS_PATH = "map.tcss"
     BINDINGS = [
-        Binding("q", "app.quit", "Quit"),
-        Binding("c", "continue", "Continue"),
-        Binding("L", "open_lab", "Lab"),
-        Binding("R", "review", "Review"),
-        Binding("S", "stats", "Stats"),
-        Binding("N", "notes", "Notes"),
+        Binding("q", "app.quit", "Quit", id="map.quit"),
+        Binding("c", "continue", "Continue", id="map.continue"),
+        Binding("L", "open_lab", "Lab", id="map.lab"),
+        Binding("R", "review", "Review", id="map.review"),
+        Binding("S", "stats", "Stats", id="map.stats"),
+        Binding("N", "notes", "Notes", id="map.notes"),
     ]
 
     def compose_content(self) -> ComposeResult:

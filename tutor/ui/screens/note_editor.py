@@ -69,8 +69,8 @@ class NoteEditor(TutorScreen, ModalScreen[Note | None]):
     NoteEditor TextArea { height: 1fr; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save note"),
-        Binding("escape", "close", "Close (draft kept)"),
+        Binding("ctrl+s", "save", "Save note", id="note.save"),
+        Binding("escape", "close", "Close (draft kept)", id="note.close"),
     ]
 
     def __init__(self, anchor: Anchor, note: Note | None = None) -> None:

@@ -35,12 +35,12 @@ class NotesScreen(BaseScreen):
     CSS_PATH = "notes.tcss"
     BINDINGS = [
         Binding("enter", "jump", "Go to its object", show=False),
-        Binding("ctrl+g", "jump", "Go to its object"),
-        Binding("f2,e", "edit", "Edit", key_display="F2"),
-        Binding("ctrl+r", "research_prompt", "Research prompt"),
-        Binding("d,delete", "delete", "Delete", key_display="d"),
-        Binding("u", "undo_delete", "Undo delete"),
-        Binding("escape", "back", "Back"),
+        Binding("ctrl+g", "jump", "Go to its object", id="notes.jump"),
+        Binding("f2,e", "edit", "Edit", key_display="F2", id="notes.edit"),
+        Binding("ctrl+r", "research_prompt", "Research prompt", id="notes.prompt"),
+        Binding("d,delete", "delete", "Delete", key_display="d", id="notes.delete"),
+        Binding("u", "undo_delete", "Undo delete", id="notes.undo_delete"),
+        Binding("escape", "back", "Back", id="notes.back"),
     ]
 
     def __init__(self, lesson_id: str | None = None) -> None:

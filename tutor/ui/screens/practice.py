@@ -56,21 +56,21 @@ if TYPE_CHECKING:
 class PracticeScreen(RecordsGrades, BaseScreen):
     CSS_PATH = "practice.tcss"
     BINDINGS = [
-        Binding("g", "nudge", "Nudge"),
-        Binding("a", "reveal", "Answer"),
-        Binding("4", "rate_easy", "It was easy"),
-        Binding("y", "self_check(True)", "I had it"),
-        Binding("x", "self_check(False)", "I missed it"),
-        Binding("right_square_bracket", "next_item", "Next", key_display="]"),
-        Binding("ctrl+n", "next_item", "Skip", show=False),  # as while typing (answer_input)
-        Binding("e", "toggle('easy')", "Easy"),
-        Binding("m", "toggle('medium')", "Medium"),
-        Binding("d", "toggle('hard')", "Hard"),
-        Binding("u", "undo", "Undo grade"),
-        Binding("l", "open_lab", "Lab"),
-        Binding("v", "review_ahead", "Review ahead"),
-        Binding("c", "cram", "Cram"),
-        Binding("escape", "back", "Back"),
+        Binding("g", "nudge", "Nudge", id="practice.nudge"),
+        Binding("a", "reveal", "Answer", id="practice.answer"),
+        Binding("4", "rate_easy", "It was easy", id="practice.rate_easy"),
+        Binding("y", "self_check(True)", "I had it", id="practice.had_it"),
+        Binding("x", "self_check(False)", "I missed it", id="practice.missed_it"),
+        Binding("right_square_bracket", "next_item", "Next", key_display="]", id="practice.next"),
+        Binding("ctrl+n", "next_item", "Skip", show=False, id="practice.skip"),  # as answer_input
+        Binding("e", "toggle('easy')", "Easy", id="practice.easy"),
+        Binding("m", "toggle('medium')", "Medium", id="practice.medium"),
+        Binding("d", "toggle('hard')", "Hard", id="practice.hard"),
+        Binding("u", "undo", "Undo grade", id="practice.undo"),
+        Binding("l", "open_lab", "Lab", id="practice.lab"),
+        Binding("v", "review_ahead", "Review ahead", id="practice.review_ahead"),
+        Binding("c", "cram", "Cram", id="practice.cram"),
+        Binding("escape", "back", "Back", id="practice.back"),
     ]
 
     def __init__(self, session: Session, title: str) -> None:

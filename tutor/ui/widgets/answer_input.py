@@ -37,10 +37,10 @@ class Asked(Message):
 
 
 TYPING_BINDINGS: list[BindingType] = [
-    Binding("ctrl+s,ctrl+enter", "ask('commit')", "Commit", key_display="^s"),
-    Binding("ctrl+g", "ask('nudge')", "Nudge"),
-    Binding("ctrl+n", "ask('next_item')", "Skip"),
-    Binding("escape", "leave", "Leave the answer"),
+    Binding("ctrl+s,ctrl+enter", "ask('commit')", "Commit", key_display="^s", id="answer.commit"),
+    Binding("ctrl+g", "ask('nudge')", "Nudge", id="answer.nudge"),
+    Binding("ctrl+n", "ask('next_item')", "Skip", id="answer.skip"),
+    Binding("escape", "leave", "Leave the answer", id="answer.leave"),
 ]
 
 

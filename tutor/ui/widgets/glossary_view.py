@@ -54,7 +54,7 @@ class GlossaryView(Horizontal):
             Binding(str(n), f"follow({n})", "Related term", key_display="1-9", show=n == 1)
             for n in range(1, NUMBERED + 1)
         ),
-        Binding("backspace", "back_term", "Back a term"),
+        Binding("backspace", "back_term", "Back a term", id="glossary.back"),
     ]
 
     def __init__(self, terms: list[Term]) -> None:

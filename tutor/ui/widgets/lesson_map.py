@@ -42,9 +42,9 @@ class LessonMap(Widget, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("enter", "open", "Open lesson"),
+        Binding("up,k", "move(-1)", "Up", show=False, id="map.up"),
+        Binding("down,j", "move(1)", "Down", show=False, id="map.down"),
+        Binding("enter", "open", "Open lesson", id="map.open"),
     ]
 
     @dataclass

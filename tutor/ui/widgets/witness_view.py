@@ -49,7 +49,10 @@ class WitnessView(Vertical, can_focus=True):
     WitnessView .output { width: 1fr; height: auto; padding: 0 1; }
     """
 
-    BINDINGS = [Binding("r", "run", "Run code"), Binding("x", "stop", "Stop")]
+    BINDINGS = [
+        Binding("r", "run", "Run code", id="witness.run"),
+        Binding("x", "stop", "Stop", id="witness.stop"),
+    ]
 
     @dataclass
     class RunRequested(Message):

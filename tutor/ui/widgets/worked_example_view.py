@@ -33,8 +33,8 @@ class WorkedExampleView(Vertical, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("space", "next_step", "Next step"),
-        Binding("b", "previous_step", "Step back"),
+        Binding("space", "next_step", "Next step", id="example.next_step"),
+        Binding("b", "previous_step", "Step back", id="example.previous_step"),
     ]
 
     shown: reactive[int] = reactive(0)

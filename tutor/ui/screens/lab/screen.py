@@ -62,9 +62,10 @@ def _pane_key(
     *,
     show: bool = True,
     group: Binding.Group | None = None,
+    id: str | None = None,  # noqa: A002 (Binding's name)
 ) -> Binding:
     """A key the front tab answers with its own ``action`` (e.g. ``"select(-1)"``)."""
-    return Binding(key, f"pane({action!r})", description, show=show, group=group)
+    return Binding(key, f"pane({action!r})", description, show=show, group=group, id=id)
 
 
 class LabScreen(BaseScreen):
@@ -73,26 +74,35 @@ class LabScreen(BaseScreen):
     LOCATION = "lab"
     CSS_PATH = "lab.tcss"
     BINDINGS = [
-        Binding("left_square_bracket", "tab(-1)", "tab", key_display="[", group=_TAB),
-        Binding("right_square_bracket", "tab(1)", "tab", key_display="]", group=_TAB),
-        _pane_key("enter", "train", "train"),
-        _pane_key("x", "cancel_training", "stop"),
-        Binding("escape", "back", "back"),
-        _pane_key("up", "select(-1)", "up", group=_SELECT),
-        _pane_key("down", "select(1)", "down", group=_SELECT),
+        Binding(
+            "left_square_bracket",
+            "tab(-1)",
+            "tab",
+            key_display="[",
+            group=_TAB,
+            id="lab.previous_tab",
+        ),
+        Binding(
+            "right_square_bracket", "tab(1)", "tab", key_display="]", group=_TAB, id="lab.next_tab"
+        ),
+        _pane_key("enter", "train", "train", id="lab.run"),
+        _pane_key("x", "cancel_training", "stop", id="lab.stop"),
+        Binding("escape", "back", "back", id="lab.back"),
+        _pane_key("up", "select(-1)", "up", group=_SELECT, id="lab.up"),
+        _pane_key("down", "select(1)", "down", group=_SELECT, id="lab.down"),
         _pane_key("k", "select(-1)", show=False),
         _pane_key("j", "select(1)", show=False),
-        _pane_key("left", "change(-1)", "less", group=_CHANGE),
-        _pane_key("right", "change(1)", "more", group=_CHANGE),
+        _pane_key("left", "change(-1)", "less", group=_CHANGE, id="lab.less"),
+        _pane_key("right", "change(1)", "more", group=_CHANGE, id="lab.more"),
         _pane_key("minus", "change(-1)", show=False),
         _pane_key("plus,equals_sign", "change(1)", show=False),
-        _pane_key("t", "toggle_skip", "skip"),
-        _pane_key("r", "reseed", "reseed"),
-        Binding("c", "copy_command", "copy cmd"),
-        _pane_key("0", "reset", "reset"),
-        _pane_key("space", "play", "play"),
-        _pane_key("comma", "step(-1)", "back", group=_STEP),
-        _pane_key("full_stop", "step(1)", "forward", group=_STEP),
+        _pane_key("t", "toggle_skip", "skip", id="lab.skip"),
+        _pane_key("r", "reseed", "reseed", id="lab.reseed"),
+        Binding("c", "copy_command", "copy cmd", id="lab.copy"),
+        _pane_key("0", "reset", "reset", id="lab.reset"),
+        _pane_key("space", "play", "play", id="lab.play"),
+        _pane_key("comma", "step(-1)", "back", group=_STEP, id="lab.step_back"),
+        _pane_key("full_stop", "step(1)", "forward", group=_STEP, id="lab.step_forward"),
         _pane_key("1", "speed(0.25)", "¼×", group=_SPEED),
         _pane_key("2", "speed(1)", "1×", group=_SPEED),
         _pane_key("3", "speed(4)", "4×", group=_SPEED),
