@@ -16,6 +16,10 @@ from typing import Protocol
 
 from tutor.practice.schedule import NUDGES
 
+#: The sections whose reading counts towards a lesson's "sections read": the Glossary and
+#: the Claims are looked things up in, not read through.
+COUNTED_SECTIONS = ("intuition", "math", "code", "demo", "worked_examples", "practice")
+
 #: An item's latest committed answer, as the store keeps it: (right, nudges used).
 Answer = tuple[bool, int]
 
@@ -64,6 +68,28 @@ class Mastery:
     def figure(self) -> str:
         """``5/13``."""
         return f"{len(self.mastered)}/{self.total}"
+
+
+@dataclass(frozen=True)
+class LessonProgress:
+    """What the map shows of a lesson: sections read (of ``COUNTED_SECTIONS``) and mastery."""
+
+    read: int
+    mastery: Mastery
+
+    @property
+    def begun(self) -> bool:
+        return bool(self.read) or self.mastery.attempted
+
+    @property
+    def read_figure(self) -> str:
+        """``3/6``."""
+        return f"{self.read}/{len(COUNTED_SECTIONS)}"
+
+
+def sections_read(seen: Iterable[str]) -> int:
+    """How many of the counted sections are among ``seen``."""
+    return len(set(seen) & set(COUNTED_SECTIONS))
 
 
 def answered_right(answer: Answer) -> bool:
