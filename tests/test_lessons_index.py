@@ -112,5 +112,5 @@ def test_the_index_carries_concepts_for_the_map_and_the_cache_keeps_them(tmp_pat
     write_lesson(folder, **data)
     for _ in range(2):  # parsed, then from the cache
         [summary] = read_index([folder], cache)
-        assert summary.concepts == ("identity",)
+        assert summary.concepts == (("identity", "The identity"),)
         assert summary.item_concepts == (("demo-choice", ("identity",)), ("demo-number", ()))

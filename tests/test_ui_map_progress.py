@@ -54,6 +54,7 @@ async def test_the_first_frame_has_the_stored_figures(tmp_path, monkeypatch):
         assert "██░░░░░░░░ 3/14 concepts" in card[0]  # 3 of 14 is 21%: two cells of ten
         assert card[1].strip().startswith("2/6 read")
         assert "concepts mastered 3/14 · sections read 2/6" in detail
+        assert "next to show: Skip (residual) connection" in detail  # the first not mastered
         assert "0/7 concepts" in first  # the other lessons: counted, nothing yet
         assert app.screen.query_one(LessonMap).selected.id == MAIN
 

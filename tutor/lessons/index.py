@@ -50,8 +50,8 @@ class LessonSummary:
     prerequisites: tuple[str, ...]
     unlocks: tuple[str, ...]
     path: Path
-    #: The inventory's concept ids, in order (what mastery counts out of).
-    concepts: tuple[str, ...] = ()
+    #: The inventory's concepts, in order, as (id, name): what mastery counts out of.
+    concepts: tuple[tuple[str, str], ...] = ()
     #: Each practice item's id and the concept ids it names.
     item_concepts: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
@@ -86,7 +86,9 @@ def _summary(path: Path) -> LessonSummary | None:
         **{name: data.get(name, []) for name in _LINKS},
         "equation": equation.get("text") if isinstance(equation, dict) else None,
         "concepts": [
-            c["id"] for c in _mappings(data.get("inventory")) if isinstance(c.get("id"), str)
+            [c["id"], c["concept"]]
+            for c in _mappings(data.get("inventory"))
+            if isinstance(c.get("id"), str) and isinstance(c.get("concept"), str)
         ],
         "item_concepts": [
             [item["id"], named if _is_ids(named := item.get("concepts")) else []]
@@ -117,7 +119,8 @@ def _checked(fields: object, path: Path) -> LessonSummary | None:
         and len(links) == len(_LINKS)
         and _whole_number_in(phase, MAX_PHASE)
         and _whole_number_in(order, MAX_ORDER)
-        and _is_ids(concepts)
+        and isinstance(concepts, list)
+        and all(_is_ids(pair) and len(pair) == 2 for pair in concepts)
         and isinstance(item_concepts, list)
         and all(
             isinstance(pair, list)
@@ -141,7 +144,7 @@ def _checked(fields: object, path: Path) -> LessonSummary | None:
         prerequisites,
         unlocks,
         path,
-        tuple(concepts),
+        tuple((concept_id, visible(name)) for concept_id, name in concepts),
         tuple((item, tuple(named)) for item, named in item_concepts),
     )
 
@@ -195,7 +198,8 @@ def _to_json(summary: LessonSummary | None) -> dict | None:
     del data["path"]
     return {
         **data,
-        **{name: list(data[name]) for name in (*_LINKS, "concepts")},
+        **{name: list(data[name]) for name in _LINKS},
+        "concepts": [list(pair) for pair in summary.concepts],
         "item_concepts": [[item, list(named)] for item, named in summary.item_concepts],
     }
 

@@ -25,12 +25,12 @@ Answer = tuple[bool, int]
 
 
 class HasConcepts(Protocol):
-    """A lesson summary: its id, concept ids and each item's concept ids."""
+    """A lesson summary: its id, its concepts as (id, name) and each item's concept ids."""
 
     @property
     def id(self) -> str: ...
     @property
-    def concepts(self) -> Sequence[str]: ...
+    def concepts(self) -> Sequence[tuple[str, str]]: ...
     @property
     def item_concepts(self) -> Iterable[tuple[str, Sequence[str]]]: ...
 
@@ -47,7 +47,11 @@ class ConceptMap:
     @classmethod
     def of(cls, lesson: HasConcepts) -> ConceptMap:
         """From the light index (what the map has at first paint)."""
-        return cls(lesson.id, tuple(lesson.concepts), dict(lesson.item_concepts))
+        return cls(
+            lesson.id,
+            tuple(concept_id for concept_id, _ in lesson.concepts),
+            dict(lesson.item_concepts),
+        )
 
 
 @dataclass(frozen=True)

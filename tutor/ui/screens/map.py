@@ -89,7 +89,8 @@ class MapScreen(BaseScreen):
         self._describe(message.lesson_id)
 
     def _describe(self, lesson_id: str) -> None:
-        """The detail pane: the lesson, its figures and its key equation."""
+        """The detail pane: the lesson, its figures, its key equation and the first of its
+        concepts not yet mastered."""
         lesson = self.tutor.summary(lesson_id)
         if lesson is None:
             return
@@ -102,6 +103,10 @@ class MapScreen(BaseScreen):
             detail.append(f" · sections read {progress.read_figure}\n", style="green")
         detail.append("\n")
         detail.append(lesson.equation, style="bold")
+        if progress is not None:  # last: on a short pane, the line that is cut
+            waiting = [name for i, name in lesson.concepts if i not in progress.mastery.mastered]
+            if waiting:
+                detail.append(f"\nnext to show: {_one_line(waiting[0])}", style="dim")
         self.query_one("#map-detail", Static).update(detail)
 
     @on(LessonMap.Opened)
@@ -129,3 +134,11 @@ class MapScreen(BaseScreen):
 
     def action_open_lab(self) -> None:
         self.tutor.open_lab()
+
+
+#: The longest concept name the detail pane shows whole: with its label, one line at 80 columns.
+NAME_WIDTH = 62
+
+
+def _one_line(name: str) -> str:
+    return name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
