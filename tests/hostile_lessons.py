@@ -49,6 +49,7 @@ NOT_TEXT = {
     "prerequisites",
     "unlocks",
     "covered_in",
+    "concepts",
     "sources",
     "compute",
 }
@@ -72,6 +73,7 @@ def every_field_lesson(lesson_id: str = "every-field") -> dict:
         "kind": "text",
         # "x itself", the model answer whole: made hostile, it still finds its own key idea
         "key_ideas": [{"idea": "the identity", "keywords": ["identity", "x", "x itself"]}],
+        "concepts": ["identity-path"],
         **PRACTICE_FIELDS,
     }
     sim_item = {
@@ -79,6 +81,7 @@ def every_field_lesson(lesson_id: str = "every-field") -> dict:
         "kind": "predict-sim",
         "lab": {"id": "tiny", "title": "Tiny", "params": {"depth": 4}, "notice": "Look."},
         "measure": "forward_growth",
+        "concepts": ["identity-path"],
         "value": 1.0,
         "rel_tolerance": 0.5,
         **PRACTICE_FIELDS,
@@ -88,14 +91,21 @@ def every_field_lesson(lesson_id: str = "every-field") -> dict:
         aliases=["every part"],
         what_tutorials_skip=["The details."],
         common_mistakes=[{"mistake": "Forgetting x.", "fix": "Add it back."}],
-        inventory=[{"concept": "the identity path", "covered_in": ["intuition", "math"]}],
+        inventory=[
+            {
+                "id": "identity-path",
+                "concept": "the identity path",
+                "covered_in": ["intuition", "math"],
+            }
+        ],
         interview=[{"question": "Why?", "answer": "Because.", "avoid": "Guessing."}],
         apply_now="Write y = x + F(x) by hand.",
         bridge={"next": lesson_id, "why": "Read it again."},
     )
     data["sources"][0]["url"] = "https://example.com/paper"
     data["practice"] = [
-        {**item, "id": f"{lesson_id}-{item['kind']}"} for item in data["practice"]
+        {**item, "id": f"{lesson_id}-{item['kind']}", "concepts": ["identity-path"]}
+        for item in data["practice"]
     ] + [text_item, sim_item]
     return data
 

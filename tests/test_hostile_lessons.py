@@ -15,7 +15,7 @@ from tests import hostile_lessons as corpus_kinds
 from tests.lesson_factory import write_lesson
 from tests.pilot import settle, wait_for
 from tutor.cli import main
-from tutor.lessons.index import read_index
+from tutor.lessons.index import CACHE_VERSION, read_index
 from tutor.lessons.loader import read_lesson
 from tutor.lessons.markdown import SECTIONS
 from tutor.paths import builtin_lessons_dir
@@ -116,7 +116,7 @@ def test_a_broken_cache_is_rebuilt_at_startup(tmp_path, name, capsys):
     assert main(["--lessons", str(folder)]) == 2
     assert "needs a terminal" in capsys.readouterr().err
     assert [s.id for s in read_index([folder], cache)] == ["demo-lesson"]
-    assert json.loads(cache.read_text())["version"] == 2
+    assert json.loads(cache.read_text())["version"] == CACHE_VERSION
 
 
 def _lessons_that_validate(written, kinds):

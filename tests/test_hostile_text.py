@@ -29,7 +29,7 @@ CONTROLS |= {chr(c) for c in range(0x7F, 0xA0)} | {"\u202e"}
 #: arithmetic checker: spoiling them would only make the lesson invalid.
 STRUCTURAL = {
     "id", "ref", "kind", "difficulty", "experiment", "opens", "next", "compute", "measure",
-    "params", "train", "sources", "prerequisites", "unlocks", "latex", "covered_in",
+    "params", "train", "sources", "prerequisites", "unlocks", "latex", "covered_in", "concepts",
     "activation", "norm", "section", "related",
 }  # fmt: skip
 SIZE = (120, 40)

@@ -70,7 +70,7 @@ def test_the_model_answer_about_the_identity_term_finds_every_key_idea():
 MAIN = read_lesson(builtin_lessons_dir() / "residual-connections.yaml").lesson
 #: Fields that hold ids, code or parameters rather than text a learner reads.
 NOT_TEXT = {"id", "ref", "sources", "code", "expected_output", "params", "next", "opens"}
-NOT_TEXT |= {"compute", "kind", "measure", "experiment", "difficulty", "covered_in"}
+NOT_TEXT |= {"compute", "kind", "measure", "experiment", "difficulty", "covered_in", "concepts"}
 NOT_TEXT |= {"prerequisites", "unlocks", "url", "latex"}
 #: Ids that are also ordinary terms of the subject, so a word may equal them.
 ID_TERMS = {"pre-norm", "post-norm", "pre-activation", "projection", "lesion", "paths"}

@@ -92,3 +92,25 @@ def test_an_unchanged_lesson_path_leaves_the_cache_alone(tmp_path, monkeypatch):
 
     monkeypatch.setattr(index, "_write_cache", lambda *a: (_ for _ in ()).throw(AssertionError))
     assert [s.id for s in read_index([folder], cache)] == ["demo-lesson"]
+
+
+def test_the_index_carries_concepts_for_the_map_and_the_cache_keeps_them(tmp_path):
+    """The map counts mastery before any full lesson loads: the ids come with the index,
+    and junk in them (left for ``validate`` to report) keeps the lesson on the map."""
+    from tests.lesson_factory import lesson_dict
+
+    folder, cache = tmp_path / "lessons", tmp_path / "index.json"
+    folder.mkdir()
+    data = lesson_dict(
+        inventory=[
+            {"id": "identity", "concept": "The identity", "covered_in": ["math"]},
+            {"concept": "no id yet", "covered_in": ["math"]},
+        ]
+    )
+    data["practice"][0]["concepts"] = ["identity"]
+    data["practice"][1]["concepts"] = 5
+    write_lesson(folder, **data)
+    for _ in range(2):  # parsed, then from the cache
+        [summary] = read_index([folder], cache)
+        assert summary.concepts == (("identity", "The identity"),)
+        assert summary.item_concepts == (("demo-choice", ("identity",)), ("demo-number", ()))

@@ -273,3 +273,74 @@ def test_collections_nested_past_the_limit_are_refused_before_they_are_composed(
     [problem] = parse_file(path).problems
     message = f"collections nest more than {MAX_NESTING} deep"
     assert str(problem) in {f"{path}:1: {message}", f"{path}:2: {message}"}
+
+
+def _with_concepts(tmp_path, choice_concepts, number_concepts="identity", inventory=None):
+    """A minimal lesson whose inventory and items' ``concepts`` are as given."""
+    from tests.lesson_factory import lesson_dict
+
+    data = lesson_dict(
+        inventory=inventory
+        or [
+            {"id": "identity", "concept": "The identity path", "covered_in": ["math"]},
+            {"id": "branch", "concept": "The branch's edit", "covered_in": ["intuition"]},
+        ]
+    )
+    data["practice"][0]["concepts"] = list(choice_concepts)
+    data["practice"][1]["concepts"] = [number_concepts] if number_concepts else []
+    return write_lesson(tmp_path, **data)
+
+
+def test_items_naming_every_concept_are_clean(tmp_path):
+    assert problems(_with_concepts(tmp_path, ["branch"])) == []
+
+
+def test_an_item_naming_an_unknown_concept_is_one_line_at_its_line(tmp_path):
+    path = _with_concepts(tmp_path, ["branch", "brnach"])
+    lines = path.read_text().splitlines()
+    expected = next(i for i, line in enumerate(lines, 1) if "- brnach" in line)
+    assert problems(path) == [
+        f"{path}:{expected}: demo-choice: tests unknown concept 'brnach' "
+        "(not in this lesson's inventory)"
+    ]
+
+
+def test_a_concept_no_item_tests_is_an_error_at_the_concept(tmp_path):
+    path = _with_concepts(tmp_path, ["identity"])
+    lines = path.read_text().splitlines()
+    expected = next(i for i, line in enumerate(lines, 1) if "id: branch" in line)
+    [message] = problems(path)
+    assert message == (
+        f"{path}:{expected}: concept 'branch' is tested by no practice item "
+        "(name it in an item's 'concepts')"
+    )
+    assert read_lesson(path).problems[0].severity == "error"
+
+
+def test_an_item_naming_no_concept_is_a_warning(tmp_path):
+    path = _with_concepts(tmp_path, ["branch", "identity"], number_concepts=None)
+    [problem] = read_lesson(path).problems
+    assert problem.severity == "warning"
+    assert "demo-number: names no concept it tests" in str(problem)
+
+
+def test_a_duplicate_concept_id_is_reported(tmp_path):
+    twice = [
+        {"id": "identity", "concept": "The identity path", "covered_in": ["math"]},
+        {"id": "identity", "concept": "The same id again", "covered_in": ["math"]},
+    ]
+    path = _with_concepts(tmp_path, ["identity"], inventory=twice)
+    assert any("duplicate concept id 'identity'" in line for line in problems(path))
+
+
+def test_every_builtin_concept_is_tested_and_every_item_names_one():
+    from tutor.lessons.catalog import load_catalog
+    from tutor.paths import builtin_lessons_dir
+
+    catalog = load_catalog([builtin_lessons_dir()])
+    assert catalog.problems == []
+    for lesson in catalog.lessons:
+        known = {concept.id for concept in lesson.inventory}
+        assert known, lesson.id
+        assert all(item.concepts and set(item.concepts) <= known for item in lesson.practice)
+        assert known == {c for item in lesson.practice for c in item.concepts}

@@ -656,6 +656,7 @@ CALLS = {
         ],
     ),
     "forget_place": (),
+    "latest_answers": (),
     "mark_seen": ("l", "s"),
     "next_due": (),
     "note": (1,),

@@ -70,7 +70,7 @@ async def test_start_here_marks_the_first_lesson_not_begun(tmp_path):
         await wait_for(pilot, lambda: app.store is not None, "the store open")
         lesson_map = app.screen.query_one(LessonMap)
         assert lesson_map.start_here.id == "chain-rule-jacobians"
-        assert _start_line(lesson_map).startswith("★ start here · beginner")
+        assert _start_line(lesson_map).startswith("★ start here · 0/6 read · beginner")
         app.mark_seen("chain-rule-jacobians", "intuition")
         app.mark_seen("vanishing-exploding-gradients", "math")
         app.mark_seen("residual-stream", "math")  # begun out of order: not the start
@@ -98,27 +98,24 @@ async def test_enter_opens_the_lesson_and_escape_returns(tmp_path):
         assert isinstance(app.screen, MapScreen)
 
 
-async def test_sections_are_saved_as_progress_and_shown_on_the_map(tmp_path):
-    app = make_app(tmp_path / "db", start_lesson="residual-connections")
+async def test_sections_read_are_saved_and_shown_on_the_map(tmp_path):
+    """Paged past, a section is not read; entered (the Demo fits on screen), it is, and
+    the map says so after a restart too."""
+    app = make_app(tmp_path / "db", start_lesson="chain-rule-jacobians")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await press(pilot, "down", "down", "right_square_bracket")
         assert app.screen.section == "demo"
-        await press(pilot, "left_square_bracket")
-        assert app.screen.section == "code"
+        await press(pilot, "enter")
+        await wait_for(pilot, lambda: app.seen_sections(), "the demo read")
         await press(pilot, "escape")
         await pilot.pause()
-        app.screen.query_one(LessonMap).select("residual-connections")
-        assert "67%" in str(app.screen.query_one(LessonMap).render())
+        assert "1/6 read" in str(app.screen.query_one(LessonMap).render())
     reopened = make_app(tmp_path / "db")
     async with reopened.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert reopened.seen_sections()["residual-connections"] == {
-            "intuition",
-            "math",
-            "code",
-            "demo",
-        }
+        assert reopened.seen_sections() == {"chain-rule-jacobians": {"demo"}}
+        assert "1/6 read" in str(reopened.screen.query_one(LessonMap).render())
 
 
 async def test_a_worked_example_steps_one_at_a_time(tmp_path):

@@ -169,3 +169,13 @@ async def test_the_review_settings_reach_the_scheduler_and_the_limits(tmp_path):
         await wait_for(pilot, lambda: app.store is not None, "the store")
         assert app.reviewer().scheduler.desired_retention == 0.8
         assert app.review_limits() == DailyLimits(new_per_day=1, reviews_per_day=200)
+
+
+async def test_restutor_review_ahead_starts_on_review_ahead(tmp_path):
+    from tests.ui_app import SUMMARIES
+    from tutor.ui.app import RestutorApp
+
+    app = RestutorApp(SUMMARIES, tmp_path / "db", start_review=ReviewRequest("ahead", 3))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: _review_shown(app), "the review")
+        assert app.screen.LOCATION == "Review ahead · the next 3 days"

@@ -21,7 +21,7 @@ from tutor.lessons.files import RefusedFile, read_regular_file, real_path
 from tutor.text import visible
 
 #: Bump when the cache's layout changes, so old caches are ignored.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 LESSON_SUFFIXES = (".yaml", ".yml")
 
@@ -50,6 +50,10 @@ class LessonSummary:
     prerequisites: tuple[str, ...]
     unlocks: tuple[str, ...]
     path: Path
+    #: The inventory's concepts, in order, as (id, name): what mastery counts out of.
+    concepts: tuple[tuple[str, str], ...] = ()
+    #: Each practice item's id and the concept ids it names.
+    item_concepts: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def lesson_files(paths: Sequence[Path]) -> list[Path]:
@@ -81,8 +85,23 @@ def _summary(path: Path) -> LessonSummary | None:
         **{name: data.get(name) for name in (*_TEXTS, "phase", "order")},
         **{name: data.get(name, []) for name in _LINKS},
         "equation": equation.get("text") if isinstance(equation, dict) else None,
+        "concepts": [
+            [c["id"], c["concept"]]
+            for c in _mappings(data.get("inventory"))
+            if isinstance(c.get("id"), str) and isinstance(c.get("concept"), str)
+        ],
+        "item_concepts": [
+            [item["id"], named if _is_ids(named := item.get("concepts")) else []]
+            for item in _mappings(data.get("practice"))
+            if isinstance(item.get("id"), str)
+        ],
     }
     return _checked(fields, path)
+
+
+def _mappings(value: object) -> list[dict]:
+    """The mappings in a YAML list (anything else there is for ``validate`` to report)."""
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
 def _checked(fields: object, path: Path) -> LessonSummary | None:
@@ -94,17 +113,39 @@ def _checked(fields: object, path: Path) -> LessonSummary | None:
     texts = [text for name in _TEXTS if isinstance(text := fields.get(name), str)]
     links = [ids for name in _LINKS if _is_ids(ids := fields.get(name))]
     phase, order = fields.get("phase"), fields.get("order")
+    concepts, item_concepts = fields.get("concepts"), fields.get("item_concepts")
     if not (
         len(texts) == len(_TEXTS)
         and len(links) == len(_LINKS)
         and _whole_number_in(phase, MAX_PHASE)
         and _whole_number_in(order, MAX_ORDER)
+        and isinstance(concepts, list)
+        and all(_is_ids(pair) and len(pair) == 2 for pair in concepts)
+        and isinstance(item_concepts, list)
+        and all(
+            isinstance(pair, list)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and _is_ids(pair[1])
+            for pair in item_concepts
+        )
     ):
         return None
     lesson_id, title, one_line, equation, difficulty = (visible(text) for text in texts)
     prerequisites, unlocks = (tuple(visible(i) for i in ids) for ids in links)
     return LessonSummary(
-        lesson_id, title, one_line, equation, phase, order, difficulty, prerequisites, unlocks, path
+        lesson_id,
+        title,
+        one_line,
+        equation,
+        phase,
+        order,
+        difficulty,
+        prerequisites,
+        unlocks,
+        path,
+        tuple((concept_id, visible(name)) for concept_id, name in concepts),
+        tuple((item, tuple(named)) for item, named in item_concepts),
     )
 
 
@@ -155,7 +196,12 @@ def _to_json(summary: LessonSummary | None) -> dict | None:
         return None
     data = asdict(summary)
     del data["path"]
-    return {**data, **{name: list(data[name]) for name in _LINKS}}
+    return {
+        **data,
+        **{name: list(data[name]) for name in _LINKS},
+        "concepts": [list(pair) for pair in summary.concepts],
+        "item_concepts": [[item, list(named)] for item, named in summary.item_concepts],
+    }
 
 
 def _read_cache(cache: Path) -> dict[str, dict]:

@@ -78,7 +78,8 @@ def _schema_problems(result: LessonFile, error: ValidationError) -> list[Problem
 
 def check_lesson(file: LessonFile) -> list[Problem]:
     """Checks one valid lesson can make on its own: ids, references, worked-example numbers,
-    and every text item's model answer against its own rubric."""
+    the concepts practice items test, and every text item's model answer against its own
+    rubric."""
     lesson = file.lesson
     assert lesson is not None
     problems: list[Problem] = []
@@ -101,6 +102,7 @@ def check_lesson(file: LessonFile) -> list[Problem]:
     unique("claim", lesson.claims, "id", "claims")
     unique("practice item", lesson.practice, "id", "practice")
     unique("worked example", lesson.worked_examples, "id", "worked_examples")
+    problems.extend(_concept_problems(file))
 
     anchors = {"equation": steps, "code": witnesses, "lab": labs}
     for index, claim in enumerate(lesson.claims):
@@ -169,5 +171,50 @@ def check_lesson(file: LessonFile) -> list[Problem]:
                         for m in reading.flagged
                     ),
                 ]
+            )
+    return problems
+
+
+def _concept_problems(file: LessonFile) -> list[Problem]:
+    """Mastery is counted over the inventory, so every concept needs an item that tests it
+    and every concept an item names must be in the inventory."""
+    lesson = file.lesson
+    assert lesson is not None
+    problems: list[Problem] = []
+    known: set[str] = set()
+    for index, concept in enumerate(lesson.inventory):
+        if concept.id in known:
+            problems.append(
+                file.problem(("inventory", index, "id"), f"duplicate concept id '{concept.id}'")
+            )
+        known.add(concept.id)
+    tested: set[str] = set()
+    for p_index, item in enumerate(lesson.practice):
+        tested.update(item.concepts)
+        for c_index, concept_id in enumerate(item.concepts):
+            if concept_id not in known:
+                problems.append(
+                    file.problem(
+                        ("practice", p_index, "concepts", c_index),
+                        f"{item.id}: tests unknown concept '{concept_id}' "
+                        "(not in this lesson's inventory)",
+                    )
+                )
+        if known and not item.concepts:
+            problems.append(
+                file.problem(
+                    ("practice", p_index),
+                    f"{item.id}: names no concept it tests (give it 'concepts')",
+                    "warning",
+                )
+            )
+    for index, concept in enumerate(lesson.inventory):
+        if concept.id not in tested:
+            problems.append(
+                file.problem(
+                    ("inventory", index),
+                    f"concept '{concept.id}' is tested by no practice item "
+                    "(name it in an item's 'concepts')",
+                )
             )
     return problems

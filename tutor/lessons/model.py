@@ -152,8 +152,10 @@ class Term(Strict):
 
 
 class Concept(Strict):
-    """A concept the lesson covers, and where."""
+    """A concept the lesson covers, and where; practice items name it by ``id`` (in their
+    ``concepts``), and it is mastered once the learner's latest answer to one of them is right."""
 
+    id: Id = Field(description="Stable: mastery follows it across wording changes.")
     concept: Text
     covered_in: list[
         Literal["intuition", "math", "code", "demo", "worked_examples", "practice", "terms"]
@@ -199,6 +201,10 @@ class PracticeBase(Strict):
     reasoning: Markdown
     wrong_answer: WrongAnswer = Field(description="The common wrong answer and why it is wrong.")
     rubric: list[Text] = Field(min_length=1, description="Self-check: what a good answer does.")
+    concepts: list[Id] = Field(
+        default_factory=list,
+        description="The ids of the lesson's inventory concepts this item tests (one or more).",
+    )
 
 
 class ChoiceItem(PracticeBase):

@@ -1,4 +1,5 @@
-"""Which sections of which lessons the learner has opened, and where they left off."""
+"""Which sections of which lessons the learner has read, how they last answered each item,
+and where they left off."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class Place:
 
 class Progress(Tables):
     def mark_seen(self, lesson_id: str, section: str) -> None:
-        """Remember that the learner opened ``section`` of ``lesson_id`` (idempotent)."""
+        """Remember that the learner read ``section`` of ``lesson_id`` (idempotent)."""
         seen_at = now()
         with self._lock, self._db:
             self._db.execute(
@@ -43,6 +44,17 @@ class Progress(Tables):
         for lesson_id, section in rows:
             seen.setdefault(lesson_id, set()).add(section)
         return seen
+
+    def latest_answers(self) -> dict[str, tuple[bool, int]]:
+        """Each answered item's most recent committed answer: ``(right, nudges used)``
+        (an undone review is gone from the log, so the answer before it counts again)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT reviews.item_id, reviews.correct, reviews.nudges FROM reviews"
+                " JOIN (SELECT item_id, MAX(id) AS last FROM reviews GROUP BY item_id) AS latest"
+                " ON reviews.id = latest.last"
+            ).fetchall()
+        return {item_id: (bool(correct), int(nudges)) for item_id, correct, nudges in rows}
 
     def set_place(self, lesson_id: str, kind: PlaceKind, target: Any) -> Place:
         """Remember where the learner is now (the one place kept: the last)."""

@@ -36,7 +36,8 @@ F = TypeVar("F")
 
 
 class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
-    """Starts on the map (or straight in a lesson); the store opens after the first paint."""
+    """Starts on the map (or straight in a lesson), the store open before its first frame;
+    the full lessons load after it."""
 
     CSS_PATH = "app.tcss"
     TITLE = "restutor"
@@ -61,7 +62,6 @@ class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
         #: Open where the learner left off once the store is open (``restutor continue``).
         self.start_continue = start_continue
         self.place = None
-        self._unsaved_place = None
         self.summaries = summaries
         #: Full lessons (None: invalid) and where each was read from, loaded on demand.
         self._lessons: dict[str, tuple[Lesson | None, Origin]] = {}
@@ -70,7 +70,6 @@ class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
         self.db_path = db_path
         self.start_lesson = start_lesson
         self.store: Store | None = None
-        self._unsaved: list[tuple[str, str]] = []  # progress from before the store opened
         #: Where the report of a crash was written (None: no crash, or none could be kept).
         self.crash_report: Path | None = None
         #: The store failure last said, and on which screen (see ``safely``).
@@ -121,12 +120,14 @@ class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
         from tutor.ui.screens.map import MapScreen
 
         self.apply_settings()
+        self._open_store()  # before the map mounts: its first frame has the stored figures
         self.push_screen(MapScreen())
         if self.start_lesson:
             self.open_lesson(self.start_lesson)
-        self.call_after_refresh(self._open_store)
+        elif self.start_continue:
+            self.continue_place()
         if self.start_review:
-            self.call_after_refresh(self.open_review)
+            self.call_after_refresh(self.open_review, self.start_review)
         self.call_after_refresh(self._load_lessons)
 
     def _open_store(self) -> None:
@@ -139,18 +140,7 @@ class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
             return
         for notice in self.safely(self.store.notices, fallback=[]):
             self.notify(notice, severity="warning", timeout=15)
-        for lesson_id, section in self._unsaved:
-            self.safely(self.store.mark_seen, lesson_id, section)
-        self._unsaved.clear()
         self.load_place()
-        from tutor.ui.screens.map import MapScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, MapScreen):
-                screen.refresh_progress()
-                screen.show_place()
-        if self.start_continue:
-            self.continue_place()
 
     # -- lessons ------------------------------------------------------------------
 
@@ -322,10 +312,9 @@ class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
         return result
 
     def mark_seen(self, lesson_id: str, section: str) -> None:
+        """Keep that the learner read ``section`` (not kept without a database)."""
         if self.store:
             self.safely(self.store.mark_seen, lesson_id, section)
-        else:
-            self._unsaved.append((lesson_id, section))
 
     # -- navigation ---------------------------------------------------------------
 

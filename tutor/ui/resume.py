@@ -27,29 +27,23 @@ class KeepsThePlace:
     store: Store | None
     #: Where the learner left off (None: nowhere yet, or the store is closed).
     place: Place | None
-    _unsaved_place: tuple[str, PlaceKind, object] | None
 
     @property
     def _app(self) -> RestutorApp:
         return cast("RestutorApp", self)
 
     def load_place(self) -> None:
-        """The store just opened: read the place, then write one reported before."""
+        """The store just opened (before any screen mounts): read the place."""
         assert self.store is not None
         self.place = self._app.safely(self.store.place)
-        if self._unsaved_place:
-            self._write_place(*self._unsaved_place)
 
     def remember_place(
         self, screen: Screen[object], lesson_id: str, kind: PlaceKind, target: object
     ) -> None:
         """``screen`` shows this place now: keep it, unless another screen is above
         (a lesson mounting under the practice that ``continue`` opens above it)."""
-        if screen is not self._app.screen:
-            return
-        if self.store is None:
-            self._unsaved_place = (lesson_id, kind, target)
-            return
+        if screen is not self._app.screen or self.store is None:
+            return  # (a store that did not open keeps nothing, and has said so)
         place = self.place
         if place and (place.lesson_id, place.kind, place.target) == (lesson_id, kind, target):
             return  # nothing moved: no write
@@ -67,7 +61,6 @@ class KeepsThePlace:
     def _write_place(self, lesson_id: str, kind: PlaceKind, target: object) -> None:
         assert self.store is not None
         self.place = self._app.safely(self.store.set_place, lesson_id, kind, target) or self.place
-        self._unsaved_place = None
 
     def continue_place(self) -> None:
         """Open exactly where the learner left off (``c`` on the map)."""

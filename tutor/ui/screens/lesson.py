@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from tutor.lessons import markdown as md
 from tutor.lessons.model import Lesson
 from tutor.lessons.trust import Origin
+from tutor.practice.mastery import COUNTED_SECTIONS
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.widgets.glossary_view import GlossaryView
 from tutor.ui.widgets.key_equation import KeyEquation
@@ -36,6 +37,11 @@ def _with_rules_between(options: list[Option]) -> list[Option | None]:
 
 
 class LessonScreen(BaseScreen):
+    """A section counts as read once its end was on screen after the learner turned to it:
+    scrolled its pane (to the end), or moved focus into it (Enter, Tab, a click) and its
+    end was in view then or when they next left it. Highlighting an outline row or paging
+    with `[`/`]` shows a section without reading it; no timer decides."""
+
     CSS_PATH = "lesson.tcss"
     BINDINGS = [
         Binding("escape", "back", "Map", id="lesson.back"),
@@ -66,6 +72,8 @@ class LessonScreen(BaseScreen):
         self.section = section if section in SECTION_KEYS else SECTION_KEYS[0]
         #: The section whose widgets are on screen (None until the first is drawn).
         self.drawn: str | None = None
+        #: Whether the learner turned to the drawn section (scrolled it or focused into it).
+        self._engaged = False
         self._drawing = asyncio.Lock()
         self.LOCATION = f"{lesson.title}"
 
@@ -81,9 +89,14 @@ class LessonScreen(BaseScreen):
         outline.highlighted = SECTION_KEYS.index(self.section)
         outline.focus()
         self.show_section(self.section)
+        self.watch(self.query_one("#section"), "scroll_y", self._section_scrolled, init=False)
 
     @on(OptionList.OptionHighlighted, "#outline")
     def _outline_moved(self, event: OptionList.OptionHighlighted) -> None:
+        """Show the row highlighted now; a highlight already moved past (the outline's
+        first row, from its mount, under a lesson opened at another section) is stale."""
+        if event.option_index != event.option_list.highlighted:
+            return
         if event.option.id and event.option.id != self.section:
             self.show_section(event.option.id)
 
@@ -101,9 +114,9 @@ class LessonScreen(BaseScreen):
             (focusable.first() if focusable else section).focus()
 
     def show_section(self, key: str) -> None:
+        self._check_read()  # leaving the section drawn: its last chance to count
         self.section = key
         self.sub_title = f"{self.lesson.title} › {dict(md.SECTIONS)[key]}"
-        self.tutor.mark_seen(self.lesson.id, key)
         self.tutor.remember_place(self, self.lesson.id, "section", key)
         self.run_worker(self._draw_section(), group="section")
 
@@ -123,7 +136,40 @@ class LessonScreen(BaseScreen):
         await container.remove_children()
         await container.mount_all(self._section_widgets(key))
         container.scroll_home(animate=False)
-        self.drawn = key
+        self.drawn, self._engaged = key, False
+
+    def _section_scrolled(self, scroll_y: float) -> None:
+        """Scrolling the section's pane is turning to it; at its end, it is read."""
+        if scroll_y > 0:  # the drawing only ever scrolls home
+            self._engaged = True
+        self._check_read()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Focus moved into the section (or within it): the learner turned to it; whether
+        its end is in view is judged once the move is drawn."""
+        if self.drawn is not None and self.query_one("#section") in (
+            event.widget,
+            *event.widget.ancestors,
+        ):
+            self._engaged = True
+            self.call_after_refresh(self._check_read)
+
+    def _check_read(self) -> None:
+        """Mark the drawn section read if the learner turned to it and its end is in view."""
+        key = self.drawn
+        if key not in COUNTED_SECTIONS or not self._engaged or key != self.section:
+            return
+        pane = self.query_one("#section", VerticalScroll)
+        if pane.scroll_y >= pane.max_scroll_y:
+            self.tutor.mark_seen(self.lesson.id, key)
+
+    def on_screen_suspend(self) -> None:
+        """Practice, the lab or a note opened above: the next explicit action."""
+        self._check_read()
+
+    def action_back(self) -> None:
+        self._check_read()
+        self.app.pop_screen()
 
     def _section_widgets(self, key: str) -> list[Widget]:
         lesson = self.lesson
@@ -234,6 +280,3 @@ class LessonScreen(BaseScreen):
     def action_step_section(self, step: int) -> None:
         index = (SECTION_KEYS.index(self.section) + step) % len(SECTION_KEYS)
         self.query_one("#outline", OptionList).highlighted = index
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

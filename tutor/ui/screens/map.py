@@ -1,4 +1,5 @@
-"""The map: every lesson as a small prerequisite graph, with progress and reviews due."""
+"""The map: every lesson as a small prerequisite graph, with what the learner has shown
+(concepts mastered), read (sections) and has due."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from textual.widgets import Static
 
 from tutor.ui.messages import OpenLesson
 from tutor.ui.screens.base import BaseScreen
-from tutor.ui.widgets.lesson_map import SECTIONS_PER_LESSON, LessonMap
+from tutor.ui.widgets.lesson_map import LessonMap
 
 if TYPE_CHECKING:
     from tutor.notes import Anchor
@@ -37,9 +38,12 @@ class MapScreen(BaseScreen):
         yield Static(id="map-detail")
 
     def on_mount(self) -> None:
+        """The store is open by now: the first frame shows the stored figures and the
+        cursor on the lesson last worked in."""
         super().on_mount()
         self.query_one(LessonMap).focus()
         self.refresh_progress()
+        self.show_place()
 
     def on_screen_resume(self) -> None:
         self.refresh_progress()
@@ -60,23 +64,49 @@ class MapScreen(BaseScreen):
         self.tutor.continue_place()
 
     def refresh_progress(self) -> None:
-        seen = self.tutor.seen_sections()
+        """Sections read and concepts mastered, from the store and the light index (no
+        full lesson needs to load for it)."""
+        from tutor.practice.mastery import ConceptMap, LessonProgress, lesson_mastery, sections_read
+
+        tutor = self.tutor
+        seen = tutor.seen_sections()
+        store = tutor.store
+        latest = tutor.safely(store.latest_answers, fallback={}) if store else {}
         progress = {
-            lesson_id: min(1.0, len(sections) / SECTIONS_PER_LESSON)
-            for lesson_id, sections in seen.items()
+            summary.id: LessonProgress(
+                sections_read(seen.get(summary.id, ())),
+                lesson_mastery(ConceptMap.of(summary), latest),
+            )
+            for summary in tutor.summaries
         }
-        due = self.tutor.due_counts()
-        self.query_one(LessonMap).set_progress(progress, due=due)
+        lesson_map = self.query_one(LessonMap)
+        lesson_map.set_progress(progress, due=tutor.due_counts())
+        if lesson_map.selected is not None:
+            self._describe(lesson_map.selected.id)
 
     @on(LessonMap.Highlighted)
     def _show_detail(self, message: LessonMap.Highlighted) -> None:
-        lesson = self.tutor.summary(message.lesson_id)
+        self._describe(message.lesson_id)
+
+    def _describe(self, lesson_id: str) -> None:
+        """The detail pane: the lesson, its figures, its key equation and the first of its
+        concepts not yet mastered."""
+        lesson = self.tutor.summary(lesson_id)
         if lesson is None:
             return
         detail = Text()
         detail.append(lesson.title, style="bold")
-        detail.append(f" — {lesson.one_line}\n\n")
+        detail.append(f" — {lesson.one_line}\n")
+        progress = self.query_one(LessonMap).progress.get(lesson.id)
+        if progress is not None:
+            detail.append(f"concepts mastered {progress.mastery.figure}", style="green")
+            detail.append(f" · sections read {progress.read_figure}\n", style="green")
+        detail.append("\n")
         detail.append(lesson.equation, style="bold")
+        if progress is not None:  # last: on a short pane, the line that is cut
+            waiting = [name for i, name in lesson.concepts if i not in progress.mastery.mastered]
+            if waiting:
+                detail.append(f"\nnext to show: {_one_line(waiting[0])}", style="dim")
         self.query_one("#map-detail", Static).update(detail)
 
     @on(LessonMap.Opened)
@@ -104,3 +134,11 @@ class MapScreen(BaseScreen):
 
     def action_open_lab(self) -> None:
         self.tutor.open_lab()
+
+
+#: The longest concept name the detail pane shows whole: with its label, one line at 80 columns.
+NAME_WIDTH = 62
+
+
+def _one_line(name: str) -> str:
+    return name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"

@@ -13,9 +13,11 @@ from textual.widget import Widget
 
 from tutor.lessons.graph import layers
 from tutor.lessons.index import LessonSummary
+from tutor.practice.mastery import LessonProgress
 
-SECTIONS_PER_LESSON = 6  # intuition, math, code, demo, worked examples, practice
 TITLE_WIDTH = 40
+#: The mastery bar's cells.
+BAR = 10
 
 #: Lines a card takes on screen: title, progress and reviews; then difficulty and edges.
 CARD_LINES = 2
@@ -24,7 +26,8 @@ START_HERE = "★ start here"
 
 
 class LessonMap(Widget, can_focus=True):
-    """The levels drawn one below the other, one lesson a card: `↓`/`j` moves to the card
+    """The levels drawn one below the other, one lesson a card (its bar and figure: the
+    concepts mastered; below, the sections read): `↓`/`j` moves to the card
     drawn below (within a level or into the next), `↑`/`k` to the one above, so the keys
     follow the screen (the layout has no columns, so nothing moves sideways). Enter opens.
 
@@ -66,7 +69,8 @@ class LessonMap(Widget, can_focus=True):
             (row, col) for row, layer in enumerate(self.grid) for col in range(len(layer))
         ]
         self.by_id = {lesson.id: lesson for lesson in lessons}
-        self.progress: dict[str, float] = {}
+        #: Each lesson's sections read and concepts mastered (none yet: nothing drawn).
+        self.progress: dict[str, LessonProgress] = {}
         self.due: dict[str, int] = {}
 
     @property
@@ -81,17 +85,21 @@ class LessonMap(Widget, can_focus=True):
             (
                 self.grid[row][col]
                 for row, col in self.drawn
-                if not self.progress.get(self.grid[row][col].id)
+                if not self._begun(self.grid[row][col].id)
             ),
             None,
         )
+
+    def _begun(self, lesson_id: str) -> bool:
+        progress = self.progress.get(lesson_id)
+        return progress is not None and progress.begun
 
     def select(self, lesson_id: str) -> None:
         for row, col in self.drawn:
             if self.grid[row][col].id == lesson_id:
                 self.cursor = (row, col)
 
-    def set_progress(self, progress: dict[str, float], due: dict[str, int]) -> None:
+    def set_progress(self, progress: dict[str, LessonProgress], due: dict[str, int]) -> None:
         self.progress, self.due = progress, due
         self.refresh()
 
@@ -125,19 +133,25 @@ class LessonMap(Widget, can_focus=True):
     def _card(self, text: Text, lesson: LessonSummary, selected: bool, begin: bool) -> None:
         marker = "▶ " if selected else "  "
         title_style = "bold reverse" if selected else "bold"
-        done = self.progress.get(lesson.id, 0.0)
-        filled = round(done * 10)
+        progress = self.progress.get(lesson.id)
+        mastery = progress.mastery if progress else None
+        filled = round((mastery.fraction if mastery else 0.0) * BAR)
         width = min(TITLE_WIDTH, max(len(x.title) for x in self.by_id.values()))
         title = lesson.title if len(lesson.title) <= width else lesson.title[: width - 1] + "…"
         text.append(marker)
         text.append(title, style=title_style)
         text.append(" " * (width - len(title)))
-        text.append(f"  {'█' * filled}{'░' * (10 - filled)} {done:4.0%}", style="green")
+        text.append(f"  {'█' * filled}{'░' * (BAR - filled)}", style="green")
+        if mastery is not None and mastery.total:
+            text.append(f" {mastery.figure} concepts", style="green")
         due = self.due.get(lesson.id, 0)
         text.append(f"  {due} due\n", style="yellow" if due else "dim")
         text.append("    ")
         if begin:
             text.append(START_HERE, style="bold")
+            text.append(" · ")
+        if progress is not None:
+            text.append(f"{progress.read_figure} read", style="green" if progress.read else "dim")
             text.append(" · ")
         text.append(lesson.difficulty, style="dim")
         if lesson.prerequisites:
