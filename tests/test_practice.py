@@ -344,17 +344,26 @@ def test_over_many_days_every_choice_is_shown_first():
 @pytest.mark.parametrize(
     ("later", "said"),
     [
-        (timedelta(minutes=10), "again today"),
-        (timedelta(days=1), "again tomorrow"),
-        (timedelta(days=3), "again in 3 days"),
+        (timedelta(seconds=20), "again in 1 minute"),
+        (timedelta(minutes=10), "again in 10 minutes"),
+        (timedelta(hours=3), "again today at 15:00"),
+        (timedelta(days=1), "again tomorrow at 12:00"),
+        (timedelta(days=3), "again in 3 days (Fri 13 Mar)"),
     ],
 )
-def test_the_next_due_date_is_said_in_local_days(later, said):
+def test_the_next_due_date_is_said_on_the_learners_clock(later, said):
     from tutor.practice.feedback import again_in
 
     now = datetime(2026, 3, 10, 12, tzinfo=UTC).astimezone()  # local noon-ish
     noon = now.replace(hour=12, minute=0)
     assert again_in(noon + later, noon) == said
+
+
+def test_a_due_time_already_past_is_now():
+    from tutor.practice.feedback import when_due
+
+    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+    assert when_due(now - timedelta(days=2), now) == "now" == when_due(now, now)
 
 
 def test_a_nudge_comes_before_the_commit_and_a_take_back_returns_to_before_the_grade():

@@ -110,7 +110,10 @@ def test_review_ahead_takes_what_comes_due_soonest_within_the_days(reviewer):
     ahead = plan_review(reviewer.store, LESSONS, mode="ahead", now=NOW, ahead_days=30)
     assert sorted(item for _, item in ahead.items) == ["a1", "a2", "b1"]
     assert plan_review(reviewer.store, LESSONS, mode="ahead", now=NOW, ahead_days=1).items == []
-    assert plan_review(reviewer.store, LESSONS, now=NOW).items[:1] == [("one", "a3")]  # not due
+    reviewer.record("a3", "one", False, 0, now=NOW - timedelta(days=2))  # overdue: comes first
+    ahead = plan_review(reviewer.store, LESSONS, mode="ahead", now=NOW, ahead_days=1)
+    assert ahead.items == [("one", "a3")]
+    assert plan_review(reviewer.store, LESSONS, now=NOW).items[:2] == [("one", "a3"), ("one", "a4")]
 
 
 def test_a_cram_takes_every_reviewed_item_of_begun_lessons_and_schedules_nothing(reviewer):

@@ -117,8 +117,11 @@ async def test_a_cram_records_nothing_and_says_so(tmp_path):
         assert [item.id for _, item in screen.session.queue] == [CHOICES[0].id]
         await _answer_choice_right(pilot, screen)
         assert app.store.card(CHOICES[0].id) == before
-        assert "not scheduled" in screen.query_one("#feedback").source
-        assert screen.session.done == 1
+        feedback = screen.query_one("#feedback").source
+        assert "**Not scheduled:** a cram leaves the schedule as it was." in feedback
+        assert "Was it easy" not in feedback and not screen.check_action("rate_easy", ())
+        await press(pilot, "4")  # nothing: a cram moves no schedule
+        assert app.store.card(CHOICES[0].id) == before and screen.session.done == 1
 
 
 async def test_a_review_over_offers_review_ahead_and_cram(tmp_path):
@@ -137,7 +140,7 @@ async def test_a_review_over_offers_review_ahead_and_cram(tmp_path):
         await press(pilot, "v")
         await wait_for(pilot, lambda: _review_shown(app) and app.screen is not screen, "ahead")
         assert app.screen.LOCATION.startswith("Review ahead")
-        assert "No item comes due in the next 7 days" in app.screen.query_one("#prompt").source
+        assert "No item is due now or in the next 7 days" in app.screen.query_one("#prompt").source
         await press(pilot, "c")
         await wait_for(pilot, lambda: _review_shown(app) and "Cram" in app.screen.LOCATION, "cram")
 
@@ -179,3 +182,54 @@ async def test_restutor_review_ahead_starts_on_review_ahead(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: _review_shown(app), "the review")
         assert app.screen.LOCATION == "Review ahead · the next 3 days"
+
+
+async def test_undo_never_reaches_a_review_of_an_earlier_session(tmp_path):
+    app = _app_with_the_main_lesson_begun(tmp_path, new_per_day=0)
+    async with app.run_test(size=SIZE) as pilot:
+        said = []
+        screen = await _open_review(app, pilot)
+        app.notify = lambda message, **_: said.append(message)
+        await press(pilot, "u")  # the earlier wrong answer stays
+        assert said == ["nothing to undo in this session"]
+        assert app.store.last_review()[0] == CHOICES[0].id
+        item = await _answer_choice_right(pilot, screen)
+        await press(pilot, "right_square_bracket")
+        assert screen.session.over
+        await press(pilot, "u")  # this session's grade, of an item left behind
+        assert said[-1].startswith("took back the grade of “")
+        assert app.store.last_review()[1] == int(Rating.Again)  # the earlier one, kept
+        await press(pilot, "u")
+        assert said[-1] == "nothing to undo in this session"
+        assert app.store.card(item.id) is not None
+
+
+async def test_the_limits_reached_are_said_as_such_with_how_to_change_them(tmp_path):
+    app = _app_with_the_main_lesson_begun(tmp_path, new_per_day=0)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_review(app, pilot)
+        await _answer_choice_right(pilot, screen)
+        await press(pilot, "right_square_bracket")
+        app.pop_screen()
+        screen = await _open_review(app, pilot)
+        text = screen.query_one("#prompt").source
+        assert text.startswith("## Today's limits are reached")
+        assert f"keep 0 due and {len(MAIN.practice) - 1} new items for later days" in text
+        assert "review.new_per_day" in text
+        assert "The next item is due in " in text and "+00:00" not in text
+
+
+async def test_hints_name_the_keys_the_learner_remapped(tmp_path):
+    from tutor.config import set_value
+
+    set_value("keymap.practice.rate_easy", "5")
+    set_value("keymap.practice.review_ahead", "w")
+    app = _app_with_the_main_lesson_begun(tmp_path, new_per_day=0)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_review(app, pilot)
+        await _answer_choice_right(pilot, screen)
+        assert "Was it easy? `5` brings it back later." in screen.query_one("#feedback").source
+        await press(pilot, "5")
+        assert app.store.last_review()[1] == int(Rating.Easy)
+        await press(pilot, "right_square_bracket")
+        assert "`w` reviews ahead" in screen.query_one("#prompt").source

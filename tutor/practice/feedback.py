@@ -35,9 +35,20 @@ def verdict(item: PracticeItem, grade: Grade) -> list[str]:
 
 
 def again_in(due: datetime, now: datetime) -> str:
-    """When a just-scheduled item comes back, in the learner's local days: "again today",
-    "again tomorrow" or "again in 3 days"."""
-    days = local_days(now, due)
-    if days <= 0:
-        return "again today"
-    return "again tomorrow" if days == 1 else f"again in {days} days"
+    """When a just-scheduled item comes back: "again in 10 minutes", "again tomorrow at
+    09:12", "again in 3 days (Fri 4 Dec)"."""
+    return f"again {when_due(due, now)}"
+
+
+def when_due(due: datetime, now: datetime) -> str:
+    """``due`` as the learner reads it, on their clock: "now", "in 10 minutes", "today at
+    21:40", "tomorrow at 09:12", or "in 3 days (Fri 4 Dec)"."""
+    if due <= now:
+        return "now"
+    minutes = round((due - now).total_seconds() / 60)
+    if minutes < 60:
+        return f"in {max(minutes, 1)} minute{'s' if minutes > 1 else ''}"
+    local, days = due.astimezone(), local_days(now, due)
+    if days <= 1:
+        return f"{'today' if days == 0 else 'tomorrow'} at {local:%H:%M}"
+    return f"in {days} days ({local:%a} {local.day} {local:%b})"

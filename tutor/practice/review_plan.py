@@ -119,8 +119,8 @@ def plan_review(
 
     - ``due``: the items due now, soonest first, up to what is left of the day's review
       limit, then new items of begun lessons up to what is left of the new limit;
-    - ``ahead``: the items coming due within ``ahead_days``, soonest first (reviewed early,
-      FSRS lengthens their intervals less);
+    - ``ahead``: the items due now or coming due within ``ahead_days``, soonest first (those
+      reviewed early FSRS lengthens less), beyond the daily limits: the learner asked;
     - ``cram``: every reviewed item of the begun lessons, soonest due first; the answers
       leave the schedule as it was.
     """
@@ -129,7 +129,7 @@ def plan_review(
     plan = ReviewPlan(mode)
     if mode == "ahead":
         until = _iso(moment + timedelta(days=ahead_days))
-        plan.items = _known(store.due_cards(until), known, after=_iso(moment))
+        plan.items = _known(store.due_cards(until), known)
         return plan
     if mode == "cram":
         begun = _begun(store, lessons)
@@ -165,10 +165,10 @@ def plan_review(
 
 
 def _known(
-    cards: Sequence[tuple[str, str, str]], known: Mapping[str, str], after: str = ""
+    cards: Sequence[tuple[str, str, str]], known: Mapping[str, str]
 ) -> list[tuple[str, str]]:
-    """The cards (soonest due first) of items still in a lesson, due after ``after``."""
-    return [(known[item], item) for item, _, due in cards if item in known and due > after]
+    """The cards (soonest due first) of items still in a lesson."""
+    return [(known[item], item) for item, _, _ in cards if item in known]
 
 
 def _begun(store: Store, lessons: Mapping[str, Sequence[str]]) -> set[str]:

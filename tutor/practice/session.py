@@ -36,6 +36,7 @@ class Attempt:
     self_check: bool | None = None  # text items: the learner's own verdict
     again: str | None = None  # when the recorded review brings the item back ("again today")
     rated_easy: bool = False  # the learner said a right answer was easy: it comes back later
+    scheduled: bool = True  # False in a cram: the answer moves no schedule
 
     @property
     def needs_self_check(self) -> bool:
@@ -118,7 +119,8 @@ class Session:
         return self.review is None or self.review.scheduled
 
     position: int = 0
-    recorded: list[bool] = field(default_factory=list)  # each recorded verdict, in order
+    #: Each item recorded in this session and its verdict, in order: what undo may take back.
+    recorded: list[tuple[str, bool]] = field(default_factory=list)
 
     @property
     def done(self) -> int:
@@ -126,7 +128,12 @@ class Session:
 
     @property
     def right(self) -> int:
-        return sum(self.recorded)
+        return sum(right for _, right in self.recorded)
+
+    @property
+    def last_recorded(self) -> str | None:
+        """The item whose grade an undo would take back (none from an earlier session)."""
+        return self.recorded[-1][0] if self.recorded else None
 
     @property
     def queue(self) -> list[tuple[str, PracticeItem]]:
@@ -150,10 +157,10 @@ class Session:
         if not queue or self.over:
             return None
         lesson_id, item = queue[self.position % len(queue)]
-        return Attempt(item, lesson_id)
+        return Attempt(item, lesson_id, scheduled=self.scheduled)
 
     def record(self, attempt: Attempt) -> None:
-        self.recorded.append(bool(attempt.correct))
+        self.recorded.append((attempt.item.id, bool(attempt.correct)))
 
     def prompt_of(self, item_id: str) -> str:
         """The first words of the item's prompt, as read (no code marks): how a learner

@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from tutor.practice.session import Attempt, Session
     from tutor.ui.app import RestutorApp
 
-#: What a cram says in place of the next due date: its answers move nothing.
-NOT_SCHEDULED = "not scheduled (a cram leaves the schedule as it was)"
-
 
 class RecordsGrades:
     """Needs the screen's ``_update_status``, ``_show_feedback`` and ``_reopen``."""
@@ -36,9 +33,7 @@ class RecordsGrades:
             return
         self.recorded = True
         self.session.record(attempt)
-        if not self.session.scheduled:
-            attempt.again = NOT_SCHEDULED
-        elif (reviewer := self.tutor.reviewer()) is not None:
+        if self.session.scheduled and (reviewer := self.tutor.reviewer()) is not None:
             card = self.tutor.safely(
                 reviewer.record,
                 attempt.item.id,
@@ -65,32 +60,26 @@ class RecordsGrades:
         self._update_status()
 
     def action_undo(self) -> None:
-        """Take back the last grade: the item shown returns to just before it (a self-check
-        can be given again, a commit made again); an item left behind loses its review."""
+        """Take back the last grade of this session: the item shown returns to just before
+        it (a self-check can be given again, a commit made again); an item left behind loses
+        its review. Reviews of earlier sessions are never reached."""
         attempt = self.attempt
         if attempt is not None and attempt.committed is not None and not self.recorded:
             self._take_back(attempt)  # graded but nothing recorded yet
             return
+        item_id = self.session.last_recorded
+        if item_id is None:
+            self.tutor.notify("nothing to undo in this session")
+            return
         store = self.tutor.store
-        if not self.session.scheduled:  # a cram recorded nothing: only its tally changes
-            item_id = attempt.item.id if attempt is not None and self.recorded else None
-        else:
+        if self.session.scheduled and store is not None:
             failed = "the last grade was not taken back"
-            undone = (
-                self.tutor.safely(store.undo_last_review, fallback=False, failed=failed)
-                if store
-                else None
-            )
-            if isinstance(undone, bool):  # the store failed, and said so
+            undone = self.tutor.safely(store.undo_last_review, fallback=False, failed=failed)
+            if undone is False:  # the store failed, and said so
                 return
-            item_id = undone
-        if attempt is not None and self.recorded:
-            item_id = attempt.item.id
+        if attempt is not None and self.recorded and attempt.item.id == item_id:
             self.recorded = False
             self._take_back(attempt)
-        elif item_id is None:
-            self.tutor.notify("nothing to undo")
-            return
         self.session.undo()
         self._update_status()
         self.tutor.notify(f"took back the grade of “{self.session.prompt_of(item_id)}”")

@@ -11,6 +11,7 @@ experiment, run in a worker, then drawn) is ``PredictionEvidence``, an attempt's
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from textual.widgets import Input, Markdown, OptionList, TextArea
 from tutor.lessons.model import ChoiceItem, Prediction, PredictSimItem, PredictTrainItem
 from tutor.practice.grading import Grade, NotANumber, grade_answer, parse_number
 from tutor.practice.session import Attempt, NotYet, Session
+from tutor.ui.keys import key_shown
 from tutor.ui.practice_drafts import PracticeDrafts
 from tutor.ui.practice_grades import RecordsGrades
 from tutor.ui.screens.base import BaseScreen
@@ -179,7 +181,10 @@ class PracticeScreen(RecordsGrades, BaseScreen):
     def _empty_text(self) -> str:
         store = self.tutor.store
         next_due = self.tutor.safely(store.next_due) if store and self.session.over else None
-        return session_summary(self.session, next_due)
+        return session_summary(self.session, next_due, self._key_code, datetime.now(UTC))
+
+    def _key_code(self, binding_id: str) -> str:
+        return f"`{key_shown(self.tutor, binding_id)}`"
 
     def _update_status(self) -> None:
         self.query_one("#practice-status", PracticeStatus).show(self.session, self._typing())

@@ -13,6 +13,7 @@ from textual.widgets import Markdown
 
 from tutor.practice.feedback import verdict
 from tutor.text import preview, visible
+from tutor.ui.keys import key_shown
 
 if TYPE_CHECKING:
     from tutor.practice.session import Attempt
@@ -30,7 +31,7 @@ class AttemptFeedback(Markdown):
 
     def show(self, attempt: Attempt) -> None:
         """Everything ``attempt`` has revealed so far: before the commit only its nudges."""
-        item, grade = attempt.item, attempt.grade
+        item, grade, key = attempt.item, attempt.grade, self._key
         parts = [f"**You committed:** {_echo(attempt.committed)}"] if attempt.committed else []
         if grade is not None:
             parts += verdict(item, grade)
@@ -45,25 +46,38 @@ class AttemptFeedback(Markdown):
                 "**Check yourself:**\n\n" + "\n".join(f"- [ ] {r}" for r in item.rubric),
             ]
             if attempt.needs_self_check:
-                parts.append("*Did your answer have it? `y` yes, `x` no (`u` takes it back).*")
+                parts.append(
+                    f"*Did your answer have it? {key('practice.had_it')} yes, "
+                    f"{key('practice.missed_it')} no ({key('practice.undo')} takes it back).*"
+                )
             else:
                 parts.append(
-                    f"{_scheduled(attempt)}*`]` for the next item, `u` takes the grade back.*"
+                    f"{_scheduled(attempt, key('practice.rate_easy'))}*{key('practice.next')} "
+                    f"for the next item, {key('practice.undo')} takes the grade back.*"
                 )
         elif attempt.committed is None:
             parts.append(
-                "*A nudge (`g`, or `ctrl+g` while typing) helps you form your answer, and "
-                "lowers this review's rating; the answer comes after you commit. While you "
-                "type, letters are yours: `escape` leaves the answer for the letter keys.*"
+                f"*A nudge ({key('practice.nudge')}, or {key('answer.nudge')} while typing) "
+                "helps you form your answer, and lowers this review's rating; the answer comes "
+                f"after you commit. While you type, letters are yours: {key('answer.leave')} "
+                "leaves the answer for the letter keys.*"
             )
         elif grade is not None:
-            parts.append("*`g` for a nudge, `a` for the answer.*")
+            parts.append(
+                f"*{key('practice.nudge')} for a nudge, {key('practice.answer')} for the answer.*"
+            )
         self.update("\n\n".join(parts))
 
+    def _key(self, binding_id: str) -> str:
+        """The binding's key now (the learner may have remapped it), as code."""
+        return f"`{key_shown(self.app, binding_id)}`"
 
-def _scheduled(attempt: Attempt) -> str:
+
+def _scheduled(attempt: Attempt, easy_key: str) -> str:
     """When the item comes back, and how to say it was easy where that is on offer."""
+    if not attempt.scheduled:
+        return "**Not scheduled:** a cram leaves the schedule as it was. "
     if not attempt.again:
         return ""
-    easy = " *Was it easy? `4` brings it back later.*" if attempt.may_rate_easy else ""
+    easy = f" *Was it easy? {easy_key} brings it back later.*" if attempt.may_rate_easy else ""
     return f"**Scheduled:** {attempt.again}{' (rated easy)' if attempt.rated_easy else ''}.{easy} "

@@ -3,11 +3,15 @@ difficulty filters and their keys, this session's tally), and what shows when no
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
+from tutor.practice.feedback import when_due
+from tutor.practice.review_plan import AHEAD_DAYS
 from tutor.practice.session import DIFFICULTIES
 
 if TYPE_CHECKING:
@@ -36,9 +40,12 @@ class PracticeStatus(Static):
         )
 
 
-def session_summary(session: Session, next_due: str | None) -> str:
+def session_summary(
+    session: Session, next_due: str | None, key: Callable[[str], str], now: datetime
+) -> str:
     """Markdown for a session with no item to show: filtered to nothing, or a review over
-    (with what the day's limits left for later, and the reviews to go on with)."""
+    (with what the day's limits left for later, and the reviews to go on with). ``key``
+    names a binding's key as the learner has it."""
     if not session.over:
         return "No practice items match these filters."
     held = session.held_back
@@ -46,29 +53,36 @@ def session_summary(session: Session, next_due: str | None) -> str:
         done = f"## Review done\n\n{session.done} done, {session.right} right."
     elif held is None:
         done = "## No review\n\nWhat is due could not be read from the database."
+    elif held.due or held.new:
+        done = "## Today's limits are reached"
     else:
         done = f"## Nothing to review\n\n{_nothing_in(session.review)}"
-    if session.unbegun_new:
-        done += (
-            f"\n\n{session.unbegun_new} new items wait in lessons you have not begun: open one "
-            "from the map, and once you have read in it, its items join your reviews."
-        )
     later = []
     if held is not None and (held.due or held.new):
         later.append(
-            f"The daily limits keep {held.due} due and {held.new} new items for later days."
+            f"The daily limits keep {held.due} due and {held.new} new items for later days "
+            "(`restutor config set review.new_per_day N` or `review.reviews_per_day N` "
+            "changes them)."
         )
-    later.append(f"The next item is due {next_due}." if next_due else "Nothing else is scheduled.")
+    if session.unbegun_new:
+        later.append(
+            f"{session.unbegun_new} new items wait in lessons you have not begun: open one "
+            "from the map, and once you have read in it, its items join your reviews."
+        )
+    when = when_due(datetime.fromisoformat(next_due), now) if next_due else ""
+    later.append(f"The next item is due {when}." if when else "Nothing else is scheduled.")
     return (
-        f"{done}\n\n{' '.join(later)}\n\n"
-        "`v` reviews ahead (the items due in the next 7 days), `c` crams (every item you have "
-        "reviewed, the schedule left as it was), `escape` goes back."
+        done
+        + "".join(f"\n\n{line}" for line in later)
+        + f"\n\n{key('practice.review_ahead')} reviews ahead (the items due now or in the "
+        f"next {AHEAD_DAYS} days), {key('practice.cram')} crams (every item you have "
+        f"reviewed, the schedule left as it was), {key('practice.back')} goes back."
     )
 
 
 def _nothing_in(review: ReviewRequest | None) -> str:
     if review is not None and review.mode == "ahead":
-        return f"No item comes due in the next {review.ahead_days} days."
+        return f"No item is due now or in the next {review.ahead_days} days."
     if review is not None and review.mode == "cram":
         return "You have not reviewed any item of the lessons you have begun yet."
     return "No item is due now, and no new item waits in the lessons you have begun."
