@@ -152,6 +152,26 @@ async def test_the_train_tab_trains_on_arrival_and_states_the_finding():
         assert "cancel_training" not in footer_actions(app.lab)  # nothing left to stop
 
 
+async def test_the_train_tab_redraws_a_fixed_number_of_times_whatever_the_pace(monkeypatch):
+    # Paced by steps, not by time: a redraw costs the training thread the plot's time,
+    # so a slower machine must not get more of them.
+    monkeypatch.setattr(train_module, "TRAIN_FRAMES", 4)
+    posted: list[int] = []
+    post = TrainPane.post_message
+
+    def counting(pane, message):
+        if isinstance(message, TrainPane.TrainProgress):
+            posted.append(message.result.done)
+        return post(pane, message)
+
+    monkeypatch.setattr(TrainPane, "post_message", counting)
+    app = TabApp("train", train=SMALL_TRAINING)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: trained(app.lab), "the training on arrival")
+    total = 2 * len(SMALL_TRAINING.depths) * SMALL_TRAINING.steps
+    assert posted == sorted(posted) and len(posted) == 5 and posted[-1] == total
+
+
 async def test_the_train_knobs_change_the_setup_and_retrain():
     app = TabApp("train", train=SMALL_TRAINING)
     async with app.run_test(size=SIZE) as pilot:

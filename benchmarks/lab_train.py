@@ -1,0 +1,82 @@
+"""The lab's Train tab against `restutor train` for the same runs (the defaults).
+
+    python benchmarks/lab_train.py
+
+Three timings, each the median of a few runs, measured in one go so that their ratio
+holds on a loaded machine: `restutor train --json` as a whole process; ``train()`` in
+process (the same arithmetic, no plot); and the lab's Train tab headless
+(``App.run_test``, 120×40) from its opening, which starts the training, until the
+finished curves are on screen. The bar: the tab within 1.3× the command. Nothing here
+is asserted by the test suite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+
+from textual.app import App
+
+from tutor.sim import SimParams, TrainParams, train
+from tutor.ui.screens.lab import LabScreen
+
+BAR_RATIO = 1.3
+RUNS = 3
+SIZE = (120, 40)
+
+
+class TrainLab(App[None]):
+    def on_mount(self) -> None:
+        self.push_screen(LabScreen(SimParams(), experiment="train"))
+
+
+async def tab_seconds() -> float:
+    """From the Train tab's opening (which trains the defaults) to its finished curves."""
+    app = TrainLab()
+    start = time.perf_counter()
+    async with app.run_test(size=SIZE) as pilot:
+        while True:
+            screen = app.screen
+            if isinstance(screen, LabScreen):
+                result = screen.train.result
+                if result is not None and result.complete and not screen.train.is_training():
+                    break
+            await pilot.pause(0.02)
+        return time.perf_counter() - start
+
+
+def median_seconds(measure) -> float:
+    samples = []
+    for _ in range(RUNS):
+        samples.append(measure())
+    return statistics.median(samples)
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    command = [sys.executable, "-m", "tutor", "train", "--json"]
+    cli = median_seconds(
+        lambda: timed(lambda: subprocess.run(command, check=True, capture_output=True))
+    )
+    in_process = median_seconds(lambda: timed(lambda: train(TrainParams())))
+    tab = median_seconds(lambda: asyncio.run(tab_seconds()))
+    ratio = tab / cli
+    print(f"training at the defaults, median of {RUNS} each:")
+    print(f"  `restutor train --json` process  {cli:6.2f} s")
+    print(f"  train() in process               {in_process:6.2f} s")
+    print(
+        f"  the lab's Train tab, headless    {tab:6.2f} s   {ratio:.2f}× the command "
+        f"(bar ≤ {BAR_RATIO}×: {'yes' if ratio <= BAR_RATIO else 'NO'})"
+    )
+
+
+if __name__ == "__main__":
+    main()
