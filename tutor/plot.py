@@ -56,6 +56,52 @@ def _ticks(low: float, high: float, log: bool, count: int = 5) -> list[float]:
     return np.linspace(low, high, count).tolist()
 
 
+#: Rows of a plotext figure outside its canvas: the title, the frame's top, the x axis
+#: with its ticks, their labels, and the x label.
+FRAME_ROWS = 5
+
+
+def canvas_rows(height: int) -> int:
+    """The rows a figure ``height`` rows high plots on (and puts its y ticks beside)."""
+    return max(height - FRAME_ROWS, 1)
+
+
+def _set_yticks(
+    fig: Any,
+    ticks: list[float],
+    labels: list[str],
+    rows: int | None,
+    limits: tuple[float, float],
+    log: bool = False,
+) -> None:
+    """Label the y axis, at most one tick to a row of a canvas ``rows`` high.
+
+    Plotext draws the ticks in the order of a ``set`` of (value, label) pairs, which is
+    the hash order of their strings and so changes from process to process: of two
+    ticks on one row, either label may end up on screen (the lab's 80×24 plots showed
+    12.3 one run and 8.56 the next). So a tick whose row (as plotext places it within
+    ``limits``, log10 of them on a log axis) is taken by one kept earlier is dropped,
+    the two ends first kept. ``rows`` None: every tick (a figure of unknown height).
+    """
+    low, high = (math.log10(v) for v in limits) if log else limits
+    if rows is not None and high > low and len(ticks) > 1:
+
+        def row(tick: float) -> int:
+            value = math.log10(tick) if log else tick
+            return math.floor(round(0.5 + (rows - 1) * (value - low) / (high - low), 8))
+
+        order = [0, len(ticks) - 1, *range(1, len(ticks) - 1)]
+        taken: set[int] = set()
+        keep = []
+        for index in order:
+            if row(ticks[index]) not in taken:
+                taken.add(row(ticks[index]))
+                keep.append(index)
+        keep.sort()
+        ticks, labels = [ticks[i] for i in keep], [labels[i] for i in keep]
+    fig.yticks(ticks, labels)
+
+
 @dataclass(frozen=True, slots=True)
 class Ink:
     """How one curve is drawn, so that it reads with colour and without.
@@ -131,13 +177,15 @@ def draw_norm_panel(
     counterpart: SimResult | None = None,
     cursor: int | None = None,
     legend: bool = True,
+    rows: int | None = None,
 ) -> None:
     """Draw one panel: the ensemble's RMS, its p10–p90 band, and the theory where offered.
 
     ``counterpart`` (the same parameters with the skip connection toggled, so the
     same depth) is overlaid as a dimmer RMS curve; ``cursor`` marks a layer with a
     vertical line. The y axis turns logarithmic once everything drawn spans more
-    than ``LOG_SCALE_SPREAD``. A curve with no finite point is left out.
+    than ``LOG_SCALE_SPREAD``. A curve with no finite point is left out. ``rows``:
+    the canvas's height, to keep one y tick to a row (see `_set_yticks`).
     """
     series = _panel_series(result, which, counterpart)
     if cursor is not None:
@@ -153,7 +201,8 @@ def draw_norm_panel(
             fig.yscale("log")
         fig.ylabel(scale_label(log))
         ticks = _ticks(drawn.min(), drawn.max(), log)
-        fig.yticks(ticks, [f"{t:.3g}" for t in ticks])
+        limits = (float(drawn.min()), float(drawn.max()))
+        _set_yticks(fig, ticks, [f"{t:.3g}" for t in ticks], rows, limits, log)
     title = PANEL_TITLES[which]
     if result.diverged_at is not None:
         title += f" (diverged at layer {result.diverged_at})"
@@ -317,11 +366,19 @@ def render_training(
 PATH_FRACTION_SHOWN = 1e-4
 
 
-def draw_lesion(fig: Any, result: LesionResult, color: bool = True, *, legend: bool = True) -> None:
+def draw_lesion(
+    fig: Any,
+    result: LesionResult,
+    color: bool = True,
+    *,
+    legend: bool = True,
+    rows: int | None = None,
+) -> None:
     """How far the output moves when block k alone is deleted, plain against residual.
 
     The y axis turns logarithmic once the curves span more than ``LOG_SCALE_SPREAD``;
-    a lesion that gives no ratio (the output overflowed) is left out.
+    a lesion that gives no ratio (the output overflowed) is left out. ``rows``: as
+    for `draw_norm_panel`.
     """
     drawn = []
     for residual, label in ((False, "plain: layer k skipped"), (True, "residual: branch k zeroed")):
@@ -338,24 +395,27 @@ def draw_lesion(fig: Any, result: LesionResult, color: bool = True, *, legend: b
             fig.yscale("log")
             low, high = math.log10(values.min()), math.log10(values.max())
             ticks = [10.0**e for e in range(math.ceil(low), math.floor(high) + 1)]
+            limits = (float(values.min()), float(values.max()))
         else:
             # From zero, so the gap reads as a ratio; the headroom keeps the legend off the curves.
             fig.ylim(0, 1.3 * values.max())
             ticks = _round_ticks(1.3 * values.max())
+            limits = (0.0, float(1.3 * values.max()))
         fig.ylabel(scale_label(log))
-        fig.yticks(ticks, [format_percent(t) for t in ticks])
+        _set_yticks(fig, ticks, [format_percent(t) for t in ticks], rows, limits, log)
     fig.title("output change ‖h_L' − h_L‖ / ‖h_L‖ when block k alone is deleted")
     fig.xlabel("deleted block k")
     _integer_xticks(fig, 1, result.params.depth)
 
 
-def draw_paths(fig: Any, depth: int, color: bool = True) -> None:
+def draw_paths(fig: Any, depth: int, color: bool = True, *, rows: int | None = None) -> None:
     """The path lengths of ``depth`` residual blocks: the fraction C(L, k) / 2^L of paths
     that go through exactly k branches.
 
     Fractions, not counts (the lab's 40 blocks have 10¹¹ paths of length 20), and the
     whole range 0..L on the x axis, so that the learner sees how few paths are as long
-    as the network: almost all of them use about half its blocks.
+    as the network: almost all of them use about half its blocks. ``rows``: as for
+    `draw_norm_panel`.
     """
     from tutor.sim import path_counts
 
@@ -367,7 +427,8 @@ def draw_paths(fig: Any, depth: int, color: bool = True) -> None:
             fractions.append(count / total)
     fig.bar(lengths, fractions, color=plotext_color(INKS["paths"], color), width=0.8)
     ticks = _round_ticks(max(fractions))
-    fig.yticks(ticks, [format_percent(t) for t in ticks])
+    labels = [format_percent(t) for t in ticks]
+    _set_yticks(fig, ticks, labels, rows, (0.0, max(fractions)))
     _integer_xticks(fig, 0, depth)
     fig.title(f"paths through {depth} residual blocks by length (mean {depth / 2:g})")
     fig.xlabel("path length k: the branches a path goes through")

@@ -99,6 +99,10 @@ class LabScreen(BaseScreen):
     ]
 
     experiment: var[Experiment] = var("signal", init=False)
+    #: A footer rebuild is on its way (`refresh_bindings`).
+    _bindings_stale = False
+    #: Whether the lab is laid out narrow (None: not laid out yet).
+    _narrow: bool | None = None
 
     def __init__(
         self,
@@ -184,9 +188,24 @@ class LabScreen(BaseScreen):
     def _fit_width(self, width: int) -> None:
         """Narrow: a narrower side column, the compact readout, the footer's main keys."""
         narrow = width < NARROW_WIDTH
+        if narrow == self._narrow:
+            return  # the footer shows the right keys already: no rebuild
+        self._narrow = narrow
         self.set_class(narrow, "narrow")
         self.query_one(LabReadout).compact = narrow
         self.refresh_bindings()
+
+    def refresh_bindings(self) -> None:
+        """One footer rebuild for a burst of changes: each rebuild makes every key's widget
+        anew (tens of milliseconds with the lab's keys), and opening the lab asked for
+        nine, a third of a second before the plots could paint."""
+        if not self._bindings_stale:
+            self._bindings_stale = True
+            self.call_later(self._publish_bindings)
+
+    def _publish_bindings(self) -> None:
+        self._bindings_stale = False
+        super().refresh_bindings()
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
