@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 import time
 
@@ -270,3 +271,69 @@ async def test_a_lesion_that_cannot_fit_says_why_in_its_tab(monkeypatch):
         assert lesion.result is None
         assert lesion.status.startswith("cannot delete the blocks:")
         assert "memory" in lesion.status
+
+
+async def test_a_lab_opened_from_a_predict_sim_item_draws_the_run_it_measured(
+    tmp_path, monkeypatch
+):
+    from tests.test_ui_practice import SIZE as PRACTICE_SIZE
+    from tests.test_ui_practice import go_to, measured, open_practice
+    from tutor.ui.screens.lab import signal as signal_module
+    from tutor.ui.widgets.prediction_evidence import PredictionEvidence
+
+    ran: list[SimParams] = []
+    run_both = signal_module.run_both
+
+    def counting(simulator, params, progress=None, current=None):
+        run = run_both(simulator, params, progress, current)
+        ran.append(params if run.current is not current else run.counterpart.params)
+        return run
+
+    monkeypatch.setattr(signal_module, "run_both", counting)
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=PRACTICE_SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "predict-sim")
+        await pilot.pause()
+        if not item.choices:
+            screen.query_one("#answer").value = "1"
+        await press(pilot, "enter")
+        await wait_for(pilot, lambda: measured(screen), "the engine's measurement")
+        result = screen.query_one(PredictionEvidence).measured
+        await press(pilot, "l")
+        lab = app.screen
+        assert isinstance(lab, LabScreen)
+        await run_drawn(pilot, lab)
+        assert lab.run.current is result  # the very run measured, drawn
+        assert ran == [dataclasses.replace(result.params, residual=not result.params.residual)]
+
+
+async def test_a_lab_opened_from_a_lesion_item_shows_the_lesion_it_measured(tmp_path, monkeypatch):
+    from tests.test_ui_practice import SIZE as PRACTICE_SIZE
+    from tests.test_ui_practice import measured, open_practice
+    from tutor.practice.measures import LESION_VARIANTS
+    from tutor.ui.screens.lab import lesion as lesion_module
+    from tutor.ui.widgets.prediction_evidence import PredictionEvidence
+
+    def lesioned_again(*args, **kwargs):
+        raise AssertionError("the lab deleted the item's blocks again")
+
+    monkeypatch.setattr(lesion_module, "lesion_blocks", lesioned_again)
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=PRACTICE_SIZE) as pilot:
+        screen = await open_practice(app, pilot, "unraveled-view")
+        queue = screen.session.queue
+        screen.session.position = next(
+            i for i, (_, it) in enumerate(queue) if getattr(it, "measure", "") in LESION_VARIANTS
+        )
+        screen.show_item()
+        await pilot.pause()
+        await press(pilot, "enter")
+        await wait_for(pilot, lambda: measured(screen), "the lesion's measurement")
+        result = screen.query_one(PredictionEvidence).measured
+        await press(pilot, "l")
+        lab = app.screen
+        assert isinstance(lab, LabScreen) and lab.experiment == "lesion"
+        await wait_for(pilot, lambda: lesioned(lab), "the lab's lesion")
+        assert lab.lesion.result.plain is result.plain
+        assert lab.lesion.result.residual is result.residual

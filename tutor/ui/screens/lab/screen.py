@@ -27,7 +27,15 @@ from textual.widgets import TabbedContent, Tabs
 
 from tutor.lessons.model import Experiment
 from tutor.notes import Anchor, lab_anchor, lab_command
-from tutor.sim import LabRun, SimParams, Simulator, TrainParams, TrainResult
+from tutor.sim import (
+    LabRun,
+    LesionResult,
+    SimParams,
+    SimResult,
+    Simulator,
+    TrainParams,
+    TrainResult,
+)
 from tutor.ui.messages import LabShown
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.screens.lab.lesion import LesionPane
@@ -112,8 +120,10 @@ class LabScreen(BaseScreen):
         train: TrainParams | None = None,
         *,
         lesson: Lesson | None = None,
-        measured: TrainResult | None = None,
+        measured: SimResult | LesionResult | TrainResult | None = None,
     ) -> None:
+        """``measured``: what a practice item just measured on these very parameters (a
+        run, a lesion or a training), shown by its tab instead of being computed again."""
         super().__init__()
         self.set_reactive(LabScreen.experiment, experiment)
         #: The lesson the lab was opened from: its notes include the lab's, and its lab
@@ -130,9 +140,21 @@ class LabScreen(BaseScreen):
         # One simulator for the network's runs and its lesions, so they share weights.
         self.simulator = Simulator()
         self.simulator_lock = threading.Lock()
-        self.signal = SignalPane(params, self.simulator, self.simulator_lock)
-        self.lesion = LesionPane(self.signal, self.simulator, self.simulator_lock)
-        self.train = TrainPane(train or TrainParams(), measured)
+        self.signal = SignalPane(
+            params,
+            self.simulator,
+            self.simulator_lock,
+            measured if isinstance(measured, SimResult) else None,
+        )
+        self.lesion = LesionPane(
+            self.signal,
+            self.simulator,
+            self.simulator_lock,
+            measured if isinstance(measured, LesionResult) else None,
+        )
+        self.train = TrainPane(
+            train or TrainParams(), measured if isinstance(measured, TrainResult) else None
+        )
         self.panes: dict[Experiment, LabPane] = {
             pane.EXPERIMENT: pane for pane in (self.signal, self.lesion, self.train)
         }

@@ -26,6 +26,7 @@ from tutor.sim import (
     LabRun,
     OverBudget,
     SimParams,
+    SimResult,
     Simulator,
     check_interactive,
     estimated_seconds,
@@ -87,9 +88,18 @@ class SignalPane(KnobPane):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, SignalPane.SimProgress)
 
-    def __init__(self, params: SimParams, simulator: Simulator, lock: threading.Lock) -> None:
+    def __init__(
+        self,
+        params: SimParams,
+        simulator: Simulator,
+        lock: threading.Lock,
+        measured: SimResult | None = None,
+    ) -> None:
+        """``measured``: ``params`` run already (by a practice item): only its counterpart
+        is run for the first plots."""
         super().__init__()
         self.opening_params = params
+        self._measured = measured
         self.set_reactive(SignalPane.params, params)
         self.set_reactive(SignalPane.panel_params, params)
         self._simulator = simulator
@@ -144,8 +154,10 @@ class SignalPane(KnobPane):
                 amount = f"{100 * done // total}%" if total else f"{done} layers"
                 self.post_message(self.SimProgress(params, f"{stage}… {amount}"))
 
+        measured, self._measured = self._measured, None  # the first run only
         run = run_unless_cancelled(
-            self._simulator_lock, lambda: run_both(self._simulator, params, progress)
+            self._simulator_lock,
+            lambda: run_both(self._simulator, params, progress, measured),
         )
         if run is not None:
             self.post_message(self.SimFinished(run))
