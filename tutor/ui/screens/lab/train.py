@@ -25,10 +25,11 @@ from tutor.ui.widgets.lab_controls import TRAIN_KNOBS, LabControls, training_cap
 from tutor.ui.widgets.train_plot import TrainLegend, TrainPlot
 
 #: While training, the curves are redrawn this many times in all, as each share of the
-#: steps is done (six networks at the defaults: six redraws each). A redraw holds the
-#: interpreter lock for a plot that the training thread waits out: paced by time (every
-#: 0.15 s) the tab took 7.6–10.3 s where `restutor train` takes 4.6–5.9 s.
-TRAIN_FRAMES = 36
+#: steps is done (at the defaults twice a network: half-way and finished), and no more
+#: on a slow machine. A redraw holds the interpreter lock for a plot that the training
+#: thread waits out, about 30 ms: paced by time (every 0.15 s) the tab took 1.7× as long
+#: as `restutor train`; 24 redraws took 1.35×, 12 take 1.25× (benchmarks/README.md).
+TRAIN_FRAMES = 12
 
 
 class TrainPane(KnobPane):
