@@ -50,10 +50,10 @@ def test_a_revealed_practice_item(snap_compare, tmp_path):
     assert snap_compare(app, terminal_size=(100, 40), run_before=commit_and_reveal)
 
 
-# -- the lab: each tab at 120×40 (at 80×24 a plot's ticks moved between runs, so its
-# pilot tests check that size: the readout kept, the footer's main keys) ---------------
+# -- the lab: each tab at 120×40 and at 80×24 (a short plot keeps one y tick to a row:
+# plotext orders ticks by their labels' hashes, so two on one row changed between runs) --
 
-LAB_SIZES = {"120x40": (120, 40)}
+LAB_SIZES = {"120x40": (120, 40), "80x24": (80, 24)}
 LAB_TRAINING = TrainParams(depths=(2, 4, 8), width=8, steps=40)
 
 

@@ -11,7 +11,7 @@ from tests.training_cache import replay
 from tutor.plot import render_training
 from tutor.practice.measures import run_training
 from tutor.sim import SimParamError, TrainParams, TrainResult, TrainRun, train, training
-from tutor.sim.trainer import Student, finding, teacher_data
+from tutor.sim.trainer import Student, finding, frame_of, teacher_data
 
 SMALL = TrainParams(depths=(2, 4), width=8, steps=12, batch=32)
 
@@ -169,6 +169,21 @@ def test_progress_reaches_the_total_and_snapshots_grow():
     assert snapshots[-1].complete
     assert [len(s.runs) for s in snapshots] == sorted(len(s.runs) for s in snapshots)
     assert snapshots[0].runs[0].steps == (0,)  # the untrained network comes first
+
+
+@pytest.mark.parametrize("frames", [1, 5, 100])
+def test_frames_grow_with_the_steps_done_and_the_last_is_the_finished_experiment(frames):
+    snapshots = list(training(SMALL))
+    seen = [frame_of(result, frames) for result in snapshots]
+    assert seen == sorted(seen) and seen[0] == 0 and seen[-1] == frames
+    # Each frame a screen would draw: at most ``frames`` of them, and the finished one.
+    drawn = [
+        result
+        for result, before in zip(snapshots, [-1, *seen][:-1], strict=True)
+        if frame_of(result, frames) > before
+    ]
+    assert len(drawn) <= frames + 1 and drawn[-1].complete
+    assert all(frame_of(result, frames) < frames for result in snapshots[:-1])
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,8 @@ from tests.pilot import ManualClock, press, wait_for
 from tests.strategies import small_params
 from tests.ui_app import make_app
 from tutor.cli import params_from_command
-from tutor.plot import draw_norm_panel
-from tutor.sim import SimParams, Simulator, run_both, simulate, skip_toggled
+from tutor.plot import canvas_rows, draw_lesion, draw_norm_panel, draw_paths
+from tutor.sim import SimParams, Simulator, lesion_blocks, run_both, simulate, skip_toggled
 from tutor.sim.params import sim_command
 from tutor.ui.screens.lab import LAYERS_PER_SECOND, LabScreen, SignalPane
 from tutor.ui.screens.lab.signal import REVEAL_PENDING_AFTER_SECONDS
@@ -133,6 +133,34 @@ def test_a_panel_overlays_the_counterpart_and_scales_to_both():
     assert "residual rms" in text and "plain rms" in text
     # The plain ReLU stack halves its norm each layer: only a log axis shows both curves.
     assert fig.monitor.yscale[0] == "log"
+
+
+@pytest.mark.parametrize("height", [6, 8, 9, 12, 40])
+@pytest.mark.parametrize("plot", ["forward", "backward", "lesion", "paths"])
+def test_a_short_plot_labels_each_y_tick_on_a_row_of_its_own(plot, height):
+    # Plotext draws the ticks in the hash order of their labels, which changes from one
+    # process to the next: two ticks on one row showed either label (the 80×24 lab's
+    # snapshots changed between runs). Every tick given must get its row.
+    from plotext._figure import _figure_class
+
+    params = SimParams()
+    fig = _figure_class()
+    fig.theme("clear")
+    fig.plotsize(50, height)
+    given: list[list[str]] = []
+    set_yticks = fig.yticks
+    fig.yticks = lambda ticks, labels: (given.append(labels), set_yticks(ticks, labels))
+    rows = canvas_rows(height)
+    if plot == "lesion":
+        draw_lesion(fig, lesion_blocks(params), False, rows=rows)
+    elif plot == "paths":
+        draw_paths(fig, params.depth, False, rows=rows)
+    else:
+        run = run_both(Simulator(), params)
+        draw_norm_panel(fig, run.current, plot, False, counterpart=run.counterpart, rows=rows)
+    text = fig.build()
+    labelled = [line.split("┤")[0].strip() for line in text.splitlines() if "┤" in line]
+    assert sorted(labelled) == sorted(given[-1]) and len(labelled) >= min(2, rows)
 
 
 def test_sim_command_names_only_what_differs():

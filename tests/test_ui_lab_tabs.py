@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 import time
 
@@ -94,9 +95,15 @@ async def test_the_lesion_tab_answers_the_networks_knobs():
         await press(pilot, "down", "r")  # the seed moves, whichever knob is selected
         assert app.lab.lesion.selected == 1 and app.lab.params.seed == 1
         await wait_for(pilot, lambda: lesioned(app.lab), "the reseeded lesion")
-        await press(pilot, "0")
+        # The hidden Signal tab runs nothing meanwhile (the lesion would wait for it on
+        # the one simulator), but the panel shows the network at once; its plots follow
+        # when it comes to the front.
+        assert app.lab.run.params.seed == 0 and app.lab.signal.panel_params.seed == 1
+        await press(pilot, "left_square_bracket")
+        await wait_for(pilot, lambda: drawn_now(app.lab), "the Signal tab's plots, shown")
+        await press(pilot, "right_square_bracket", "0")
         assert app.lab.params == SimParams(depth=8, width=16, residual=False)
-        await wait_for(pilot, lambda: lesioned(app.lab) and drawn_now(app.lab), "back to it")
+        await wait_for(pilot, lambda: lesioned(app.lab), "back to it")
 
 
 async def test_the_lesion_tab_lists_and_turns_no_skip_toggle():
@@ -150,6 +157,26 @@ async def test_the_train_tab_trains_on_arrival_and_states_the_finding():
         finals = str(app.lab.query_one("#train-run").render())
         assert finals.startswith("Your run (seed 0): plain 2 layers ")  # as measured here
         assert "cancel_training" not in footer_actions(app.lab)  # nothing left to stop
+
+
+async def test_the_train_tab_redraws_a_fixed_number_of_times_whatever_the_pace(monkeypatch):
+    # Paced by steps, not by time: a redraw costs the training thread the plot's time,
+    # so a slower machine must not get more of them.
+    monkeypatch.setattr(train_module, "TRAIN_FRAMES", 4)
+    posted: list[int] = []
+    post = TrainPane.post_message
+
+    def counting(pane, message):
+        if isinstance(message, TrainPane.TrainProgress):
+            posted.append(message.result.done)
+        return post(pane, message)
+
+    monkeypatch.setattr(TrainPane, "post_message", counting)
+    app = TabApp("train", train=SMALL_TRAINING)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: trained(app.lab), "the training on arrival")
+    total = 2 * len(SMALL_TRAINING.depths) * SMALL_TRAINING.steps
+    assert posted == sorted(posted) and len(posted) == 5 and posted[-1] == total
 
 
 async def test_the_train_knobs_change_the_setup_and_retrain():
@@ -250,3 +277,69 @@ async def test_a_lesion_that_cannot_fit_says_why_in_its_tab(monkeypatch):
         assert lesion.result is None
         assert lesion.status.startswith("cannot delete the blocks:")
         assert "memory" in lesion.status
+
+
+async def test_a_lab_opened_from_a_predict_sim_item_draws_the_run_it_measured(
+    tmp_path, monkeypatch
+):
+    from tests.test_ui_practice import SIZE as PRACTICE_SIZE
+    from tests.test_ui_practice import go_to, measured, open_practice
+    from tutor.ui.screens.lab import signal as signal_module
+    from tutor.ui.widgets.prediction_evidence import PredictionEvidence
+
+    ran: list[SimParams] = []
+    run_both = signal_module.run_both
+
+    def counting(simulator, params, progress=None, current=None):
+        run = run_both(simulator, params, progress, current)
+        ran.append(params if run.current is not current else run.counterpart.params)
+        return run
+
+    monkeypatch.setattr(signal_module, "run_both", counting)
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=PRACTICE_SIZE) as pilot:
+        screen = await open_practice(app, pilot)
+        item = go_to(screen, "predict-sim")
+        await pilot.pause()
+        if not item.choices:
+            screen.query_one("#answer").value = "1"
+        await press(pilot, "enter")
+        await wait_for(pilot, lambda: measured(screen), "the engine's measurement")
+        result = screen.query_one(PredictionEvidence).measured
+        await press(pilot, "l")
+        lab = app.screen
+        assert isinstance(lab, LabScreen)
+        await run_drawn(pilot, lab)
+        assert lab.run.current is result  # the very run measured, drawn
+        assert ran == [dataclasses.replace(result.params, residual=not result.params.residual)]
+
+
+async def test_a_lab_opened_from_a_lesion_item_shows_the_lesion_it_measured(tmp_path, monkeypatch):
+    from tests.test_ui_practice import SIZE as PRACTICE_SIZE
+    from tests.test_ui_practice import measured, open_practice
+    from tutor.practice.measures import LESION_VARIANTS
+    from tutor.ui.screens.lab import lesion as lesion_module
+    from tutor.ui.widgets.prediction_evidence import PredictionEvidence
+
+    def lesioned_again(*args, **kwargs):
+        raise AssertionError("the lab deleted the item's blocks again")
+
+    monkeypatch.setattr(lesion_module, "lesion_blocks", lesioned_again)
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=PRACTICE_SIZE) as pilot:
+        screen = await open_practice(app, pilot, "unraveled-view")
+        queue = screen.session.queue
+        screen.session.position = next(
+            i for i, (_, it) in enumerate(queue) if getattr(it, "measure", "") in LESION_VARIANTS
+        )
+        screen.show_item()
+        await pilot.pause()
+        await press(pilot, "enter")
+        await wait_for(pilot, lambda: measured(screen), "the lesion's measurement")
+        result = screen.query_one(PredictionEvidence).measured
+        await press(pilot, "l")
+        lab = app.screen
+        assert isinstance(lab, LabScreen) and lab.experiment == "lesion"
+        await wait_for(pilot, lambda: lesioned(lab), "the lab's lesion")
+        assert lab.lesion.result.plain is result.plain
+        assert lab.lesion.result.residual is result.residual

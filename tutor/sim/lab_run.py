@@ -38,9 +38,14 @@ def skip_toggled(params: SimParams) -> SimParams:
 
 
 def run_both(
-    simulator: Simulator, params: SimParams, progress: LabProgress | None = None
+    simulator: Simulator,
+    params: SimParams,
+    progress: LabProgress | None = None,
+    current: SimResult | None = None,
 ) -> LabRun:
-    """Run ``params`` and its counterpart on the same weights.
+    """Run ``params`` and its counterpart on the same weights (``current``: ``params``
+    already run, e.g. measured by a practice item, so only the counterpart runs; a run
+    is a function of its parameters, so it is the same floats as the simulator's).
 
     The weights are drawn once, first; the counterpart then costs only its two
     passes. (Running the two in parallel threads was measured: no faster inside
@@ -50,7 +55,8 @@ def run_both(
     report = progress or (lambda stage, done, total: None)
     simulator.arrays(params, lambda done: report("drawing weights", done, None))
     total = 4 * params.depth  # forward and backward, of both runs
-    current = simulator.run(params, lambda done, _: report("propagating", done, total))
+    if current is None or current.params != params:
+        current = simulator.run(params, lambda done, _: report("propagating", done, total))
     counterpart = simulator.run(
         skip_toggled(params), lambda done, _: report("propagating", total // 2 + done, total)
     )

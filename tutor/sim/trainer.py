@@ -55,6 +55,7 @@ __all__ = [
     "TrainRun",
     "finding",
     "paced",
+    "frame_of",
     "record_every",
     "teacher_data",
     "train",
@@ -191,6 +192,16 @@ def paced(snapshots: Iterable[TrainResult], seconds: float) -> Iterator[TrainRes
         if result.complete or time.monotonic() - last > seconds:
             last = time.monotonic()
             yield result
+
+
+def frame_of(result: TrainResult, frames: int) -> int:
+    """Which of ``frames`` equal shares of its steps the experiment has reached (``frames``
+    once complete). A screen redraws as this grows: a redraw count fixed by the experiment,
+    not by the machine's speed (a time-paced screen redraws the more often the slower the
+    training runs, and so slows it further)."""
+    if result.complete:
+        return frames
+    return min(result.done * frames // max(result.total, 1), frames - 1)
 
 
 def train(

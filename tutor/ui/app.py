@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from tutor.lessons.trust import Origin
     from tutor.practice.review_plan import DailyLimits, ReviewRequest
     from tutor.practice.schedule import Reviewer
-    from tutor.sim import SimParams, TrainParams, TrainResult
+    from tutor.sim import LesionResult, SimParams, SimResult, TrainParams, TrainResult
     from tutor.store import Store
 
 
@@ -352,11 +352,11 @@ class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
         experiment: Experiment = "signal",
         *,
         lesson: Lesson | None = None,
-        measured: TrainResult | None = None,
+        measured: SimResult | LesionResult | TrainResult | None = None,
     ) -> None:
         """The lab on ``experiment``'s tab, in ``params`` (a network, or a training setup),
         opened from ``lesson`` (whose notes then include the lab's); ``measured``, the
-        training just done for those params, is shown, not redone."""
+        run, lesion or training just done for those params, is shown, not redone."""
         from tutor.sim import SimParams, TrainParams
         from tutor.ui.screens.lab import LabScreen
 

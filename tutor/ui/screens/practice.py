@@ -367,16 +367,21 @@ class PracticeScreen(RecordsGrades, BaseScreen):
 
         item = attempt.item
         lesson = self.tutor.lesson(attempt.lesson_id)
+        # What the item just measured is shown by the lab's tab, not computed again.
+        measured = next((e.measured for e in self.query(PredictionEvidence)), None)
         if isinstance(item, PredictTrainItem):
-            measured = next((e.measured for e in self.query(PredictionEvidence)), None)
-            trained = measured if isinstance(measured, TrainResult) else None  # shown, not redone
+            trained = measured if isinstance(measured, TrainResult) else None
             self.tutor.open_lab(
                 train_params(item.train), "from practice", "train", lesson=lesson, measured=trained
             )
             return
         # The lesson model checks that a lab state's tab fits its measure (lesion or signal).
         self.tutor.open_lab(
-            sim_params(item.lab.params), item.lab.title, item.lab.experiment, lesson=lesson
+            sim_params(item.lab.params),
+            item.lab.title,
+            item.lab.experiment,
+            lesson=lesson,
+            measured=None if isinstance(measured, TrainResult) else measured,
         )
 
     def note_anchor(self) -> Anchor | None:

@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
-from tutor.plot import VARIANT_INKS, draw_lesion, draw_paths
+from tutor.plot import VARIANT_INKS, canvas_rows, draw_lesion, draw_paths
 from tutor.sim import LesionResult
 from tutor.ui.widgets.norm_plot import fitted_legend
 
@@ -36,7 +36,7 @@ class LesionPlot(PlotextPlot):
         if self.result is None:
             plt.title(self.waiting.split(":")[0] or "deleting one block at a time")
         else:
-            draw_lesion(plt, self.result, legend=False)
+            draw_lesion(plt, self.result, legend=False, rows=canvas_rows(self.size.height))
         return super().render()
 
 
@@ -77,5 +77,5 @@ class PathsPlot(PlotextPlot):
         plt = self.plt
         plt.clear_figure()
         if self.depth:
-            draw_paths(plt, self.depth)
+            draw_paths(plt, self.depth, rows=canvas_rows(self.size.height))
         return super().render()

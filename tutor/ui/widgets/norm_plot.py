@@ -12,7 +12,15 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
-from tutor.plot import INKS, PANEL_TITLES, VARIANT_INKS, Ink, Which, draw_norm_panel
+from tutor.plot import (
+    INKS,
+    PANEL_TITLES,
+    VARIANT_INKS,
+    Ink,
+    Which,
+    canvas_rows,
+    draw_norm_panel,
+)
 from tutor.sim import LabRun
 
 
@@ -48,6 +56,7 @@ class NormPlot(PlotextPlot):
                 counterpart=self.run.counterpart,
                 cursor=min(self.cursor, self.run.params.depth),
                 legend=False,
+                rows=canvas_rows(self.size.height),
             )
         return super().render()
 

@@ -62,9 +62,18 @@ class LesionPane(KnobPane):
 
         result: LesionResult
 
-    def __init__(self, network: SignalPane, simulator: Simulator, lock: threading.Lock) -> None:
+    def __init__(
+        self,
+        network: SignalPane,
+        simulator: Simulator,
+        lock: threading.Lock,
+        measured: LesionResult | None = None,
+    ) -> None:
+        """``measured``: the network lesioned already (by a practice item), shown on the
+        first visit instead of deleting its blocks again."""
         super().__init__()
         self.network = network
+        self._measured = measured
         self._simulator, self._simulator_lock = simulator, lock
         self._workspace = Workspace()
         self._controls = LabControls(LESION_KNOBS, id="lesion-controls")
@@ -122,6 +131,11 @@ class LesionPane(KnobPane):
     def _lesion_if_stale(self) -> None:
         params = self.params
         if self.result is not None and self.result.params == params:
+            return
+        measured, self._measured = self._measured, None
+        if measured is not None and replace(measured.params, residual=True) == params:
+            # Both variants, whatever the skip toggle: the very lesion of this network.
+            self._show_lesion(self.LesionFinished(replace(measured, params=params)))
             return
         self.result = None
         try:

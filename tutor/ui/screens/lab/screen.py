@@ -27,7 +27,15 @@ from textual.widgets import TabbedContent, Tabs
 
 from tutor.lessons.model import Experiment
 from tutor.notes import Anchor, lab_anchor, lab_command
-from tutor.sim import LabRun, SimParams, Simulator, TrainParams, TrainResult
+from tutor.sim import (
+    LabRun,
+    LesionResult,
+    SimParams,
+    SimResult,
+    Simulator,
+    TrainParams,
+    TrainResult,
+)
 from tutor.ui.messages import LabShown
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.screens.lab.lesion import LesionPane
@@ -109,6 +117,10 @@ class LabScreen(BaseScreen):
     ]
 
     experiment: var[Experiment] = var("signal", init=False)
+    #: A footer rebuild is on its way (`refresh_bindings`).
+    _bindings_stale = False
+    #: Whether the lab is laid out narrow (None: not laid out yet).
+    _narrow: bool | None = None
 
     def __init__(
         self,
@@ -118,8 +130,10 @@ class LabScreen(BaseScreen):
         train: TrainParams | None = None,
         *,
         lesson: Lesson | None = None,
-        measured: TrainResult | None = None,
+        measured: SimResult | LesionResult | TrainResult | None = None,
     ) -> None:
+        """``measured``: what a practice item just measured on these very parameters (a
+        run, a lesion or a training), shown by its tab instead of being computed again."""
         super().__init__()
         self.set_reactive(LabScreen.experiment, experiment)
         #: The lesson the lab was opened from: its notes include the lab's, and its lab
@@ -136,9 +150,21 @@ class LabScreen(BaseScreen):
         # One simulator for the network's runs and its lesions, so they share weights.
         self.simulator = Simulator()
         self.simulator_lock = threading.Lock()
-        self.signal = SignalPane(params, self.simulator, self.simulator_lock)
-        self.lesion = LesionPane(self.signal, self.simulator, self.simulator_lock)
-        self.train = TrainPane(train or TrainParams(), measured)
+        self.signal = SignalPane(
+            params,
+            self.simulator,
+            self.simulator_lock,
+            measured if isinstance(measured, SimResult) else None,
+        )
+        self.lesion = LesionPane(
+            self.signal,
+            self.simulator,
+            self.simulator_lock,
+            measured if isinstance(measured, LesionResult) else None,
+        )
+        self.train = TrainPane(
+            train or TrainParams(), measured if isinstance(measured, TrainResult) else None
+        )
         self.panes: dict[Experiment, LabPane] = {
             pane.EXPERIMENT: pane for pane in (self.signal, self.lesion, self.train)
         }
@@ -194,9 +220,24 @@ class LabScreen(BaseScreen):
     def _fit_width(self, width: int) -> None:
         """Narrow: a narrower side column, the compact readout, the footer's main keys."""
         narrow = width < NARROW_WIDTH
+        if narrow == self._narrow:
+            return  # the footer shows the right keys already: no rebuild
+        self._narrow = narrow
         self.set_class(narrow, "narrow")
         self.query_one(LabReadout).compact = narrow
         self.refresh_bindings()
+
+    def refresh_bindings(self) -> None:
+        """One footer rebuild for a burst of changes: each rebuild makes every key's widget
+        anew (tens of milliseconds with the lab's keys), and opening the lab asked for
+        nine, a third of a second before the plots could paint."""
+        if not self._bindings_stale:
+            self._bindings_stale = True
+            self.call_later(self._publish_bindings)
+
+    def _publish_bindings(self) -> None:
+        self._bindings_stale = False
+        super().refresh_bindings()
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -26,6 +26,7 @@ from tutor.sim import (
     LabRun,
     OverBudget,
     SimParams,
+    SimResult,
     Simulator,
     check_interactive,
     estimated_seconds,
@@ -87,9 +88,20 @@ class SignalPane(KnobPane):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, SignalPane.SimProgress)
 
-    def __init__(self, params: SimParams, simulator: Simulator, lock: threading.Lock) -> None:
+    def __init__(
+        self,
+        params: SimParams,
+        simulator: Simulator,
+        lock: threading.Lock,
+        measured: SimResult | None = None,
+    ) -> None:
+        """``measured``: ``params`` run already (by a practice item): only its counterpart
+        is run for the first plots."""
         super().__init__()
         self.opening_params = params
+        self._measured = measured
+        #: The plots are behind the parameters, which changed while the tab was hidden.
+        self._stale = False
         self.set_reactive(SignalPane.params, params)
         self.set_reactive(SignalPane.panel_params, params)
         self._simulator = simulator
@@ -126,7 +138,19 @@ class SignalPane(KnobPane):
 
     def watch_params(self, params: SimParams) -> None:
         self.cursor = min(self.cursor, params.depth)
-        self._simulate(params)
+        if self.showing:
+            self._simulate(params)
+        else:
+            # Behind the Lesion tab, whose lesion would wait for this run on the one
+            # simulator: the plots are run when they come to the front; the panel (which
+            # the Lesion tab shows too) shows the network at once.
+            self._stale = True
+            self.panel_params = params
+
+    def shown(self) -> None:
+        if self._stale:
+            self._stale = False
+            self._simulate(self.params)
 
     @work(thread=True, exclusive=True, group="sim", exit_on_error=False)
     def _simulate(self, params: SimParams) -> None:
@@ -144,8 +168,10 @@ class SignalPane(KnobPane):
                 amount = f"{100 * done // total}%" if total else f"{done} layers"
                 self.post_message(self.SimProgress(params, f"{stage}… {amount}"))
 
+        measured, self._measured = self._measured, None  # the first run only
         run = run_unless_cancelled(
-            self._simulator_lock, lambda: run_both(self._simulator, params, progress)
+            self._simulator_lock,
+            lambda: run_both(self._simulator, params, progress, measured),
         )
         if run is not None:
             self.post_message(self.SimFinished(run))
@@ -184,7 +210,8 @@ class SignalPane(KnobPane):
             return
         self.params = params
         self._stop_reveal()
-        self._reveal_pending = self.clock.after(REVEAL_PENDING_AFTER_SECONDS, self._reveal)
+        if self.showing:
+            self._reveal_pending = self.clock.after(REVEAL_PENDING_AFTER_SECONDS, self._reveal)
 
     def _reveal(self) -> None:
         """The run is taking a while: show its parameters now, marked as computing."""

@@ -13,6 +13,14 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
+from tutor.plot.axes import canvas_rows as canvas_rows  # the widgets size their plots by it
+from tutor.plot.axes import (
+    even_ticks,
+    integer_xticks,
+    round_ticks,
+    scale_label,
+    set_yticks,
+)
 from tutor.sim import SimResult
 
 # Text helpers that live in tutor.sim.words (the CLI and the lab share them, plot or not),
@@ -45,15 +53,6 @@ def _line(layers: np.ndarray, values: np.ndarray) -> tuple[list[float], list[flo
     """The finite points of a curve (diverged layers are left out, never drawn as NaN)."""
     keep = np.isfinite(values) & (values > 0)
     return layers[keep].tolist(), values[keep].tolist()
-
-
-def _ticks(low: float, high: float, log: bool, count: int = 5) -> list[float]:
-    """Evenly spaced tick values (in log space for a log axis), labelled compactly."""
-    if high <= low:
-        return [low]
-    if log:
-        return np.geomspace(low, high, count).tolist()
-    return np.linspace(low, high, count).tolist()
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,13 +130,15 @@ def draw_norm_panel(
     counterpart: SimResult | None = None,
     cursor: int | None = None,
     legend: bool = True,
+    rows: int | None = None,
 ) -> None:
     """Draw one panel: the ensemble's RMS, its p10–p90 band, and the theory where offered.
 
     ``counterpart`` (the same parameters with the skip connection toggled, so the
     same depth) is overlaid as a dimmer RMS curve; ``cursor`` marks a layer with a
     vertical line. The y axis turns logarithmic once everything drawn spans more
-    than ``LOG_SCALE_SPREAD``. A curve with no finite point is left out.
+    than ``LOG_SCALE_SPREAD``. A curve with no finite point is left out. ``rows``:
+    the canvas's height, to keep one y tick to a row (see `set_yticks`).
     """
     series = _panel_series(result, which, counterpart)
     if cursor is not None:
@@ -152,14 +153,15 @@ def draw_norm_panel(
         if log:
             fig.yscale("log")
         fig.ylabel(scale_label(log))
-        ticks = _ticks(drawn.min(), drawn.max(), log)
-        fig.yticks(ticks, [f"{t:.3g}" for t in ticks])
+        ticks = even_ticks(drawn.min(), drawn.max(), log)
+        limits = (float(drawn.min()), float(drawn.max()))
+        set_yticks(fig, ticks, [f"{t:.3g}" for t in ticks], rows, limits, log)
     title = PANEL_TITLES[which]
     if result.diverged_at is not None:
         title += f" (diverged at layer {result.diverged_at})"
     fig.title(title)
     fig.xlabel("layer l")
-    _integer_xticks(fig, 0, result.params.depth, margin=0)
+    integer_xticks(fig, 0, result.params.depth, margin=0)
 
 
 def render_sim(result: SimResult, width: int, height: int, color: bool) -> str:
@@ -289,7 +291,7 @@ def draw_training(
         if low < high:  # plotext takes the limits of a log axis as exponents
             fig.ylim(math.log10(low), math.log10(high))
         decades = range(math.ceil(math.log10(low)), math.floor(math.log10(high)) + 1)
-        ticks = [10.0**e for e in decades] if len(decades) > 1 else _ticks(low, high, log=True)
+        ticks = [10.0**e for e in decades] if len(decades) > 1 else even_ticks(low, high, log=True)
         fig.yticks(ticks, [f"{t:.2g}" for t in ticks])
         fig.ylabel(scale_label(log=True))
     fig.title("training loss (MSE; predicting the mean scores 1)")
@@ -317,11 +319,19 @@ def render_training(
 PATH_FRACTION_SHOWN = 1e-4
 
 
-def draw_lesion(fig: Any, result: LesionResult, color: bool = True, *, legend: bool = True) -> None:
+def draw_lesion(
+    fig: Any,
+    result: LesionResult,
+    color: bool = True,
+    *,
+    legend: bool = True,
+    rows: int | None = None,
+) -> None:
     """How far the output moves when block k alone is deleted, plain against residual.
 
     The y axis turns logarithmic once the curves span more than ``LOG_SCALE_SPREAD``;
-    a lesion that gives no ratio (the output overflowed) is left out.
+    a lesion that gives no ratio (the output overflowed) is left out. ``rows``: as
+    for `draw_norm_panel`.
     """
     drawn = []
     for residual, label in ((False, "plain: layer k skipped"), (True, "residual: branch k zeroed")):
@@ -338,24 +348,27 @@ def draw_lesion(fig: Any, result: LesionResult, color: bool = True, *, legend: b
             fig.yscale("log")
             low, high = math.log10(values.min()), math.log10(values.max())
             ticks = [10.0**e for e in range(math.ceil(low), math.floor(high) + 1)]
+            limits = (float(values.min()), float(values.max()))
         else:
             # From zero, so the gap reads as a ratio; the headroom keeps the legend off the curves.
             fig.ylim(0, 1.3 * values.max())
-            ticks = _round_ticks(1.3 * values.max())
+            ticks = round_ticks(1.3 * values.max())
+            limits = (0.0, float(1.3 * values.max()))
         fig.ylabel(scale_label(log))
-        fig.yticks(ticks, [format_percent(t) for t in ticks])
+        set_yticks(fig, ticks, [format_percent(t) for t in ticks], rows, limits, log)
     fig.title("output change ‖h_L' − h_L‖ / ‖h_L‖ when block k alone is deleted")
     fig.xlabel("deleted block k")
-    _integer_xticks(fig, 1, result.params.depth)
+    integer_xticks(fig, 1, result.params.depth)
 
 
-def draw_paths(fig: Any, depth: int, color: bool = True) -> None:
+def draw_paths(fig: Any, depth: int, color: bool = True, *, rows: int | None = None) -> None:
     """The path lengths of ``depth`` residual blocks: the fraction C(L, k) / 2^L of paths
     that go through exactly k branches.
 
     Fractions, not counts (the lab's 40 blocks have 10¹¹ paths of length 20), and the
     whole range 0..L on the x axis, so that the learner sees how few paths are as long
-    as the network: almost all of them use about half its blocks.
+    as the network: almost all of them use about half its blocks. ``rows``: as for
+    `draw_norm_panel`.
     """
     from tutor.sim import path_counts
 
@@ -366,34 +379,12 @@ def draw_paths(fig: Any, depth: int, color: bool = True) -> None:
             lengths.append(length)
             fractions.append(count / total)
     fig.bar(lengths, fractions, color=plotext_color(INKS["paths"], color), width=0.8)
-    ticks = _round_ticks(max(fractions))
-    fig.yticks(ticks, [format_percent(t) for t in ticks])
-    _integer_xticks(fig, 0, depth)
+    ticks = round_ticks(max(fractions))
+    labels = [format_percent(t) for t in ticks]
+    set_yticks(fig, ticks, labels, rows, (0.0, max(fractions)))
+    integer_xticks(fig, 0, depth)
     fig.title(f"paths through {depth} residual blocks by length (mean {depth / 2:g})")
     fig.xlabel("path length k: the branches a path goes through")
-
-
-def _round_ticks(high: float) -> list[float]:
-    """Ticks from 0 to at most ``high`` at a round step (1, 2, 2.5 or 5 × 10ⁿ), 3 to 6 of them:
-    a percentage axis reads best at 50%, 100%, 150%."""
-    rough = high / 5
-    magnitude = 10.0 ** math.floor(math.log10(rough))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= rough)
-    return [i * step for i in range(int(high / step + 1e-9) + 1)]
-
-
-def _integer_xticks(fig: Any, first: int, last: int, margin: float = 0.5) -> None:
-    """At most five whole-number ticks from ``first`` to ``last`` (layers, blocks and
-    lengths are counts: a depth of 1 shows 0 and 1, never 0.25)."""
-    ticks = sorted({round(first + (last - first) * q) for q in (0, 0.25, 0.5, 0.75, 1)})
-    fig.xticks(ticks, [str(t) for t in ticks])
-    fig.xlim(first - margin, last + margin)
-
-
-def scale_label(log: bool) -> str:
-    """The y axis's label: a panel switches to a log scale by the spread of its curves,
-    and says so (the label sits on the x axis's row, so it costs no row of its own)."""
-    return "log scale" if log else "linear scale"
 
 
 def render_lesion(result: LesionResult, width: int, height: int, color: bool = False) -> str:
