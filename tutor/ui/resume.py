@@ -83,15 +83,12 @@ def lab_target(experiment: str, params: SimParams | TrainParams) -> dict[str, An
 
 
 def lesson_below(screens: list[Screen[Any]]) -> str | None:
-    """The lesson the lab was opened from: the nearest lesson or practice item under it."""
-    from tutor.ui.screens.lesson import LessonScreen
-    from tutor.ui.screens.practice import PracticeScreen
-
+    """The lesson the lab was opened from: the nearest lesson or practice item under it
+    (asked of each screen, so that no screen module is imported to answer)."""
     for screen in reversed(screens):
-        if isinstance(screen, LessonScreen):
-            return screen.lesson.id
-        if isinstance(screen, PracticeScreen) and screen.attempt is not None:
-            return screen.attempt.lesson_id
+        lesson_id = getattr(screen, "lesson_in_view", None)
+        if lesson_id is not None:
+            return lesson_id
     return None
 
 

@@ -28,6 +28,12 @@ class TutorScreen:
         """The app's store, lessons and ``open_*`` methods, without a ``type: ignore``."""
         return cast("RestutorApp", self.app)
 
+    @property
+    def lesson_in_view(self) -> str | None:
+        """The lesson this screen shows (a lesson, or a practice item of one), if any: what a
+        lab opened above it belongs to."""
+        return None
+
 
 class BaseScreen(TutorScreen, Screen[None]):
     """Subclasses compose their content in ``compose_content``; the frame is shared."""

@@ -255,6 +255,10 @@ class LessonScreen(BaseScreen):
     def action_open_lab(self) -> None:
         self._open_lab_state(self.lesson.sections.demo.opens)
 
+    @property
+    def lesson_in_view(self) -> str | None:
+        return self.lesson.id
+
     def note_anchor(self) -> Anchor:
         """The focused code witness, the key equation on the Math section, else the concept."""
         from tutor.notes import Anchor

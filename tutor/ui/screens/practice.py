@@ -384,6 +384,10 @@ class PracticeScreen(RecordsGrades, BaseScreen):
             measured=None if isinstance(measured, TrainResult) else measured,
         )
 
+    @property
+    def lesson_in_view(self) -> str | None:
+        return self.attempt.lesson_id if self.attempt is not None else None
+
     def note_anchor(self) -> Anchor | None:
         from tutor.notes import Anchor
 
