@@ -3,6 +3,7 @@
 import sqlite3
 from contextlib import closing
 
+import pytest
 from fsrs import Rating
 
 from tests.pilot import press, wait_for
@@ -332,7 +333,8 @@ async def test_review_goes_through_the_due_items_once_then_sums_up(tmp_path):
         assert app.store.card("a-removed-item") is not None  # its history is kept
 
 
-async def test_the_stats_view_from_the_map(tmp_path):
+@pytest.mark.parametrize("size", [(80, 24), SIZE])
+async def test_the_stats_view_from_the_map(tmp_path, size):
     from tutor.practice.schedule import Reviewer
     from tutor.store import Store
     from tutor.ui.screens.stats import StatsScreen
@@ -342,16 +344,19 @@ async def test_the_stats_view_from_the_map(tmp_path):
     reviewer.record("rc-any", "residual-connections", correct=True, nudges_used=0)
     reviewer.store.close()
     app = make_app(db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await pilot.press("S")
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
         table = app.screen.query_one("DataTable")
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        main = next(r for r in rows if str(r[0]) == "Residual connections")
-        assert tuple(main[2:5]) == ("1", "1", "100%")  # seen, reviews, retention
-        assert main[5].endswith("%")  # recall now
+        main = next(r for r in rows if str(r[0]).startswith("Residual connections"))
+        items = len(app.lesson("residual-connections").practice)
+        assert tuple(main[1:3]) == (f"1/{items}", "100% of 1")  # seen, retention
+        assert main[3].endswith("%") and main[4].split()[0] == "1"  # recall now; due today
+        # Every column, the seven days too, in view without scrolling sideways.
+        assert table.virtual_size.width <= table.scrollable_content_region.width
         await pilot.press("escape")
         assert not isinstance(app.screen, StatsScreen)
 
