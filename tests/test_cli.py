@@ -375,3 +375,20 @@ def test_review_due_follows_the_daily_limits_of_the_config(capsys, tmp_path):
     code, out, err = run(capsys, "--db", str(db), "review", "--due")
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
     assert "config" in err and "Traceback" not in err
+
+
+def test_review_due_says_when_the_next_item_is_due_on_the_clock(capsys, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from tutor.store import Store
+
+    db = tmp_path / "clock.db"
+    store = Store(db)
+    later = (datetime.now(UTC) + timedelta(days=3)).isoformat(timespec="seconds")
+    store.record_review(
+        item_id="gone", lesson_id="gone-lesson", card="{}", due=later, rating=3,
+        correct=True, nudges=0, reviewed_at=datetime.now(UTC).isoformat(), log="{}",
+    )  # fmt: skip
+    store.close()
+    code, out, _ = run(capsys, "--db", str(db), "--lessons", str(tmp_path), "review", "--due")
+    assert code == 0 and "the next review is due in 3 days (" in out and "+00:00" not in out

@@ -102,7 +102,7 @@ def run_review(args: argparse.Namespace) -> int:
         )
         return 0
     if not waiting:
-        later = f"; the next is due {next_due}" if next_due else ""
+        later = f"; the next is due {_on_the_clock(next_due)}" if next_due else ""
         print(f"nothing is due for review and no new items wait{later}")
         return 0
     for lesson_id, q in waiting.items():
@@ -114,7 +114,17 @@ def run_review(args: argparse.Namespace) -> int:
         print(f"      (the daily limits leave {held.due} due and {held.new} new for later)")
     if new and not plan.items:
         print("      (new items come into review from the lessons you have begun)")
+    if next_due and not due:
+        print(f"      (the next review is due {_on_the_clock(next_due)})")
     return 0
+
+
+def _on_the_clock(due: str) -> str:
+    from datetime import UTC, datetime
+
+    from tutor.practice.feedback import when_due
+
+    return when_due(datetime.fromisoformat(due), datetime.now(UTC))
 
 
 def review_settings() -> ReviewConfig:
