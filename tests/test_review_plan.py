@@ -128,6 +128,7 @@ def test_easy_sends_a_right_answer_further_and_only_a_right_one(reviewer):
     good = reviewer.record("a1", "one", correct=True, nudges_used=0, now=NOW)
     easy = reviewer.mark_easy("a1")
     assert easy is not None and easy.due > good.due
+    assert (easy.card_id, easy.last_review) == (good.card_id, good.last_review)  # rerated
     assert reviewer.store.last_review()[:2] == ("a1", int(Rating.Easy))
     assert reviewer.mark_easy("a1") is None  # once
     reviewer.record("a2", "one", correct=False, nudges_used=0, now=NOW)

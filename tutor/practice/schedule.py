@@ -117,10 +117,16 @@ class Reviewer:
         if last is None or last[:2] != (item_id, int(Rating.Good)):
             return None
         _, _, before, reviewed_at = last
-        moment = datetime.fromisoformat(reviewed_at)
-        card, log = self.scheduler.review_card(
-            self._card(before, moment), Rating.Easy, review_datetime=moment
-        )
+        moment, card_id = datetime.fromisoformat(reviewed_at), None
+        try:  # the card the Good answer made: its exact time, and the card's id to keep
+            rated_good = Card.from_dict(json.loads(self.store.card(item_id) or ""))
+            moment, card_id = rated_good.last_review or moment, rated_good.card_id
+        except _DAMAGED_CARD:
+            pass  # the stored time (to the second) does
+        start = self._card(before, moment)
+        if before is None and card_id is not None:
+            start.card_id = card_id  # a new item's first card: the same card, rated Easy
+        card, log = self.scheduler.review_card(start, Rating.Easy, review_datetime=moment)
         changed = self.store.rerate_last_review(
             item_id,
             card=json.dumps(card.to_dict()),
