@@ -14,8 +14,10 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import string
 import tempfile
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
@@ -23,25 +25,17 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tutor import paths
+from tutor.lessons.files import RefusedFile, read_regular_file
 from tutor.sim.params import INT_LIMITS  # the bounds themselves, which the facade does not name
 
 #: A config file is a few lines; anything larger is not one (and is not read whole).
 MOST_BYTES = 64 * 1024
 
-#: The themes every supported Textual has (6.2 and later); a test checks the app has each.
-THEMES = (
-    "textual-dark",
-    "textual-light",
-    "catppuccin-latte",
-    "catppuccin-mocha",
-    "dracula",
-    "flexoki",
-    "gruvbox",
-    "monokai",
-    "nord",
-    "solarized-light",
-    "tokyo-night",
-)
+#: A theme's name as Textual spells them (``textual-dark``, ``rose-pine-moon``): any such name
+#: is kept, for the app to use if its Textual has that theme (and to say so if it has not).
+_THEME_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_MOST_THEME_CHARS = 40
+_ALLOWED_THEMES = "a theme name such as textual-dark, nord or rose-pine-moon (words joined by -)"
 
 
 class Binding(NamedTuple):
@@ -121,9 +115,94 @@ BINDINGS: dict[str, Binding] = {
     "lab.step_forward": Binding("full_stop", "lab: layer cursor forward"),
 }
 
-#: Textual key names, comma separated: ``ctrl+t``, ``f2,e``, ``question_mark``.
-_KEYS = re.compile(r"[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*(,[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*)*")
-_ALLOWED_KEYS = "Textual key names separated by commas, such as 'ctrl+t' or 'f2,e'"
+#: Textual's names for the keys that are not a letter or a digit: the function and named keys,
+#: and each ASCII punctuation mark by its Unicode name (``?`` is ``question_mark``), with the
+#: short names Textual puts in place of six of them; a test checks them against Textual's.
+_SHORT_NAMES = {
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
+}
+_PUNCTUATION = {
+    _SHORT_NAMES.get(name, name)
+    for name in (
+        unicodedata.name(mark).lower().replace("-", "_").replace(" ", "_")
+        for mark in string.punctuation
+    )
+}
+_NAMED_KEYS = {
+    *(f"f{number}" for number in range(1, 25)),
+    *"up down left right home end pageup pagedown enter escape tab space backspace".split(),
+    *"delete insert".split(),
+    *_PUNCTUATION,
+}
+_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super")
+_ALLOWED_KEYS = (
+    "key names separated by commas, each a letter, a digit, f1-f24 or a named key (up, enter, "
+    "escape, space, question_mark, …) after at most one each of ctrl+ shift+ alt+ meta+ super+"
+)
+
+#: Keys no binding may take: the command palette's and quitting (Textual's own).
+_RESERVED_KEYS = {"ctrl+p": "the command palette", "ctrl+q": "quitting", "ctrl+c": "quitting"}
+
+
+def _key_problem(key: str) -> str:
+    """What is wrong with one key (``ctrl+shift+a``), or ``""``."""
+    *modifiers, name = key.split("+")
+    for modifier in modifiers:
+        if modifier not in _MODIFIERS:
+            return f"{_shown(modifier)} is not a modifier"
+        if modifiers.count(modifier) > 1:
+            return f"{_shown(modifier)} is given twice"
+    if not ((len(name) == 1 and name.isascii() and name.isalnum()) or name in _NAMED_KEYS):
+        return f"{_shown(name)} is not a key name" if name else "no key after the modifiers"
+    return ""
+
+
+def _canonical(key: str) -> str:
+    """``key`` with its modifiers in one order, so that ``shift+ctrl+a`` is ``ctrl+shift+a``."""
+    *modifiers, name = key.split("+")
+    return "+".join([*sorted(modifiers, key=_MODIFIERS.index), name])
+
+
+def _keys_problem(keys: str) -> str:
+    """What is wrong with a binding's comma separated ``keys``, or ``""``."""
+    listed = keys.split(",")
+    for key in listed:
+        if problem := _key_problem(key):
+            return problem
+    canonical = [_canonical(key) for key in listed]
+    for key in listed:
+        if canonical.count(_canonical(key)) > 1:
+            return f"{_shown(key)} is given twice"
+    return ""
+
+
+def _shares_a_screen(binding_id: str, other_id: str) -> bool:
+    """Whether the two bindings can be live at once: one screen's (the same id prefix), or
+    one of them the app's, which every screen has."""
+    screen, other_screen = binding_id.partition(".")[0], other_id.partition(".")[0]
+    return screen == other_screen or "app" in (screen, other_screen)
+
+
+def _clash(keymap: dict[str, str]) -> str:
+    """The first remapped binding whose key is reserved or another live binding's, or ``""``."""
+    keys_now = {
+        binding_id: {_canonical(key) for key in keymap.get(binding_id, binding.keys).split(",")}
+        for binding_id, binding in BINDINGS.items()
+    }
+    for binding_id in keymap:
+        for key in sorted(keys_now[binding_id]):
+            if key in _RESERVED_KEYS:
+                return f"keymap.{binding_id} cannot take {key}: it is {_RESERVED_KEYS[key]}'s"
+            for other_id, other_keys in keys_now.items():
+                if other_id != binding_id and key in other_keys:
+                    if _shares_a_screen(binding_id, other_id):
+                        return f"keymap.{binding_id} cannot take {key}: keymap.{other_id} has it"
+    return ""
 
 
 class ConfigError(ValueError):
@@ -165,8 +244,8 @@ class Config(BaseModel):
 
     @field_validator("theme")
     @classmethod
-    def _known_theme(cls, theme: str) -> str:
-        if theme not in THEMES:
+    def _theme_name(cls, theme: str) -> str:
+        if len(theme) > _MOST_THEME_CHARS or not _THEME_NAME.fullmatch(theme):
             raise ValueError("theme")
         return theme
 
@@ -176,8 +255,10 @@ class Config(BaseModel):
         for binding_id, keys in keymap.items():
             if binding_id not in BINDINGS:
                 raise ConfigError(_unknown(f"keymap.{binding_id}", binding_keys(), "binding id"))
-            if not _KEYS.fullmatch(keys):
-                raise ConfigError(_must(f"keymap.{binding_id}", _ALLOWED_KEYS, keys))
+            if problem := _keys_problem(keys):
+                raise ConfigError(_must(f"keymap.{binding_id}", _ALLOWED_KEYS, keys, problem))
+        if clash := _clash(keymap):
+            raise ConfigError(clash)
         return keymap
 
 
@@ -200,14 +281,14 @@ def binding_keys() -> list[str]:
 def allowed(key: str) -> str:
     """What the setting ``key`` takes, in words (from the models' own bounds)."""
     if key == "theme":
-        return f"one of {', '.join(THEMES)}"
+        return _ALLOWED_THEMES
     if key.startswith("keymap."):
         return _ALLOWED_KEYS
     table, _, name = key.partition(".")
     if table in _TABLES and not name:
         return f"a table of {', '.join(k for k in setting_keys() if k.startswith(table + '.'))}"
     if key == "keymap":
-        return "a table of binding ids (see 'restutor config show')"
+        return 'a table of binding ids and their keys, such as "lab.run" = "ctrl+r"'
     field = _TABLES[table].model_fields[name]
     low = next(m.ge for m in field.metadata if isinstance(m, Ge))
     high = next(m.le for m in field.metadata if isinstance(m, Le))
@@ -220,8 +301,9 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _must(key: str, allowed_values: str, value: object) -> str:
-    return f"{key} must be {allowed_values} (got {_shown(value)})"
+def _must(key: str, allowed_values: str, value: object, problem: str = "") -> str:
+    why = f": {problem}" if problem else ""
+    return f"{key} must be {allowed_values} (got {_shown(value)}{why})"
 
 
 #: How many binding ids an unknown one is shown beside (there are dozens).
@@ -254,18 +336,22 @@ def _validated(data: dict[str, Any]) -> Config:
 
 
 def _read(path: Path) -> str | None:
-    """The file's text (None: there is none), refused if it is not a small text file."""
+    """The file's text (None: there is none), refused if it is not a small text file; a FIFO
+    or a device is refused without waiting on it (a TUI that hangs at start cannot say why)."""
     try:
-        with path.open("rb") as file:
-            data = file.read(MOST_BYTES + 1)
+        data = read_regular_file(path, MOST_BYTES, "a config file is a small TOML text file")
     except FileNotFoundError:
         return None
     except OSError as error:
         raise ConfigError(f"{path}: cannot be read ({error.strerror or error})") from None
-    if len(data) > MOST_BYTES:
-        raise ConfigError(f"{path}: larger than a config file can be ({MOST_BYTES // 1024} KB)")
+    except RefusedFile as refused:
+        if path.is_file():  # regular, so refused for its size (said here in KB, not MB)
+            raise ConfigError(
+                f"{path}: larger than a config file can be ({MOST_BYTES // 1024} KB)"
+            ) from None
+        raise ConfigError(f"{path}: {refused}") from None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # Notepad starts its UTF-8 with a byte order mark
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not a text file (TOML is UTF-8)") from None
 
