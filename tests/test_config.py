@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.keys import Keys, _character_to_key
 
 import tutor.ui
-from tutor import config, paths
+from tutor import config, config_keys, paths
 from tutor.config import BINDINGS, Config, ConfigError, load_config, set_value
 from tutor.sim import SimParams
 from tutor.text import visible
@@ -305,8 +305,8 @@ def keymap_refusal(keymap: dict[str, str]) -> str:
 
 def test_the_key_names_are_textual_s():
     punctuation = {_character_to_key(mark) for mark in string.punctuation}
-    assert punctuation <= config._NAMED_KEYS
-    assert config._NAMED_KEYS - punctuation <= {key.value for key in Keys}
+    assert punctuation <= config_keys.NAMED_KEYS
+    assert config_keys.NAMED_KEYS - punctuation <= {key.value for key in Keys}
     assert {"question_mark", "left_square_bracket", "full_stop", "comma", "slash"} <= punctuation
 
 
@@ -333,12 +333,12 @@ def test_a_key_that_is_not_one_is_refused_naming_it(keys, says):
 
 _MODIFIERS = st.lists(st.sampled_from(["ctrl", "shift", "alt", "meta", "super"]), unique=True)
 _KEY_NAMES = st.sampled_from(
-    [*string.ascii_letters, *string.digits, "f1", "f24", *sorted(config._NAMED_KEYS)]
+    [*string.ascii_letters, *string.digits, "f1", "f24", *sorted(config_keys.NAMED_KEYS)]
 )
 _A_KEY = st.builds(lambda mods, name: "+".join([*mods, name]), _MODIFIERS, _KEY_NAMES)
 
 
-@given(keys=st.lists(_A_KEY, min_size=1, max_size=3, unique_by=config._canonical))
+@given(keys=st.lists(_A_KEY, min_size=1, max_size=3, unique_by=config_keys.canonical))
 def test_every_well_formed_key_is_taken_unless_it_is_taken_already(keys):
     try:
         loaded = Config.model_validate({"keymap": {"lab.run": ",".join(keys)}})

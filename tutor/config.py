@@ -5,8 +5,9 @@ type, an unknown key, binary, huge) is refused with one line, ``ConfigError``, n
 and what it allows; it is never rewritten: ``set_value`` edits only a file it can read, keeps
 every comment and key it does not touch, and replaces it in one step.
 
-No Textual here: the theme names and the binding ids are listed below, and a test checks them
-against what the UI has.
+No Textual here: the binding ids are listed below (a test checks them against the UI's), the
+key names are ``tutor.config_keys``'s, and any well-formed theme name is kept, for the app to
+use if its Textual has that theme.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import string
 import tempfile
 import tomllib
-import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
@@ -25,6 +24,7 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tutor import paths
+from tutor.config_keys import ALLOWED_KEYS, clash, keys_problem, shown
 from tutor.lessons.files import RefusedFile, read_regular_file
 from tutor.sim.params import INT_LIMITS  # the bounds themselves, which the facade does not name
 
@@ -115,95 +115,6 @@ BINDINGS: dict[str, Binding] = {
     "lab.step_forward": Binding("full_stop", "lab: layer cursor forward"),
 }
 
-#: Textual's names for the keys that are not a letter or a digit: the function and named keys,
-#: and each ASCII punctuation mark by its Unicode name (``?`` is ``question_mark``), with the
-#: short names Textual puts in place of six of them; a test checks them against Textual's.
-_SHORT_NAMES = {
-    "solidus": "slash",
-    "reverse_solidus": "backslash",
-    "commercial_at": "at",
-    "hyphen_minus": "minus",
-    "plus_sign": "plus",
-    "low_line": "underscore",
-}
-_PUNCTUATION = {
-    _SHORT_NAMES.get(name, name)
-    for name in (
-        unicodedata.name(mark).lower().replace("-", "_").replace(" ", "_")
-        for mark in string.punctuation
-    )
-}
-_NAMED_KEYS = {
-    *(f"f{number}" for number in range(1, 25)),
-    *"up down left right home end pageup pagedown enter escape tab space backspace".split(),
-    *"delete insert".split(),
-    *_PUNCTUATION,
-}
-_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super")
-_ALLOWED_KEYS = (
-    "key names separated by commas, each a letter, a digit, f1-f24 or a named key (up, enter, "
-    "escape, space, question_mark, …) after at most one each of ctrl+ shift+ alt+ meta+ super+"
-)
-
-#: Keys no binding may take: the command palette's and quitting (Textual's own).
-_RESERVED_KEYS = {"ctrl+p": "the command palette", "ctrl+q": "quitting", "ctrl+c": "quitting"}
-
-
-def _key_problem(key: str) -> str:
-    """What is wrong with one key (``ctrl+shift+a``), or ``""``."""
-    *modifiers, name = key.split("+")
-    for modifier in modifiers:
-        if modifier not in _MODIFIERS:
-            return f"{_shown(modifier)} is not a modifier"
-        if modifiers.count(modifier) > 1:
-            return f"{_shown(modifier)} is given twice"
-    if not ((len(name) == 1 and name.isascii() and name.isalnum()) or name in _NAMED_KEYS):
-        return f"{_shown(name)} is not a key name" if name else "no key after the modifiers"
-    return ""
-
-
-def _canonical(key: str) -> str:
-    """``key`` with its modifiers in one order, so that ``shift+ctrl+a`` is ``ctrl+shift+a``."""
-    *modifiers, name = key.split("+")
-    return "+".join([*sorted(modifiers, key=_MODIFIERS.index), name])
-
-
-def _keys_problem(keys: str) -> str:
-    """What is wrong with a binding's comma separated ``keys``, or ``""``."""
-    listed = keys.split(",")
-    for key in listed:
-        if problem := _key_problem(key):
-            return problem
-    canonical = [_canonical(key) for key in listed]
-    for key in listed:
-        if canonical.count(_canonical(key)) > 1:
-            return f"{_shown(key)} is given twice"
-    return ""
-
-
-def _shares_a_screen(binding_id: str, other_id: str) -> bool:
-    """Whether the two bindings can be live at once: one screen's (the same id prefix), or
-    one of them the app's, which every screen has."""
-    screen, other_screen = binding_id.partition(".")[0], other_id.partition(".")[0]
-    return screen == other_screen or "app" in (screen, other_screen)
-
-
-def _clash(keymap: dict[str, str]) -> str:
-    """The first remapped binding whose key is reserved or another live binding's, or ``""``."""
-    keys_now = {
-        binding_id: {_canonical(key) for key in keymap.get(binding_id, binding.keys).split(",")}
-        for binding_id, binding in BINDINGS.items()
-    }
-    for binding_id in keymap:
-        for key in sorted(keys_now[binding_id]):
-            if key in _RESERVED_KEYS:
-                return f"keymap.{binding_id} cannot take {key}: it is {_RESERVED_KEYS[key]}'s"
-            for other_id, other_keys in keys_now.items():
-                if other_id != binding_id and key in other_keys:
-                    if _shares_a_screen(binding_id, other_id):
-                        return f"keymap.{binding_id} cannot take {key}: keymap.{other_id} has it"
-    return ""
-
 
 class ConfigError(ValueError):
     """A setting or a config file that cannot be used; ``str`` is one line naming the key
@@ -255,10 +166,10 @@ class Config(BaseModel):
         for binding_id, keys in keymap.items():
             if binding_id not in BINDINGS:
                 raise ConfigError(_unknown(f"keymap.{binding_id}", binding_keys(), "binding id"))
-            if problem := _keys_problem(keys):
-                raise ConfigError(_must(f"keymap.{binding_id}", _ALLOWED_KEYS, keys, problem))
-        if clash := _clash(keymap):
-            raise ConfigError(clash)
+            if problem := keys_problem(keys):
+                raise ConfigError(_must(f"keymap.{binding_id}", ALLOWED_KEYS, keys, problem))
+        if clashing := clash(keymap, {i: b.keys for i, b in BINDINGS.items()}):
+            raise ConfigError(clashing)
         return keymap
 
 
@@ -283,7 +194,7 @@ def allowed(key: str) -> str:
     if key == "theme":
         return _ALLOWED_THEMES
     if key.startswith("keymap."):
-        return _ALLOWED_KEYS
+        return ALLOWED_KEYS
     table, _, name = key.partition(".")
     if table in _TABLES and not name:
         return f"a table of {', '.join(k for k in setting_keys() if k.startswith(table + '.'))}"
@@ -296,14 +207,9 @@ def allowed(key: str) -> str:
     return f"{kind} from {low:g} to {high:g}"
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
 def _must(key: str, allowed_values: str, value: object, problem: str = "") -> str:
     why = f": {problem}" if problem else ""
-    return f"{key} must be {allowed_values} (got {_shown(value)}{why})"
+    return f"{key} must be {allowed_values} (got {shown(value)}{why})"
 
 
 #: How many binding ids an unknown one is shown beside (there are dozens).
@@ -316,7 +222,7 @@ def _unknown(key: str, known: list[str], what: str = "key") -> str:
     listed = ", ".join(nearest)
     if what == "binding id":
         listed = ", ".join(nearest[:_NEAREST_IDS]) + ", … ('restutor config show' lists all)"
-    return f"unknown {what} '{_shown(key)[1:-1]}'; known: {listed}"
+    return f"unknown {what} '{shown(key)[1:-1]}'; known: {listed}"
 
 
 def _validated(data: dict[str, Any]) -> Config:
