@@ -118,13 +118,21 @@ async def test_the_lab_opens_on_the_configured_ensemble(tmp_path):
         assert (app.screen.params.networks, app.screen.params.inputs) == (2, 8)
 
 
+def themes_listed(app: RestutorApp) -> list[str]:
+    listed = app.screen.query_one(CommandList)
+    return [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+
+
 async def pick_in_the_theme_palette(pilot, app: RestutorApp, query: str, *moves: str) -> None:
-    """Open the theme palette, type ``query``, walk the list with ``moves``, and pick."""
+    """Open the theme palette, type ``query``, walk the list (once it shows only the themes
+    ``query`` names) with ``moves``, and pick."""
     app.search_themes()
     await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette open")
     await pilot.press(*query)
     await wait_for(
-        pilot, lambda: app.screen.query_one(CommandList).option_count > 0, "themes listed"
+        pilot,
+        lambda: themes_listed(app) and all(query in t for t in themes_listed(app)),
+        "the themes named listed",
     )
     await press(pilot, *moves, "enter")
     await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette shut")
