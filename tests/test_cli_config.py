@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import tomlkit
@@ -64,7 +65,9 @@ def test_set_changes_one_setting(capsys, tmp_path):
     ("words", "says"),
     [
         (["them", "nord"], "restutor: unknown key 'them'; known: theme, "),
-        (["theme", "neon"], "restutor: theme must be one of textual-dark, textual-light, "),
+        (["theme", "Neon!"], "restutor: theme must be a theme name such as textual-dark, "),
+        (["keymap.lab.run", "ctrl+q"], "restutor: keymap.lab.run cannot take ctrl+q: it is qu"),
+        (["keymap.lab.run", "banana"], "restutor: keymap.lab.run must be key names separated"),
         (["review.new_per_day", "-1"], "restutor: review.new_per_day must be a whole number"),
         (
             ["keymap.lab.rn", "r"],
@@ -115,3 +118,31 @@ def test_no_setting_reaches_the_terminal_unescaped(capsys, tmp_path, value):
         _, out, err = run(capsys, *words)
         for text in (out, err):
             assert not any(c in text for c in "\x1b\x07\x9b\r")
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"keymap = 1", "keymap must be a table of binding ids and their keys"),
+        (b'[keymap]\n"lesson.practice" = "ctrl+p"', "keymap.lesson.practice cannot take ctrl+p"),
+        (b'\xef\xbb\xbf[review]\nnew_per_day = "5"', "review.new_per_day must be a whole"),
+    ],
+)
+def test_review_due_says_a_bad_file_in_one_line_naming_show_once(capsys, tmp_path, content, says):
+    (tmp_path / "config.toml").write_bytes(content)
+    code, out, err = run(capsys, "review", "--due")
+    assert (code, out) == (2, "")
+    assert says in err and err.count("\n") == 1
+    assert err.count("restutor config show") == 1
+
+
+def test_review_due_refuses_a_fifo_rather_than_wait_on_it(capsys, tmp_path):
+    os.mkfifo(tmp_path / "config.toml")
+    code, _, err = run(capsys, "review", "--due")
+    assert code == 2 and "config.toml: not a regular file" in err and err.count("\n") == 1
+
+
+def test_a_theme_picked_in_notepad_is_read(capsys, tmp_path):
+    (tmp_path / "config.toml").write_bytes(b'\xef\xbb\xbftheme = "rose-pine-moon"\r\n')
+    code, out, _ = run(capsys, "config", "show")
+    assert code == 0 and out.splitlines()[1].split() == ["theme", "rose-pine-moon", "(set)"]

@@ -3,13 +3,16 @@ damaged file said once and left alone."""
 
 from __future__ import annotations
 
+import os
 import tomllib
 
+from textual.command import CommandList, CommandPalette
 from textual.notifications import Notify
 
 from tests.pilot import press, wait_for
 from tests.ui_app import make_app
 from tutor import config, paths
+from tutor.ui import settings
 from tutor.ui.app import RestutorApp
 from tutor.ui.screens.lab import LabScreen
 from tutor.ui.screens.map import MapScreen
@@ -113,3 +116,100 @@ async def test_the_lab_opens_on_the_configured_ensemble(tmp_path):
         assert (params.networks, params.inputs) == (2, 8)
         await press(pilot, "right", "0")  # reset goes back to the ensemble, not the defaults
         assert (app.screen.params.networks, app.screen.params.inputs) == (2, 8)
+
+
+def themes_listed(app: RestutorApp) -> list[str]:
+    listed = app.screen.query_one(CommandList)
+    return [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+
+
+async def pick_in_the_theme_palette(pilot, app: RestutorApp, query: str, *moves: str) -> None:
+    """Open the theme palette, type ``query``, walk the list (once it shows only the themes
+    ``query`` names) with ``moves``, and pick."""
+    app.search_themes()
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette open")
+    await pilot.press(*query)
+    await wait_for(
+        pilot,
+        lambda: themes_listed(app) and all(query in t for t in themes_listed(app)),
+        "the themes named listed",
+    )
+    await press(pilot, *moves, "enter")
+    await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette shut")
+    await app.workers.wait_for_complete()
+
+
+async def test_any_theme_the_palette_offers_is_kept_for_the_next_start(tmp_path, monkeypatch):
+    writes: list[str] = []
+    real_set_value = settings.set_value
+
+    def counted(key: str, value: str, *rest):
+        writes.append(value)
+        return real_set_value(key, value, *rest)
+
+    monkeypatch.setattr(settings, "set_value", counted)
+    app = make_app(tmp_path / "db")
+    seen: list[object] = []
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await on_the_map(pilot, app)
+        await pick_in_the_theme_palette(pilot, app, "rose-pine", "down", "up", "down")
+        picked = app.theme
+        assert picked.startswith("rose-pine") and picked != "textual-dark"
+        await wait_for(pilot, lambda: saved_theme() == picked, "the pick written")
+        assert writes == [picked]  # one write, of the pick: not one a highlight
+        assert not [t for t in toasts(seen) if "theme" in t]
+    again = make_app(tmp_path / "db")
+    async with again.run_test(size=SIZE) as pilot:
+        await on_the_map(pilot, again)
+        assert again.theme == picked
+
+
+async def test_a_palette_left_with_escape_writes_nothing(tmp_path):
+    paths.config_path().write_text('theme = "nord"\n')
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        await on_the_map(pilot, app)
+        app.search_themes()
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette open")
+        await press(pilot, *"gruvbox", "down", "escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), "shut")
+        await app.workers.wait_for_complete()
+        assert app.theme == "nord"
+    assert paths.config_path().read_text() == 'theme = "nord"\n'
+
+
+async def test_a_theme_this_textual_lacks_is_one_toast_and_the_default(tmp_path):
+    paths.config_path().write_text('theme = "a-theme-of-textual-nine"\n')
+    app = make_app(tmp_path / "db")
+    seen: list[object] = []
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await on_the_map(pilot, app)
+        assert app.theme == "textual-dark"
+        assert toasts(seen) == [
+            "there is no theme 'a-theme-of-textual-nine' in this Textual; using textual-dark"
+        ]
+        await press(pilot, "ctrl+t")
+        await wait_for(pilot, lambda: saved_theme() == "textual-light", "the pick written")
+
+
+async def test_a_fifo_as_the_settings_file_is_a_toast_not_a_hang(tmp_path):
+    paths.config_path().unlink(missing_ok=True)
+    os.mkfifo(paths.config_path())
+    app = make_app(tmp_path / "db")
+    seen: list[object] = []
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await on_the_map(pilot, app)
+        said = [t for t in toasts(seen) if "default settings" in t]
+        assert len(said) == 1 and "not a regular file" in said[0]
+
+
+async def test_a_binding_moved_onto_the_palette_s_key_is_refused_and_the_palette_stays(tmp_path):
+    paths.config_path().write_text('[keymap]\n"map.stats" = "ctrl+p"\n')
+    app = make_app(tmp_path / "db")
+    seen: list[object] = []
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await on_the_map(pilot, app)
+        said = [t for t in toasts(seen) if "default settings" in t]
+        assert len(said) == 1 and "keymap.map.stats cannot take ctrl+p" in said[0]
+        await press(pilot, "S")
+        await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen), "the stats open")

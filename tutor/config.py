@@ -5,8 +5,9 @@ type, an unknown key, binary, huge) is refused with one line, ``ConfigError``, n
 and what it allows; it is never rewritten: ``set_value`` edits only a file it can read, keeps
 every comment and key it does not touch, and replaces it in one step.
 
-No Textual here: the theme names and the binding ids are listed below, and a test checks them
-against what the UI has.
+No Textual here: the binding ids are listed below (a test checks them against the UI's), the
+key names are ``tutor.config_keys``'s, and any well-formed theme name is kept, for the app to
+use if its Textual has that theme.
 """
 
 from __future__ import annotations
@@ -23,25 +24,18 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tutor import paths
+from tutor.config_keys import ALLOWED_KEYS, clash, keys_problem, shown
+from tutor.lessons.files import RefusedFile, read_regular_file
 from tutor.sim.params import INT_LIMITS  # the bounds themselves, which the facade does not name
 
 #: A config file is a few lines; anything larger is not one (and is not read whole).
 MOST_BYTES = 64 * 1024
 
-#: The themes every supported Textual has (6.2 and later); a test checks the app has each.
-THEMES = (
-    "textual-dark",
-    "textual-light",
-    "catppuccin-latte",
-    "catppuccin-mocha",
-    "dracula",
-    "flexoki",
-    "gruvbox",
-    "monokai",
-    "nord",
-    "solarized-light",
-    "tokyo-night",
-)
+#: A theme's name as Textual spells them (``textual-dark``, ``rose-pine-moon``): any such name
+#: is kept, for the app to use if its Textual has that theme (and to say so if it has not).
+_THEME_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_MOST_THEME_CHARS = 40
+_ALLOWED_THEMES = "a theme name such as textual-dark, nord or rose-pine-moon (words joined by -)"
 
 
 class Binding(NamedTuple):
@@ -121,10 +115,6 @@ BINDINGS: dict[str, Binding] = {
     "lab.step_forward": Binding("full_stop", "lab: layer cursor forward"),
 }
 
-#: Textual key names, comma separated: ``ctrl+t``, ``f2,e``, ``question_mark``.
-_KEYS = re.compile(r"[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*(,[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*)*")
-_ALLOWED_KEYS = "Textual key names separated by commas, such as 'ctrl+t' or 'f2,e'"
-
 
 class ConfigError(ValueError):
     """A setting or a config file that cannot be used; ``str`` is one line naming the key
@@ -165,8 +155,8 @@ class Config(BaseModel):
 
     @field_validator("theme")
     @classmethod
-    def _known_theme(cls, theme: str) -> str:
-        if theme not in THEMES:
+    def _theme_name(cls, theme: str) -> str:
+        if len(theme) > _MOST_THEME_CHARS or not _THEME_NAME.fullmatch(theme):
             raise ValueError("theme")
         return theme
 
@@ -176,8 +166,10 @@ class Config(BaseModel):
         for binding_id, keys in keymap.items():
             if binding_id not in BINDINGS:
                 raise ConfigError(_unknown(f"keymap.{binding_id}", binding_keys(), "binding id"))
-            if not _KEYS.fullmatch(keys):
-                raise ConfigError(_must(f"keymap.{binding_id}", _ALLOWED_KEYS, keys))
+            if problem := keys_problem(keys):
+                raise ConfigError(_must(f"keymap.{binding_id}", ALLOWED_KEYS, keys, problem))
+        if clashing := clash(keymap, {i: b.keys for i, b in BINDINGS.items()}):
+            raise ConfigError(clashing)
         return keymap
 
 
@@ -200,14 +192,14 @@ def binding_keys() -> list[str]:
 def allowed(key: str) -> str:
     """What the setting ``key`` takes, in words (from the models' own bounds)."""
     if key == "theme":
-        return f"one of {', '.join(THEMES)}"
+        return _ALLOWED_THEMES
     if key.startswith("keymap."):
-        return _ALLOWED_KEYS
+        return ALLOWED_KEYS
     table, _, name = key.partition(".")
     if table in _TABLES and not name:
         return f"a table of {', '.join(k for k in setting_keys() if k.startswith(table + '.'))}"
     if key == "keymap":
-        return "a table of binding ids (see 'restutor config show')"
+        return 'a table of binding ids and their keys, such as "lab.run" = "ctrl+r"'
     field = _TABLES[table].model_fields[name]
     low = next(m.ge for m in field.metadata if isinstance(m, Ge))
     high = next(m.le for m in field.metadata if isinstance(m, Le))
@@ -215,13 +207,9 @@ def allowed(key: str) -> str:
     return f"{kind} from {low:g} to {high:g}"
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-def _must(key: str, allowed_values: str, value: object) -> str:
-    return f"{key} must be {allowed_values} (got {_shown(value)})"
+def _must(key: str, allowed_values: str, value: object, problem: str = "") -> str:
+    why = f": {problem}" if problem else ""
+    return f"{key} must be {allowed_values} (got {shown(value)}{why})"
 
 
 #: How many binding ids an unknown one is shown beside (there are dozens).
@@ -234,7 +222,7 @@ def _unknown(key: str, known: list[str], what: str = "key") -> str:
     listed = ", ".join(nearest)
     if what == "binding id":
         listed = ", ".join(nearest[:_NEAREST_IDS]) + ", … ('restutor config show' lists all)"
-    return f"unknown {what} '{_shown(key)[1:-1]}'; known: {listed}"
+    return f"unknown {what} '{shown(key)[1:-1]}'; known: {listed}"
 
 
 def _validated(data: dict[str, Any]) -> Config:
@@ -254,18 +242,22 @@ def _validated(data: dict[str, Any]) -> Config:
 
 
 def _read(path: Path) -> str | None:
-    """The file's text (None: there is none), refused if it is not a small text file."""
+    """The file's text (None: there is none), refused if it is not a small text file; a FIFO
+    or a device is refused without waiting on it (a TUI that hangs at start cannot say why)."""
     try:
-        with path.open("rb") as file:
-            data = file.read(MOST_BYTES + 1)
+        data = read_regular_file(path, MOST_BYTES, "a config file is a small TOML text file")
     except FileNotFoundError:
         return None
     except OSError as error:
         raise ConfigError(f"{path}: cannot be read ({error.strerror or error})") from None
-    if len(data) > MOST_BYTES:
-        raise ConfigError(f"{path}: larger than a config file can be ({MOST_BYTES // 1024} KB)")
+    except RefusedFile as refused:
+        if path.is_file():  # regular, so refused for its size (said here in KB, not MB)
+            raise ConfigError(
+                f"{path}: larger than a config file can be ({MOST_BYTES // 1024} KB)"
+            ) from None
+        raise ConfigError(f"{path}: {refused}") from None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # Notepad starts its UTF-8 with a byte order mark
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not a text file (TOML is UTF-8)") from None
 

@@ -11,6 +11,7 @@ import threading
 from typing import TYPE_CHECKING, cast
 
 from textual import work
+from textual.command import CommandPalette
 from textual.worker import Worker, WorkerState
 
 from tutor.config import Config, ConfigError, load_config, set_value
@@ -50,10 +51,27 @@ class KeepsTheSettings:
             )
         if self.config.theme in app.available_themes:
             app.theme = self.config.theme
+        else:  # a theme of another Textual's: the file keeps it, this session has the default
+            self._theme_to_save = app.theme
+            app.notify(
+                f"there is no theme '{self.config.theme}' in this Textual; using {app.theme}",
+                severity="warning",
+            )
         app.set_keymap(self.config.keymap)
 
     def watch_theme(self, theme: str) -> None:
-        """Remember the theme the learner picks (``ctrl+t`` or the palette), off the UI thread."""
+        """Remember the theme the learner picks with ``ctrl+t``; the palette's is remembered
+        when it closes (it may show themes as they are highlighted: not picks)."""
+        if not isinstance(self._settings_app.screen, CommandPalette):
+            self._remember_theme()
+
+    def on_command_palette_closed(self, event: CommandPalette.Closed) -> None:
+        """The palette's pick is made just after it closes: remember it then."""
+        self._settings_app.call_after_refresh(self._remember_theme)
+
+    def _remember_theme(self) -> None:
+        """Write the theme now shown, if it is not the one last written, off the UI thread."""
+        theme = self._settings_app.theme
         if theme == self._theme_to_save:
             return
         self._theme_to_save = theme
