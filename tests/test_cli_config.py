@@ -126,6 +126,7 @@ def test_no_setting_reaches_the_terminal_unescaped(capsys, tmp_path, value):
         (b"keymap = 1", "keymap must be a table of binding ids and their keys"),
         (b'[keymap]\n"lesson.practice" = "ctrl+p"', "keymap.lesson.practice cannot take ctrl+p"),
         (b'\xef\xbb\xbf[review]\nnew_per_day = "5"', "review.new_per_day must be a whole"),
+        (b'[keymap]\n"lesson.practise" = "x"', "keymap.lesson.practise"),
     ],
 )
 def test_review_due_says_a_bad_file_in_one_line_naming_show_once(capsys, tmp_path, content, says):

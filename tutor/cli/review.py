@@ -134,7 +134,8 @@ def review_settings() -> ReviewConfig:
     try:
         return load_config().review
     except ConfigError as error:
-        raise UsageError(f"{error} (see 'restutor config show')") from None
+        hint = "" if "restutor config show" in str(error) else " (see 'restutor config show')"
+        raise UsageError(f"{error}{hint}") from None
 
 
 def _print_stats(stats: dict, titles: dict[str, str], as_json: bool) -> int:
