@@ -261,8 +261,8 @@ def test_every_lab_ensemble_the_config_takes_is_a_simulator_s(networks, inputs):
 
 
 def test_every_theme_the_app_has_can_be_remembered(tmp_path):
-    themes = App().available_themes
-    assert {"rose-pine-moon", "solarized-dark", "ansi-dark", "atom-one-light"} <= set(themes)
+    themes = App().available_themes  # Textual 8 has 21 (rose-pine-moon, ansi-dark, …), 6.2 11
+    assert len(themes) >= 11
     for theme in themes:
         assert set_value("theme", theme, tmp_path / "config.toml").theme == theme
 

@@ -4,7 +4,7 @@ group that fits on a line."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tutor.text import break_equation, visible
@@ -83,23 +83,26 @@ def _groups(equation):
 
 def _breakable(text, room):
     """Whether ``text`` holds a place to break: an operator outside brackets (not its first
-    character, not a sign after another operator), or one inside a group too long for ``room``."""
-    depth, start, signs = 0, 0, "=≈+−·×,⇒([{⟨"
+    character, not a sign after another operator), or one inside a group too long for ``room``.
+    A bar closes a group only when the innermost open group is a bar's, as in ``_groups``."""
+    stack, signs = [], "=≈+−·×,⇒([{⟨"
     for index, char in enumerate(text):
-        closes = char in ")]}⟩" or (char == "‖" and depth and text[start] == "‖")
-        if closes:
-            depth -= 1
-            if not depth and index - start + 1 > room and _breakable(text[start + 1 : index], room):
-                return True
+        if char in ")]}⟩" or (char == "‖" and stack and text[stack[-1]] == "‖"):
+            if stack:
+                start = stack.pop()
+                inside = text[start + 1 : index]
+                if not stack and index - start + 1 > room and _breakable(inside, room):
+                    return True
         elif char in "([{⟨‖":
-            depth, start = depth + 1, (index if not depth else start)
-        elif not depth and char in signs[:8] and 0 < index < len(text) - (char == ","):
+            stack.append(index)
+        elif not stack and char in signs[:8] and 0 < index < len(text) - (char == ","):
             if text[:index].rstrip()[-1:] not in signs:
                 return True
     return False
 
 
 @given(EQUATIONS, st.integers(8, 120))
+@example("_ = _‖_ = _ = _ = _ = _ = _(_ = _ = _ = _‖_‖ = _)‖", 47)  # a bar inside (…) opens
 def test_an_equation_breaks_into_lines_that_fit_and_keep_every_character(equation, width):
     lines = break_equation(equation, width)
     starts = _placed(equation, lines)

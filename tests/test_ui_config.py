@@ -152,9 +152,9 @@ async def test_any_theme_the_palette_offers_is_kept_for_the_next_start(tmp_path,
     seen: list[object] = []
     async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
         await on_the_map(pilot, app)
-        await pick_in_the_theme_palette(pilot, app, "rose-pine", "down", "up", "down")
+        await pick_in_the_theme_palette(pilot, app, "solarized", "down", "up", "down")
         picked = app.theme
-        assert picked.startswith("rose-pine") and picked != "textual-dark"
+        assert picked.startswith("solarized") and picked != "textual-dark"
         await wait_for(pilot, lambda: saved_theme() == picked, "the pick written")
         assert writes == [picked]  # one write, of the pick: not one a highlight
         assert not [t for t in toasts(seen) if "theme" in t]
