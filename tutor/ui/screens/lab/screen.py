@@ -15,7 +15,6 @@ the lab was opened from (or the title it was opened with), else the tab's option
 from __future__ import annotations
 
 import dataclasses
-import threading
 from typing import TYPE_CHECKING
 
 from textual import actions, events, on
@@ -23,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
+from textual.types import NoActiveAppError
 from textual.widgets import TabbedContent, Tabs
 
 from tutor.lessons.model import Experiment
@@ -32,7 +32,6 @@ from tutor.sim import (
     LesionResult,
     SimParams,
     SimResult,
-    Simulator,
     TrainParams,
     TrainResult,
 )
@@ -42,6 +41,7 @@ from tutor.ui.screens.lab.lesion import LesionPane
 from tutor.ui.screens.lab.pane import LabPane
 from tutor.ui.screens.lab.signal import SignalPane
 from tutor.ui.screens.lab.train import TrainPane
+from tutor.ui.screens.lab.warm import LabCache, lab_cache
 from tutor.ui.widgets.lab_readout import LabReadout
 
 if TYPE_CHECKING:
@@ -147,13 +147,16 @@ class LabScreen(BaseScreen):
                 (state.experiment, sim_params(state.params), state.title)
                 for state in lesson.sections.demo.lab_states
             ]
-        # One simulator for the network's runs and its lesions, so they share weights.
-        self.simulator = Simulator()
-        self.simulator_lock = threading.Lock()
+        # The app's one simulator for the network's runs and its lesions, so they share
+        # weights (with an earlier lab's and the warm-up's, whose run the first plots show).
+        try:
+            cache = lab_cache(self.app)
+        except NoActiveAppError:  # made before its app runs (a test's): a cache of its own
+            cache = LabCache()
+        self.simulator, self.simulator_lock = cache.simulator, cache.lock
         self.signal = SignalPane(
             params,
-            self.simulator,
-            self.simulator_lock,
+            cache,
             measured if isinstance(measured, SimResult) else None,
         )
         self.lesion = LesionPane(

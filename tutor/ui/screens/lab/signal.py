@@ -10,7 +10,6 @@ dropped. A layer cursor steps through the depth, by hand or played by a ticker.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -27,7 +26,6 @@ from tutor.sim import (
     OverBudget,
     SimParams,
     SimResult,
-    Simulator,
     check_interactive,
     estimated_seconds,
     run_both,
@@ -36,8 +34,10 @@ from tutor.ui.screens.lab.pane import (
     KnobPane,
     Superseded,
     Ticker,
+    failure_text,
     run_unless_cancelled,
 )
+from tutor.ui.screens.lab.warm import LabCache
 from tutor.ui.widgets.lab_controls import KNOBS, LabControls
 from tutor.ui.widgets.lab_readout import LabReadout
 from tutor.ui.widgets.norm_plot import NormPlot, PlotLegend
@@ -52,6 +52,8 @@ PROGRESS_EVERY_SECONDS = 0.1
 #: frame for the panel alone would hold back the plots' frame by up to two frame
 #: periods: Textual's screen update timer realigns after an early tick.)
 REVEAL_PENDING_AFTER_SECONDS = 0.1
+#: Runs estimated to take less than this run on the UI thread, drawn in the same frame.
+INLINE_SECONDS = 0.015
 
 
 class SignalPane(KnobPane):
@@ -91,12 +93,12 @@ class SignalPane(KnobPane):
     def __init__(
         self,
         params: SimParams,
-        simulator: Simulator,
-        lock: threading.Lock,
+        cache: LabCache,
         measured: SimResult | None = None,
     ) -> None:
         """``measured``: ``params`` run already (by a practice item): only its counterpart
-        is run for the first plots."""
+        is run for the first plots. ``cache``: the app's simulator and, if the warm-up ran
+        ``params``, the first plots."""
         super().__init__()
         self.opening_params = params
         self._measured = measured
@@ -104,10 +106,13 @@ class SignalPane(KnobPane):
         self._stale = False
         self.set_reactive(SignalPane.params, params)
         self.set_reactive(SignalPane.panel_params, params)
-        self._simulator = simulator
+        self._cache = cache
+        self._simulator = cache.simulator
         # A cancelled thread worker runs on until its next layer: the lock keeps
         # two runs off the one simulator, and the next run waits its turn.
-        self._simulator_lock = lock
+        self._simulator_lock = cache.lock
+        if measured is None:  # the warm-up's run, drawn in the lab's first frame
+            self.set_reactive(SignalPane.run, cache.ready_run(params))
         self._player: Ticker | None = None
         self._reveal_pending: Ticker | None = None
         self._controls = LabControls(id="network-controls")
@@ -129,7 +134,8 @@ class SignalPane(KnobPane):
             SignalPane.run, SignalPane.cursor, SignalPane.playing, SignalPane.speed
         )
         self._restart_player()
-        self._simulate(self.params)
+        if self.run is None:
+            self._simulate(self.params)
 
     def state(self) -> SimParams:
         return self.params
@@ -139,7 +145,7 @@ class SignalPane(KnobPane):
     def watch_params(self, params: SimParams) -> None:
         self.cursor = min(self.cursor, params.depth)
         if self.showing:
-            self._simulate(params)
+            self._simulate_soon(params)
         else:
             # Behind the Lesion tab, whose lesion would wait for this run on the one
             # simulator: the plots are run when they come to the front; the panel (which
@@ -150,7 +156,26 @@ class SignalPane(KnobPane):
     def shown(self) -> None:
         if self._stale:
             self._stale = False
-            self._simulate(self.params)
+            self._simulate_soon(self.params)
+
+    def _simulate_soon(self, params: SimParams) -> None:
+        """Run both variants: here, on the UI thread, when the estimate says they take a
+        fraction of a frame and the simulator is free (a worker would take two to three
+        times as long, sharing the interpreter with the UI thread); else in a worker."""
+        if estimated_seconds(params) > INLINE_SECONDS or not self._simulator_lock.acquire(
+            blocking=False
+        ):
+            self._simulate(params)
+            return
+        self.workers.cancel_group(self, "sim")  # an older, slower run: superseded
+        try:
+            run = run_both(self._simulator, params)
+        except Exception as error:  # noqa: BLE001 (as a worker's failure is reported)
+            self.report_failure(failure_text(error, "sim"))
+            return
+        finally:
+            self._simulator_lock.release()
+        self._show_run(self.SimFinished(run))
 
     @work(thread=True, exclusive=True, group="sim", exit_on_error=False)
     def _simulate(self, params: SimParams) -> None:
@@ -171,7 +196,10 @@ class SignalPane(KnobPane):
         measured, self._measured = self._measured, None  # the first run only
         run = run_unless_cancelled(
             self._simulator_lock,
-            lambda: run_both(self._simulator, params, progress, measured),
+            lambda: (
+                self._cache.ready_run(params)
+                or run_both(self._simulator, params, progress, measured)
+            ),
         )
         if run is not None:
             self.post_message(self.SimFinished(run))
@@ -210,7 +238,7 @@ class SignalPane(KnobPane):
             return
         self.params = params
         self._stop_reveal()
-        if self.showing:
+        if self.showing and (self.run is None or self.run.params != params):
             self._reveal_pending = self.clock.after(REVEAL_PENDING_AFTER_SECONDS, self._reveal)
 
     def _reveal(self) -> None:
