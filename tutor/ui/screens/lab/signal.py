@@ -27,6 +27,7 @@ from tutor.sim import (
     SimParams,
     SimResult,
     check_interactive,
+    estimated_rerun_seconds,
     estimated_seconds,
     run_both,
 )
@@ -52,8 +53,10 @@ PROGRESS_EVERY_SECONDS = 0.1
 #: frame for the panel alone would hold back the plots' frame by up to two frame
 #: periods: Textual's screen update timer realigns after an early tick.)
 REVEAL_PENDING_AFTER_SECONDS = 0.1
-#: Runs estimated to take less than this run on the UI thread, drawn in the same frame.
-INLINE_SECONDS = 0.015
+#: A run on weights already drawn, estimated under this, runs on the UI thread and draws
+#: in the same frame: half the 50 ms a key may take to its new plot (the estimate is
+#: within 2×; at the lab's defaults it says 18 ms for the 11 ms the two variants take).
+INLINE_SECONDS = 0.025
 
 
 class SignalPane(KnobPane):
@@ -159,23 +162,32 @@ class SignalPane(KnobPane):
             self._simulate_soon(self.params)
 
     def _simulate_soon(self, params: SimParams) -> None:
-        """Run both variants: here, on the UI thread, when the estimate says they take a
-        fraction of a frame and the simulator is free (a worker would take two to three
-        times as long, sharing the interpreter with the UI thread); else in a worker."""
-        if estimated_seconds(params) > INLINE_SECONDS or not self._simulator_lock.acquire(
-            blocking=False
-        ):
+        """Run both variants: here, on the UI thread, when the simulator is free, holds
+        their weights and the estimate says they take a fraction of the key's budget (a
+        worker would take two to three times as long, sharing the interpreter with the UI
+        thread); else in a worker."""
+        run = self._run_here(params) if estimated_rerun_seconds(params) <= INLINE_SECONDS else None
+        if run is None:
             self._simulate(params)
-            return
-        self.workers.cancel_group(self, "sim")  # an older, slower run: superseded
+        elif isinstance(run, LabRun):
+            self._show_run(self.SimFinished(run))
+        else:
+            self.report_failure(failure_text(run, "sim"))
+
+    def _run_here(self, params: SimParams) -> LabRun | Exception | None:
+        """Both variants of ``params`` run on the UI thread, or the error they raised;
+        None if the simulator is busy or would have to draw weights first."""
+        if not self._simulator_lock.acquire(blocking=False):
+            return None
         try:
-            run = run_both(self._simulator, params)
-        except Exception as error:  # noqa: BLE001 (as a worker's failure is reported)
-            self.report_failure(failure_text(error, "sim"))
-            return
+            if not self._simulator.holds_weights(params):
+                return None
+            self.workers.cancel_group(self, "sim")  # an older, slower run: superseded
+            return run_both(self._simulator, params)
+        except Exception as error:  # noqa: BLE001 (reported as a worker's failure is)
+            return error
         finally:
             self._simulator_lock.release()
-        self._show_run(self.SimFinished(run))
 
     @work(thread=True, exclusive=True, group="sim", exit_on_error=False)
     def _simulate(self, params: SimParams) -> None:
