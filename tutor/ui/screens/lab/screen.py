@@ -21,7 +21,7 @@ from textual import actions, events, on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
-from textual.reactive import var
+from textual.reactive import Reactive, var
 from textual.types import NoActiveAppError
 from textual.widgets import TabbedContent, Tabs
 
@@ -117,6 +117,10 @@ class LabScreen(BaseScreen):
     ]
 
     experiment: var[Experiment] = var("signal", init=False)
+    #: The header's second line, which says what the tab runs and so changes with nearly
+    #: every key. The header redraws it (it watches it); Textual's own ``sub_title``
+    #: also repaints the whole screen, every plot line of it, a frame's work a key.
+    sub_title: Reactive[str | None] = Reactive(None, compute=False, repaint=False)
     #: A footer rebuild is on its way (`refresh_bindings`).
     _bindings_stale = False
     #: Whether the lab is laid out narrow (None: not laid out yet).
