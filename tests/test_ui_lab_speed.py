@@ -14,12 +14,14 @@ from textual.widgets._header import HeaderTitle
 from tests.pilot import press, wait_for
 from tests.test_ui_config import on_the_map
 from tests.test_ui_lab import SIZE, LabApp, clock, drawn, run_drawn, select, text_of
+from tests.test_ui_lab_tabs import TabApp, lesioned
 from tests.ui_app import make_app
 from tutor.sim import SimParams, Simulator, estimated_rerun_seconds, run_both
 from tutor.ui.screens.lab import LabScreen
 from tutor.ui.screens.lab import signal as signal_module
 from tutor.ui.screens.lab.signal import INLINE_SECONDS
 from tutor.ui.screens.lab.warm import default_network, lab_cache
+from tutor.ui.widgets.lesion_plot import PathsPlot
 
 
 def same_floats(run, params: SimParams) -> bool:
@@ -119,3 +121,24 @@ async def test_a_change_over_the_inline_estimate_runs_in_a_worker(monkeypatch):
         await run_drawn(pilot)
         assert len(threads) == 1 and threads[0] is not threading.main_thread()
         assert app.lab.run.params == dataclasses.replace(params, alpha=0.25)
+
+
+async def test_the_paths_plot_follows_the_depth_at_once_and_is_kept_for_the_lesion(
+    monkeypatch,
+):
+    app = TabApp("lesion", SimParams(depth=8, width=16))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: lesioned(app.lab), "the first lesion")
+        paths = app.lab.query_one(PathsPlot)
+        depths: list[int] = []
+        monkeypatch.setattr(
+            PathsPlot, "watch_depth", lambda plot, depth: depths.append(depth), raising=False
+        )
+        with app.lab.simulator_lock:  # the new lesions wait for the simulator
+            await press(pilot, "right")  # a deeper network: its paths now, its lesion later
+            deeper = app.lab.params.depth
+            assert app.lab.lesion.result is None and paths.depth == deeper > 8
+            await press(pilot, "down", "down", "right")  # alpha: the same paths
+            assert app.lab.params.alpha == 0.25 and paths.depth == deeper
+        await wait_for(pilot, lambda: lesioned(app.lab), "the new lesion")
+        assert depths == [deeper]  # drawn once, never blanked while the lesion ran
