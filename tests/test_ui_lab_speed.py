@@ -16,7 +16,7 @@ from tests.test_ui_config import on_the_map
 from tests.test_ui_lab import SIZE, LabApp, clock, drawn, run_drawn, select, text_of
 from tests.test_ui_lab_tabs import TabApp, lesioned
 from tests.ui_app import make_app
-from tutor.sim import SimParams, Simulator, estimated_rerun_seconds, run_both
+from tutor.sim import SimParams, Simulator, estimated_rerun_seconds, run_both, simulate
 from tutor.ui.screens.lab import LabScreen
 from tutor.ui.screens.lab import signal as signal_module
 from tutor.ui.screens.lab.signal import INLINE_SECONDS
@@ -80,6 +80,20 @@ async def test_a_lab_opened_before_the_warm_up_ends_draws_the_warm_up_s_run(tmp_
         await run_drawn(pilot, lab)
         assert lab.run is cache.ready_run(params)
         assert threads == []  # the worker found the warm-up's run, not a run of its own
+
+
+async def test_a_measured_run_of_the_default_network_is_drawn_not_the_warm_up_s(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        await on_the_map(pilot, app)
+        params = default_network(app.config.lab)
+        await wait_for(pilot, lambda: lab_cache(app).ready_run(params), "the warm-up's run")
+        measured = simulate(params)  # as a practice item measures it
+        app.open_lab(params, measured=measured)
+        lab = app.screen
+        assert isinstance(lab, LabScreen)
+        await run_drawn(pilot, lab)
+        assert lab.run.current is measured
 
 
 async def test_a_small_change_is_run_and_drawn_in_the_key_s_own_handler(monkeypatch):

@@ -206,13 +206,13 @@ class SignalPane(KnobPane):
                 self.post_message(self.SimProgress(params, f"{stage}… {amount}"))
 
         measured, self._measured = self._measured, None  # the first run only
-        run = run_unless_cancelled(
-            self._simulator_lock,
-            lambda: (
-                self._cache.ready_run(params)
-                or run_both(self._simulator, params, progress, measured)
-            ),
-        )
+
+        def both() -> LabRun:
+            """The warm-up's run if it has one (and no measured run is to be shown)."""
+            ready = self._cache.ready_run(params) if measured is None else None
+            return ready or run_both(self._simulator, params, progress, measured)
+
+        run = run_unless_cancelled(self._simulator_lock, both)
         if run is not None:
             self.post_message(self.SimFinished(run))
 

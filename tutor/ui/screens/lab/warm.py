@@ -16,7 +16,7 @@ cache hands out are the very floats a fresh run would give.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from textual import log
@@ -56,11 +56,11 @@ class LabCache:
                 self._ready = run_both(self.simulator, params)
 
 
-_CACHES: WeakKeyDictionary[App[object], LabCache] = WeakKeyDictionary()
+_CACHES: WeakKeyDictionary[App[Any], LabCache] = WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
 
 
-def lab_cache(app: App[object]) -> LabCache:
+def lab_cache(app: App[Any]) -> LabCache:
     """``app``'s lab cache, made on first use."""
     with _CACHES_LOCK:
         cache = _CACHES.get(app)
@@ -75,7 +75,7 @@ def default_network(ensemble: LabConfig) -> SimParams:
     return SimParams(networks=ensemble.networks, inputs=ensemble.inputs)
 
 
-def warm_lab(app: App[object], ensemble: LabConfig) -> None:
+def warm_lab(app: App[Any], ensemble: LabConfig) -> None:
     """Import what the lab draws with and run its default network (call it in a thread
     worker, after the first paint). A failure only costs the speed-up: it is logged and
     the lab computes its plots on opening, as without the warm-up."""
