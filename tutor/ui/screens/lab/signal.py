@@ -1,9 +1,10 @@
 """The Signal tab: forward and gradient norms across depth, plain vs residual.
 
 The pane owns the network the lab steers (the Lesion tab deletes blocks of the same
-one). A parameter change starts an exclusive thread worker that runs both variants
-on the lab's one ``Simulator`` (so weights are reused) and posts ``SimFinished``;
-the plots update from that message. A burst of keys collapses: each new run cancels
+one). A parameter change runs both variants on the lab's one ``Simulator`` (so weights
+are reused): a small run on weights already drawn right in the key's handler, anything
+else in an exclusive thread worker that posts ``SimFinished``; the plots update from
+that message. A burst of keys collapses: each new run cancels
 the older one between layers, and a result for parameters no longer current is
 dropped. A layer cursor steps through the depth, by hand or played by a ticker.
 """
