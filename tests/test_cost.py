@@ -17,8 +17,10 @@ from tutor.sim import (
     check_interactive,
     describe_duration,
     estimated_lesion_seconds,
+    estimated_rerun_seconds,
     estimated_seconds,
 )
+from tutor.sim.cost import RATES, sim_work
 
 POINTS = json.loads((Path(__file__).parents[1] / "benchmarks/estimator_points.json").read_text())
 ESTIMATES = {"signal": estimated_seconds, "lesion": estimated_lesion_seconds}
@@ -89,3 +91,11 @@ def test_the_tutor_refuses_what_it_cannot_run_in_its_budget_and_says_how_to_run_
 )
 def test_durations_read_as_a_learner_reads_them(seconds, words):
     assert describe_duration(seconds) == words
+
+
+@pytest.mark.parametrize("params", [SimParams(), SimParams(depth=500, width=256, norm="pre")])
+def test_a_rerun_on_held_weights_is_two_fresh_runs_but_their_draws(params):
+    draws = RATES["signal"]["normals"] * sim_work(params)["normals"]
+    rerun = estimated_rerun_seconds(params)
+    assert rerun == pytest.approx(2 * (estimated_seconds(params) - draws))
+    assert 0 < rerun < 2 * estimated_seconds(params)

@@ -217,10 +217,13 @@ async def test_a_lab_state_too_big_for_the_lab_is_refused_on_the_item_before_any
     """Issue 13: `{depth: 10000}` with the lesion measure ran for hours at 5 GB."""
     from tutor.practice import measures
     from tutor.sim import SimParams, engine
+    from tutor.ui.screens.lab import warm as lab_warm
     from tutor.ui.widgets.prediction_evidence import PredictionEvidence
 
     drawn = []
     monkeypatch.setattr(engine, "stream", lambda *key: drawn.append(key))
+    # Not the lab's warm-up, which draws the default network's weights on the map.
+    monkeypatch.setattr(lab_warm, "warm_lab", lambda app, ensemble: None)
     monkeypatch.setattr(measures, "sim_params", lambda fields: SimParams(depth=10_000))
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:

@@ -20,6 +20,7 @@ from tutor.sim.cost import (
     check_interactive,
     describe_duration,
     estimated_lesion_seconds,
+    estimated_rerun_seconds,
     estimated_seconds,
 )
 from tutor.sim.params import (
@@ -98,6 +99,7 @@ __all__ = [
     "check_interactive",
     "describe_duration",
     "estimated_lesion_seconds",
+    "estimated_rerun_seconds",
     "estimated_seconds",
     "sim_command",
     "sim_options",

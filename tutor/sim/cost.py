@@ -127,6 +127,14 @@ def estimated_seconds(params: SimParams) -> float:
     return _seconds("signal", sim_work(params))
 
 
+def estimated_rerun_seconds(params: SimParams) -> float:
+    """Seconds both variants of ``params`` take when the weights are already drawn (the
+    lab's run after a change of α, σ_w, the activation, the norm or the skip): two runs
+    of the fresh run's work but its draws."""
+    passes = {**sim_work(params), "normals": 0.0}
+    return 2 * _seconds("signal", passes)
+
+
 def estimated_lesion_seconds(params: SimParams) -> float:
     """Seconds a fresh lesion of ``params`` takes here (within 2× of measured)."""
     return _seconds("lesion", lesion_work(params))

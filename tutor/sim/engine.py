@@ -179,6 +179,10 @@ class Simulator:
         self._ensure_io(params)
         return self._weights[: params.depth], self._inputs, self._upstream
 
+    def holds_weights(self, params: SimParams) -> bool:
+        """Whether a run of ``params`` would draw no weights (it only propagates)."""
+        return self._reusable_layers(params) == params.depth
+
     def _reusable_layers(self, params: SimParams) -> int:
         if self._weights_key != (params.seed, params.width, params.networks):
             return 0

@@ -129,6 +129,14 @@ class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
         if self.start_review:
             self.call_after_refresh(self.open_review, self.start_review)
         self.call_after_refresh(self._load_lessons)
+        self.call_after_refresh(self._warm_lab)
+
+    @work(thread=True, group="warm-lab", exit_on_error=False)
+    def _warm_lab(self) -> None:
+        """Ready the lab off the UI thread after the first paint, so it opens drawn."""
+        from tutor.ui.screens.lab.warm import warm_lab
+
+        warm_lab(self, self.config.lab)
 
     def _open_store(self) -> None:
         from tutor.store import Store, StoreError

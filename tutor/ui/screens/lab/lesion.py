@@ -143,8 +143,11 @@ class LesionPane(KnobPane):
         except OverBudget as error:
             self.workers.cancel_group(self, "lesion")
             self.status = f"{error}; or lower the depth"
+            self.query_one(PathsPlot).depth = 0
             return
         self.status = "deleting one block at a time…"
+        # The paths depend on the depth alone: drawn now, and not again for the lesion.
+        self.query_one(PathsPlot).depth = params.depth
         self._lesion(params)
 
     @work(thread=True, exclusive=True, group="lesion", exit_on_error=False)
@@ -175,9 +178,11 @@ class LesionPane(KnobPane):
     def failed(self, text: str) -> None:
         self.result = None  # not the old network's lesion beside the new parameters
         self.status = f"cannot delete the blocks: {text}"
+        self.query_one(PathsPlot).depth = 0
 
     def watch_status(self, text: str) -> None:
         self.query_one("#lesion-summary", Static).update(text)
 
     def watch_result(self, result: LesionResult | None) -> None:
-        self.query_one(PathsPlot).depth = result.params.depth if result else 0
+        if result is not None:
+            self.query_one(PathsPlot).depth = result.params.depth

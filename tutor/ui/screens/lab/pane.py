@@ -99,14 +99,13 @@ class TextualClock:
         return self.node.set_timer(seconds, tick)
 
 
-def failure_text(worker: Worker) -> str:
-    """What to tell the learner when ``worker`` failed."""
-    error = worker.error
+def failure_text(error: BaseException | None, group: str) -> str:
+    """What to tell the learner when ``group``'s run failed with ``error``."""
     if isinstance(error, SimParamError):
         return str(error)
     if isinstance(error, MemoryError):
         return not_enough_memory("this run", LAB_MEMORY_KNOBS)
-    return f"the {worker.group} run failed: {error!r}"
+    return f"the {group} run failed: {error!r}"
 
 
 class LabPane(TabPane):
@@ -155,7 +154,10 @@ class LabPane(TabPane):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR or event.worker.node is not self:
             return
-        text = failure_text(event.worker)
+        self.report_failure(failure_text(event.worker.error, event.worker.group))
+
+    def report_failure(self, text: str) -> None:
+        """Say that this tab's run failed with ``text``, and let the tab show it."""
         self.notify(text, title="Cannot run", severity="error", timeout=8, markup=False)
         self.failed(text)
 

@@ -15,14 +15,14 @@ the lab was opened from (or the title it was opened with), else the tab's option
 from __future__ import annotations
 
 import dataclasses
-import threading
 from typing import TYPE_CHECKING
 
 from textual import actions, events, on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
-from textual.reactive import var
+from textual.reactive import Reactive, var
+from textual.types import NoActiveAppError
 from textual.widgets import TabbedContent, Tabs
 
 from tutor.lessons.model import Experiment
@@ -32,7 +32,6 @@ from tutor.sim import (
     LesionResult,
     SimParams,
     SimResult,
-    Simulator,
     TrainParams,
     TrainResult,
 )
@@ -42,6 +41,7 @@ from tutor.ui.screens.lab.lesion import LesionPane
 from tutor.ui.screens.lab.pane import LabPane
 from tutor.ui.screens.lab.signal import SignalPane
 from tutor.ui.screens.lab.train import TrainPane
+from tutor.ui.screens.lab.warm import LabCache, lab_cache
 from tutor.ui.widgets.lab_readout import LabReadout
 
 if TYPE_CHECKING:
@@ -117,6 +117,10 @@ class LabScreen(BaseScreen):
     ]
 
     experiment: var[Experiment] = var("signal", init=False)
+    #: The header's second line, which says what the tab runs and so changes with nearly
+    #: every key. The header redraws it (it watches it); Textual's own ``sub_title``
+    #: also repaints the whole screen, every plot line of it, a frame's work a key.
+    sub_title: Reactive[str | None] = Reactive(None, compute=False, repaint=False)
     #: A footer rebuild is on its way (`refresh_bindings`).
     _bindings_stale = False
     #: Whether the lab is laid out narrow (None: not laid out yet).
@@ -147,13 +151,16 @@ class LabScreen(BaseScreen):
                 (state.experiment, sim_params(state.params), state.title)
                 for state in lesson.sections.demo.lab_states
             ]
-        # One simulator for the network's runs and its lesions, so they share weights.
-        self.simulator = Simulator()
-        self.simulator_lock = threading.Lock()
+        # The app's one simulator for the network's runs and its lesions, so they share
+        # weights (with an earlier lab's and the warm-up's, whose run the first plots show).
+        try:
+            cache = lab_cache(self.app)
+        except NoActiveAppError:  # made before its app runs (a test's): a cache of its own
+            cache = LabCache()
+        self.simulator, self.simulator_lock = cache.simulator, cache.lock
         self.signal = SignalPane(
             params,
-            self.simulator,
-            self.simulator_lock,
+            cache,
             measured if isinstance(measured, SimResult) else None,
         )
         self.lesion = LesionPane(

@@ -1,16 +1,16 @@
 """The Signal tab: forward and gradient norms across depth, plain vs residual.
 
 The pane owns the network the lab steers (the Lesion tab deletes blocks of the same
-one). A parameter change starts an exclusive thread worker that runs both variants
-on the lab's one ``Simulator`` (so weights are reused) and posts ``SimFinished``;
-the plots update from that message. A burst of keys collapses: each new run cancels
+one). A parameter change runs both variants on the lab's one ``Simulator`` (so weights
+are reused): a small run on weights already drawn right in the key's handler, anything
+else in an exclusive thread worker that posts ``SimFinished``; the plots update from
+that message. A burst of keys collapses: each new run cancels
 the older one between layers, and a result for parameters no longer current is
 dropped. A layer cursor steps through the depth, by hand or played by a ticker.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -27,8 +27,8 @@ from tutor.sim import (
     OverBudget,
     SimParams,
     SimResult,
-    Simulator,
     check_interactive,
+    estimated_rerun_seconds,
     estimated_seconds,
     run_both,
 )
@@ -36,8 +36,10 @@ from tutor.ui.screens.lab.pane import (
     KnobPane,
     Superseded,
     Ticker,
+    failure_text,
     run_unless_cancelled,
 )
+from tutor.ui.screens.lab.warm import LabCache
 from tutor.ui.widgets.lab_controls import KNOBS, LabControls
 from tutor.ui.widgets.lab_readout import LabReadout
 from tutor.ui.widgets.norm_plot import NormPlot, PlotLegend
@@ -52,6 +54,10 @@ PROGRESS_EVERY_SECONDS = 0.1
 #: frame for the panel alone would hold back the plots' frame by up to two frame
 #: periods: Textual's screen update timer realigns after an early tick.)
 REVEAL_PENDING_AFTER_SECONDS = 0.1
+#: A run on weights already drawn, estimated under this, runs on the UI thread and draws
+#: in the same frame: half the 50 ms a key may take to its new plot (the estimate is
+#: within 2×; at the lab's defaults it says 18 ms for the 11 ms the two variants take).
+INLINE_SECONDS = 0.025
 
 
 class SignalPane(KnobPane):
@@ -91,12 +97,12 @@ class SignalPane(KnobPane):
     def __init__(
         self,
         params: SimParams,
-        simulator: Simulator,
-        lock: threading.Lock,
+        cache: LabCache,
         measured: SimResult | None = None,
     ) -> None:
         """``measured``: ``params`` run already (by a practice item): only its counterpart
-        is run for the first plots."""
+        is run for the first plots. ``cache``: the app's simulator and, if the warm-up ran
+        ``params``, the first plots."""
         super().__init__()
         self.opening_params = params
         self._measured = measured
@@ -104,10 +110,13 @@ class SignalPane(KnobPane):
         self._stale = False
         self.set_reactive(SignalPane.params, params)
         self.set_reactive(SignalPane.panel_params, params)
-        self._simulator = simulator
+        self._cache = cache
+        self._simulator = cache.simulator
         # A cancelled thread worker runs on until its next layer: the lock keeps
         # two runs off the one simulator, and the next run waits its turn.
-        self._simulator_lock = lock
+        self._simulator_lock = cache.lock
+        if measured is None:  # the warm-up's run, drawn in the lab's first frame
+            self.set_reactive(SignalPane.run, cache.ready_run(params))
         self._player: Ticker | None = None
         self._reveal_pending: Ticker | None = None
         self._controls = LabControls(id="network-controls")
@@ -129,7 +138,8 @@ class SignalPane(KnobPane):
             SignalPane.run, SignalPane.cursor, SignalPane.playing, SignalPane.speed
         )
         self._restart_player()
-        self._simulate(self.params)
+        if self.run is None:
+            self._simulate(self.params)
 
     def state(self) -> SimParams:
         return self.params
@@ -139,7 +149,7 @@ class SignalPane(KnobPane):
     def watch_params(self, params: SimParams) -> None:
         self.cursor = min(self.cursor, params.depth)
         if self.showing:
-            self._simulate(params)
+            self._simulate_soon(params)
         else:
             # Behind the Lesion tab, whose lesion would wait for this run on the one
             # simulator: the plots are run when they come to the front; the panel (which
@@ -150,7 +160,35 @@ class SignalPane(KnobPane):
     def shown(self) -> None:
         if self._stale:
             self._stale = False
-            self._simulate(self.params)
+            self._simulate_soon(self.params)
+
+    def _simulate_soon(self, params: SimParams) -> None:
+        """Run both variants: here, on the UI thread, when the simulator is free, holds
+        their weights and the estimate says they take a fraction of the key's budget (a
+        worker would take two to three times as long, sharing the interpreter with the UI
+        thread); else in a worker."""
+        run = self._run_here(params) if estimated_rerun_seconds(params) <= INLINE_SECONDS else None
+        if run is None:
+            self._simulate(params)
+        elif isinstance(run, LabRun):
+            self._show_run(self.SimFinished(run))
+        else:
+            self.report_failure(failure_text(run, "sim"))
+
+    def _run_here(self, params: SimParams) -> LabRun | Exception | None:
+        """Both variants of ``params`` run on the UI thread, or the error they raised;
+        None if the simulator is busy or would have to draw weights first."""
+        if not self._simulator_lock.acquire(blocking=False):
+            return None
+        try:
+            if not self._simulator.holds_weights(params):
+                return None
+            self.workers.cancel_group(self, "sim")  # an older, slower run: superseded
+            return run_both(self._simulator, params)
+        except Exception as error:  # noqa: BLE001 (reported as a worker's failure is)
+            return error
+        finally:
+            self._simulator_lock.release()
 
     @work(thread=True, exclusive=True, group="sim", exit_on_error=False)
     def _simulate(self, params: SimParams) -> None:
@@ -169,10 +207,13 @@ class SignalPane(KnobPane):
                 self.post_message(self.SimProgress(params, f"{stage}… {amount}"))
 
         measured, self._measured = self._measured, None  # the first run only
-        run = run_unless_cancelled(
-            self._simulator_lock,
-            lambda: run_both(self._simulator, params, progress, measured),
-        )
+
+        def both() -> LabRun:
+            """The warm-up's run if it has one (and no measured run is to be shown)."""
+            ready = self._cache.ready_run(params) if measured is None else None
+            return ready or run_both(self._simulator, params, progress, measured)
+
+        run = run_unless_cancelled(self._simulator_lock, both)
         if run is not None:
             self.post_message(self.SimFinished(run))
 
@@ -210,7 +251,7 @@ class SignalPane(KnobPane):
             return
         self.params = params
         self._stop_reveal()
-        if self.showing:
+        if self.showing and (self.run is None or self.run.params != params):
             self._reveal_pending = self.clock.after(REVEAL_PENDING_AFTER_SECONDS, self._reveal)
 
     def _reveal(self) -> None:
