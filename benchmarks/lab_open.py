@@ -13,18 +13,13 @@ test suite.
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
-import select
 import statistics
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
 import time
-from pathlib import Path
+
+from pty_run import drain, in_a_terminal, read_until, terminal_env
 
 BAR_SECONDS = 0.3
 RUNS = 7
@@ -34,45 +29,21 @@ MAP_TEXT = b"level 1"
 PLOTS_TEXT = b"cursor"
 
 
-def _read_until(master: int, needle: bytes, start: float, seen: bytes = b"") -> bytes:
-    while needle not in seen:
-        if time.perf_counter() - start > 30:
-            raise TimeoutError(f"{needle!r} never appeared")
-        ready, _, _ = select.select([master], [], [], 0.01)
-        if ready:
-            seen += os.read(master, 65536)
-    return seen
-
-
 def time_lab_open(env: dict[str, str]) -> float:
     """Seconds from writing `L` on the map until the lab's plots are painted."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    command = [sys.executable, "-m", "tutor"]
-    proc = subprocess.Popen(
-        command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
-    )
-    os.close(slave)
-    try:
-        _read_until(master, MAP_TEXT, time.perf_counter())
+    with in_a_terminal([sys.executable, "-m", "tutor"], env) as master:
+        read_until(master, MAP_TEXT, time.perf_counter())
         time.sleep(0.5)  # let the map finish its first frames
-        while select.select([master], [], [], 0.05)[0]:
-            os.read(master, 65536)  # drain what the map wrote
+        drain(master)
         start = time.perf_counter()
         os.write(master, b"L")
-        _read_until(master, PLOTS_TEXT, start)
+        read_until(master, PLOTS_TEXT, start)
         return time.perf_counter() - start
-    finally:
-        proc.kill()
-        proc.wait()
-        os.close(master)
 
 
 def main() -> None:
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as folder:
-        env["RESTUTOR_DB"] = str(Path(folder) / "bench.db")
+        env = terminal_env(folder)
         time_lab_open(env)  # warm-up: compiles and caches the bytecode
         times = [time_lab_open(env) for _ in range(RUNS)]
     median = statistics.median(times)

@@ -15,18 +15,13 @@ restutor's sources, and only them.
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
-import select
 import statistics
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
 import time
 from pathlib import Path
+
+from pty_run import in_a_terminal, read_until, terminal_env
 
 HELLO = """
 from textual.app import App
@@ -43,33 +38,15 @@ RUNS = 5
 
 def time_to_text(command: list[str], needle: bytes, env: dict[str, str]) -> float:
     """Seconds from start until ``needle`` shows up in the program's terminal output."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
-    )
-    os.close(slave)
-    seen = b""
-    try:
-        while needle not in seen:
-            if time.perf_counter() - start > 20:
-                raise TimeoutError(f"{needle!r} never appeared")
-            ready, _, _ = select.select([master], [], [], 0.05)
-            if ready:
-                seen += os.read(master, 65536)
+    with in_a_terminal(command, env) as master:
+        read_until(master, needle, start, limit=20)
         return time.perf_counter() - start
-    finally:
-        proc.kill()
-        proc.wait()
-        os.close(master)
 
 
 def main() -> None:
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as folder:
-        env["RESTUTOR_DB"] = str(Path(folder) / "bench.db")
+        env = terminal_env(folder)
         hello = Path(folder) / "hello.py"
         hello.write_text(HELLO)
         cases = {

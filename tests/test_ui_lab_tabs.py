@@ -316,8 +316,7 @@ async def test_a_lab_opened_from_a_predict_sim_item_draws_the_run_it_measured(
 
 async def test_a_lab_opened_from_a_lesion_item_shows_the_lesion_it_measured(tmp_path, monkeypatch):
     from tests.test_ui_practice import SIZE as PRACTICE_SIZE
-    from tests.test_ui_practice import measured, open_practice
-    from tutor.practice.measures import LESION_VARIANTS
+    from tests.test_ui_practice import go_to, is_lesion_item, measured, open_practice
     from tutor.ui.screens.lab import lesion as lesion_module
     from tutor.ui.widgets.prediction_evidence import PredictionEvidence
 
@@ -328,11 +327,7 @@ async def test_a_lab_opened_from_a_lesion_item_shows_the_lesion_it_measured(tmp_
     app = make_app(tmp_path / "db")
     async with app.run_test(size=PRACTICE_SIZE) as pilot:
         screen = await open_practice(app, pilot, "unraveled-view")
-        queue = screen.session.queue
-        screen.session.position = next(
-            i for i, (_, it) in enumerate(queue) if getattr(it, "measure", "") in LESION_VARIANTS
-        )
-        screen.show_item()
+        go_to(screen, is_lesion_item)
         await pilot.pause()
         await press(pilot, "enter")
         await wait_for(pilot, lambda: measured(screen), "the lesion's measurement")

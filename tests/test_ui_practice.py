@@ -30,12 +30,19 @@ def measured(screen) -> bool:
     return grade is not None and grade.measured is not None
 
 
-def go_to(screen, kind):
-    """Move the session to the first item of ``kind``."""
+def go_to(screen, wanted):
+    """Move the session to the first item of kind ``wanted`` (or that ``wanted(item)`` takes)."""
+    takes = wanted if callable(wanted) else lambda item: item.kind == wanted
     queue = screen.session.queue
-    screen.session.position = next(i for i, (_, item) in enumerate(queue) if item.kind == kind)
+    screen.session.position = next(i for i, (_, item) in enumerate(queue) if takes(item))
     screen.show_item()
     return screen.attempt.item
+
+
+def is_lesion_item(item) -> bool:
+    from tutor.practice.measures import LESION_VARIANTS
+
+    return getattr(item, "measure", "") in LESION_VARIANTS
 
 
 async def choose(pilot, screen, index):
@@ -440,18 +447,13 @@ async def test_moving_on_while_the_networks_train_cancels_the_training(tmp_path)
 
 
 async def test_a_lesion_prediction_is_graded_on_the_lesion_and_opens_the_lesion_tab(tmp_path):
-    from tutor.practice.measures import LESION_VARIANTS
     from tutor.ui.screens.lab import LabScreen
     from tutor.ui.widgets.prediction_plot import PredictionPlot
 
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(app, pilot, "unraveled-view")
-        queue = screen.session.queue
-        screen.session.position = next(
-            i for i, (_, it) in enumerate(queue) if getattr(it, "measure", "") in LESION_VARIANTS
-        )
-        screen.show_item()
+        go_to(screen, is_lesion_item)
         await pilot.pause()
         await pilot.press("enter")
         await wait_for(pilot, lambda: measured(screen), "the lesion's measurement")
