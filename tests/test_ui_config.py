@@ -12,7 +12,6 @@ from textual.notifications import Notify
 from tests.pilot import press, wait_for
 from tests.ui_app import make_app
 from tutor import config, paths
-from tutor.ui import settings
 from tutor.ui.app import RestutorApp
 from tutor.ui.screens.lab import LabScreen
 from tutor.ui.screens.map import MapScreen
@@ -141,13 +140,13 @@ async def pick_in_the_theme_palette(pilot, app: RestutorApp, query: str, *moves:
 
 async def test_any_theme_the_palette_offers_is_kept_for_the_next_start(tmp_path, monkeypatch):
     writes: list[str] = []
-    real_set_value = settings.set_value
+    real_set_value = config.set_value
 
     def counted(key: str, value: str, *rest):
         writes.append(value)
         return real_set_value(key, value, *rest)
 
-    monkeypatch.setattr(settings, "set_value", counted)
+    monkeypatch.setattr(config, "set_value", counted)  # the app imports it when it writes
     app = make_app(tmp_path / "db")
     seen: list[object] = []
     async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
@@ -213,3 +212,13 @@ async def test_a_binding_moved_onto_the_palette_s_key_is_refused_and_the_palette
         assert len(said) == 1 and "keymap.map.stats cannot take ctrl+p" in said[0]
         await press(pilot, "S")
         await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen), "the stats open")
+
+
+def test_without_a_settings_file_the_defaults_wait_until_asked_for(tmp_path):
+    """No file: nothing is read or built at start (no pydantic before the map's first
+    frame, which counts what is due with the default retention); the defaults come when
+    first asked for."""
+    assert not paths.config_path().exists()
+    app = make_app(tmp_path / "db")
+    assert app._config is None and app.desired_retention == 0.9
+    assert app.config.review.desired_retention == 0.9 and app._config is not None

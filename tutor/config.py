@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from tutor import paths
 from tutor.config_keys import ALLOWED_KEYS, clash, keys_problem, shown
 from tutor.lessons.files import RefusedFile, read_regular_file
+from tutor.practice.review_plan import DEFAULT_RETENTION, DailyLimits
 from tutor.sim.params import INT_LIMITS  # the bounds themselves, which the facade does not name
 
 #: A config file is a few lines; anything larger is not one (and is not read whole).
@@ -128,11 +129,11 @@ class ReviewConfig(BaseModel):
     """How review is steered (used by the review screen and ``restutor review``)."""
 
     model_config = _SETTINGS
-    desired_retention: Annotated[float, Ge(0.70), Le(0.99)] = 0.9
+    desired_retention: Annotated[float, Ge(0.70), Le(0.99)] = DEFAULT_RETENTION
     #: New items introduced per day.
-    new_per_day: Annotated[int, Ge(0), Le(1000)] = 20
+    new_per_day: Annotated[int, Ge(0), Le(1000)] = DailyLimits.new_per_day
     #: Due reviews per day.
-    reviews_per_day: Annotated[int, Ge(0), Le(10_000)] = 200
+    reviews_per_day: Annotated[int, Ge(0), Le(10_000)] = DailyLimits.reviews_per_day
 
 
 class LabConfig(BaseModel):

@@ -22,6 +22,9 @@ ReviewMode = Literal["due", "ahead", "cram"]
 #: Later than any due time (ISO 8601 compares as text): every card is due by then.
 _END_OF_TIME = "9999-12-31"
 
+#: FSRS's default probability of recall at which an item comes due (``review.desired_retention``).
+DEFAULT_RETENTION = 0.9
+
 #: How far review ahead looks when not told: the items that would come due this week.
 AHEAD_DAYS = 7
 MAX_AHEAD_DAYS = 365

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from fsrs import Card, Rating, Scheduler
 
-from tutor.practice.review_plan import local_days
+from tutor.practice.review_plan import DEFAULT_RETENTION, local_days
 from tutor.store import Store
 
 
@@ -51,9 +51,6 @@ _DAMAGED_CARD = (
     ArithmeticError,
     AssertionError,
 )
-
-#: FSRS's default probability of recall at which an item comes due (``review.desired_retention``).
-DEFAULT_RETENTION = 0.9
 
 #: Nudges an item offers; using all of them means the answer was as good as given.
 NUDGES = 3

@@ -129,7 +129,6 @@ class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
         if self.start_review:
             self.call_after_refresh(self.open_review, self.start_review)
         self.call_after_refresh(self._load_lessons)
-        self.call_after_refresh(self._warm_lab)
 
     @work(thread=True, group="warm-lab", exit_on_error=False)
     def _warm_lab(self) -> None:
@@ -192,9 +191,12 @@ class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
 
     @work(thread=True, group="lessons", exit_on_error=False)
     def _load_lessons(self) -> None:
-        """Parse and validate every lesson after the first paint, so opening one is instant."""
+        """Parse and validate every lesson after the first paint, so opening one is instant;
+        then ready the lab (one worker after the other: together they slowed the first
+        screen's paint, a lesson's above all, by fighting it for the interpreter)."""
         for summary in self.summaries:
             self.lesson(summary.id)
+        self.call_from_thread(self._warm_lab)
 
     # -- progress ---------------------------------------------------------------
 
@@ -207,7 +209,7 @@ class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
             return None
         from tutor.practice.schedule import Reviewer
 
-        return Reviewer(self.store, desired_retention=self.config.review.desired_retention)
+        return Reviewer(self.store, desired_retention=self.desired_retention)
 
     def review_limits(self) -> DailyLimits:
         """How many new items and due reviews a day brings (``review.*`` in the settings)."""

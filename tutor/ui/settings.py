@@ -2,7 +2,8 @@
 bindings applied before the first paint, and a theme picked later remembered.
 
 A config file that cannot be used is said once, in a toast, and left exactly as it is;
-the app runs on the defaults.
+the app runs on the defaults. Without a file nothing is read: the defaults are built when
+first asked for, so a first start does not import pydantic before the map paints.
 """
 
 from __future__ import annotations
@@ -14,17 +15,40 @@ from textual import work
 from textual.command import CommandPalette
 from textual.worker import Worker, WorkerState
 
-from tutor.config import Config, ConfigError, load_config, set_value
+from tutor import paths
 
 if TYPE_CHECKING:
+    from tutor.config import Config
     from tutor.ui.app import RestutorApp
 
 
 class KeepsTheSettings:
     """``RestutorApp``'s part: ``config`` (screens read ``self.app.config``) and the theme."""
 
-    #: The learner's settings (the defaults if the file cannot be used).
-    config: Config
+    _config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        """The learner's settings (the defaults if there is no file or it cannot be used)."""
+        if self._config is None:
+            from tutor.config import Config
+
+            self._config = Config()
+        return self._config
+
+    @config.setter
+    def config(self, config: Config) -> None:
+        self._config = config
+
+    @property
+    def desired_retention(self) -> float:
+        """The scheduler's target recall, read without building the defaults (the map's
+        first frame counts what is due)."""
+        if self._config is None:
+            from tutor.practice.review_plan import DEFAULT_RETENTION
+
+            return DEFAULT_RETENTION
+        return self._config.review.desired_retention
 
     @property
     def _settings_app(self) -> RestutorApp:
@@ -32,17 +56,24 @@ class KeepsTheSettings:
 
     def read_settings(self) -> None:
         """Read the config file (once, at start; it is small, and nothing has painted yet)."""
-        try:
-            self.config, self._config_problem = load_config(), ""
-        except ConfigError as error:
-            self.config, self._config_problem = Config(), str(error)
+        self._config_problem = ""
+        where = paths.config_path()
+        if where.exists() or where.is_symlink():  # a dangling link is the file's to refuse
+            from tutor.config import Config, ConfigError, load_config
+
+            try:
+                self._config = load_config(where)
+            except ConfigError as error:
+                self._config, self._config_problem = Config(), str(error)
         #: The theme to remember next, and the lock that keeps two writes in order.
-        self._theme_to_save = self.config.theme
+        self._theme_to_save = self._config.theme if self._config else self._settings_app.theme
         self._config_lock = threading.Lock()
 
     def apply_settings(self) -> None:
         """The settings' theme and key bindings, and (once) why the file was not used."""
         app = self._settings_app
+        if self._config is None:
+            return  # no file: the defaults are the app's own
         if self._config_problem:
             app.notify(
                 f"{self._config_problem}; using the default settings (the file is left as it is)",
@@ -86,6 +117,8 @@ class KeepsTheSettings:
     @work(thread=True, group="config", exit_on_error=False)
     def _save_theme(self) -> None:
         """Write the newest pick (a burst of toggles ends with the last one on disk)."""
+        from tutor.config import set_value
+
         with self._config_lock:
             set_value("theme", self._theme_to_save)
 
