@@ -135,7 +135,7 @@ def plan_review(
         plan.items = _known(store.due_cards(until), known)
         return plan
     if mode == "cram":
-        begun = _begun(store, lessons)
+        begun = _begun(store, lessons, store.cards())
         every_card = store.due_cards(_END_OF_TIME)
         plan.items = [
             (lesson, item) for lesson, item in _known(every_card, known) if lesson in begun
@@ -144,21 +144,17 @@ def plan_review(
     new_today, reviews_today = store.reviews_since(_iso(start_of_day(moment)))
     due = _known(store.due_cards(_iso(moment)), known)
     reviews_left = max(0, limits.reviews_per_day - reviews_today)
-    reviewed = {item for item, _, _ in store.cards()}
-    begun = _begun(store, lessons)
-    new = [
+    cards = store.cards()
+    reviewed = {item for item, _, _ in cards}
+    begun = _begun(store, lessons, cards)
+    unreviewed = [
         (lesson_id, item)
         for lesson_id, items in lessons.items()
-        if lesson_id in begun
         for item in items
         if item not in reviewed
     ]
-    plan.unbegun_new = sum(
-        item not in reviewed
-        for lesson_id, items in lessons.items()
-        if lesson_id not in begun
-        for item in items
-    )
+    new = [(lesson_id, item) for lesson_id, item in unreviewed if lesson_id in begun]
+    plan.unbegun_new = len(unreviewed) - len(new)
     new_left = max(0, limits.new_per_day - new_today)
     plan.items = due[:reviews_left] + new[:new_left]
     plan.held_back = LessonQueue(
@@ -174,9 +170,11 @@ def _known(
     return [(known[item], item) for item, _, _ in cards if item in known]
 
 
-def _begun(store: Store, lessons: Mapping[str, Sequence[str]]) -> set[str]:
-    """Lessons the learner has read a section of, or answered an item of."""
-    practised = {lesson_id for _, lesson_id, _ in store.cards()}
+def _begun(
+    store: Store, lessons: Mapping[str, Sequence[str]], cards: Sequence[tuple[str, str, str]]
+) -> set[str]:
+    """Lessons the learner has read a section of, or answered an item of (``cards``)."""
+    practised = {lesson_id for _, lesson_id, _ in cards}
     return (set(store.seen_sections()) | practised) & set(lessons)
 
 

@@ -86,21 +86,33 @@ def fitted_legend(entries: Sequence[Entry], width: int) -> Text:
     return legend
 
 
-class PlotLegend(Widget):
-    """One line naming the curves of both panels, in their colours and markers."""
+class LegendLine(Widget):
+    """One line of legend entries, shortened to fit (``fitted_legend``); a subclass says
+    which entries, or None while it has nothing to name."""
 
     DEFAULT_CSS = """
-    PlotLegend {
+    LegendLine {
         height: 1;
         padding: 0 1;
     }
     """
 
-    run: reactive[LabRun | None] = reactive(None)
+    def entries(self) -> list[Entry] | None:
+        raise NotImplementedError
 
     def render(self) -> RenderableType:
+        entries = self.entries()
+        return "" if entries is None else fitted_legend(entries, self.content_size.width)
+
+
+class PlotLegend(LegendLine):
+    """One line naming the curves of both panels, in their colours and markers."""
+
+    run: reactive[LabRun | None] = reactive(None)
+
+    def entries(self) -> list[Entry] | None:
         if self.run is None:
-            return ""
+            return None
         current = self.run.current
         entries: list[Entry] = [
             (VARIANT_INKS[False], ("plain rms", "plain", "plain")),
@@ -110,4 +122,4 @@ class PlotLegend(Widget):
         if current.theory_forward is not None or current.theory_backward is not None:
             entries.append((INKS["theory"], ("theory", "theory", "theory")))
         entries.append((INKS["cursor"], ("layer cursor", "cursor", "layer")))
-        return fitted_legend(entries, self.content_size.width)
+        return entries

@@ -3,15 +3,13 @@ drawn live as they train (the degradation problem, He et al. 2016, fig. 1)."""
 
 from __future__ import annotations
 
-from rich.console import RenderableType
 from textual.app import RenderResult
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
 from tutor.plot import draw_training, training_inks
 from tutor.sim import TrainResult
-from tutor.ui.widgets.norm_plot import Entry, fitted_legend
+from tutor.ui.widgets.norm_plot import Entry, LegendLine
 
 
 class TrainPlot(PlotextPlot):
@@ -39,25 +37,18 @@ class TrainPlot(PlotextPlot):
         return super().render()
 
 
-class TrainLegend(Widget):
+class TrainLegend(LegendLine):
     """One line: each variant, then each depth's marker in that variant's colours."""
-
-    DEFAULT_CSS = """
-    TrainLegend {
-        height: 1;
-        padding: 0 1;
-    }
-    """
 
     result: reactive[TrainResult | None] = reactive(None)
 
-    def render(self) -> RenderableType:
+    def entries(self) -> list[Entry] | None:
         if self.result is None:
-            return ""
+            return None
         inks = training_inks(self.result)
         entries: list[Entry] = []
         for residual, name in ((False, "plain"), (True, "residual")):
             entries.append((None, (f"{name}:", name)))
             for depth in sorted(self.result.params.depths):
                 entries.append((inks[depth, residual], (f"{depth} layers", str(depth))))
-        return fitted_legend(entries, self.content_size.width)
+        return entries
