@@ -19,7 +19,7 @@ from tests.ui_app import make_app
 from tutor.sim import SimParams, Simulator, estimated_rerun_seconds, run_both, simulate
 from tutor.ui.screens.lab import LabScreen
 from tutor.ui.screens.lab import signal as signal_module
-from tutor.ui.screens.lab.signal import INLINE_SECONDS
+from tutor.ui.screens.lab.signal import INLINE_SECONDS, REVEAL_PENDING_AFTER_SECONDS
 from tutor.ui.screens.lab.warm import default_network, lab_cache
 from tutor.ui.widgets.lesion_plot import PathsPlot
 
@@ -137,22 +137,34 @@ async def test_a_change_over_the_inline_estimate_runs_in_a_worker(monkeypatch):
         assert app.lab.run.params == dataclasses.replace(params, alpha=0.25)
 
 
-async def test_the_paths_plot_follows_the_depth_at_once_and_is_kept_for_the_lesion(
+async def test_a_slow_lesion_keeps_the_last_on_screen_a_moment_then_shows_its_network(
     monkeypatch,
 ):
+    """No frame shares the cores with a lesion that may be quick; one still running after
+    the reveal delay shows its network, its paths (drawn once) and "deleting"."""
     app = TabApp("lesion", SimParams(depth=8, width=16))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: lesioned(app.lab), "the first lesion")
-        paths = app.lab.query_one(PathsPlot)
+        lesion, paths = app.lab.lesion, app.lab.query_one(PathsPlot)
+        first = lesion.result
+        panel = app.lab.query_one("#lesion-controls")
         depths: list[int] = []
         monkeypatch.setattr(
             PathsPlot, "watch_depth", lambda plot, depth: depths.append(depth), raising=False
         )
         with app.lab.simulator_lock:  # the new lesions wait for the simulator
-            await press(pilot, "right")  # a deeper network: its paths now, its lesion later
+            await press(pilot, "right")  # a deeper network: new weights, not lesioned ahead
             deeper = app.lab.params.depth
-            assert app.lab.lesion.result is None and paths.depth == deeper > 8
+            assert deeper > 8 and lesion.result is first and paths.depth == 8
+            assert panel.params.depth == 8  # the panel agrees with the plots
+            [reveal] = lesion.clock.pending()
+            assert reveal.seconds == REVEAL_PENDING_AFTER_SECONDS
+            reveal.tick()
+            await pilot.pause()
+            assert lesion.result is None and lesion.status.startswith("deleting")
+            assert panel.params.depth == deeper and paths.depth == deeper
             await press(pilot, "down", "down", "right")  # alpha: the same paths
             assert app.lab.params.alpha == 0.25 and paths.depth == deeper
         await wait_for(pilot, lambda: lesioned(app.lab), "the new lesion")
         assert depths == [deeper]  # drawn once, never blanked while the lesion ran
+        assert panel.params == app.lab.lesion.params

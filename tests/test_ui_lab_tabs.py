@@ -320,10 +320,14 @@ async def test_a_lab_opened_from_a_lesion_item_shows_the_lesion_it_measured(tmp_
     from tutor.ui.screens.lab import lesion as lesion_module
     from tutor.ui.widgets.prediction_evidence import PredictionEvidence
 
-    def lesioned_again(*args, **kwargs):
-        raise AssertionError("the lab deleted the item's blocks again")
+    lesion_blocks = lesion_module.lesion_blocks
+    networks_lesioned: list[SimParams] = []
 
-    monkeypatch.setattr(lesion_module, "lesion_blocks", lesioned_again)
+    def recording(params, *args, **kwargs):
+        networks_lesioned.append(dataclasses.replace(params, residual=True))
+        return lesion_blocks(params, *args, **kwargs)
+
+    monkeypatch.setattr(lesion_module, "lesion_blocks", recording)
     app = make_app(tmp_path / "db")
     async with app.run_test(size=PRACTICE_SIZE) as pilot:
         screen = await open_practice(app, pilot, "unraveled-view")
@@ -338,3 +342,5 @@ async def test_a_lab_opened_from_a_lesion_item_shows_the_lesion_it_measured(tmp_
         await wait_for(pilot, lambda: lesioned(lab), "the lab's lesion")
         assert lab.lesion.result.plain is result.plain
         assert lab.lesion.result.residual is result.residual
+        # Only the networks a knob's step away are lesioned (ahead), never the item's again.
+        assert dataclasses.replace(result.params, residual=True) not in networks_lesioned

@@ -133,6 +133,9 @@ class LabPane(TabPane):
     def shown(self) -> None:
         """The tab has just come to the front: start whatever it shows."""
 
+    def hidden(self) -> None:
+        """Another tab has just come to the front: stop what only this one needed."""
+
     def state(self) -> SimParams | TrainParams:
         """The parameters this tab runs, as its command and a note anchored to it name them."""
         raise NotImplementedError

@@ -303,8 +303,10 @@ class LabScreen(BaseScreen):
     def watch_experiment(self, experiment: Experiment) -> None:
         self.query_one("#lab-tabs", TabbedContent).active = experiment
         for name, pane in self.panes.items():
-            pane.showing = name == experiment
+            was_showing, pane.showing = pane.showing, name == experiment
             self.set_class(pane.showing, f"-{name}")
+            if was_showing and not pane.showing:
+                pane.hidden()
         self.refresh_bindings()
         self.pane.shown()
         self._describe()

@@ -79,13 +79,13 @@ class SignalPane(KnobPane):
     status: var[str] = var("")
 
     @dataclass
-    class SimFinished(Message):
+    class SimFinished(Message, bubble=False):
         """Both variants of ``run.params`` are ready to draw."""
 
         run: LabRun
 
     @dataclass
-    class SimProgress(Message):
+    class SimProgress(Message, bubble=False):
         """How far a long run for ``params`` has got, e.g. "propagating… 40%"."""
 
         params: SimParams

@@ -44,7 +44,7 @@ class TrainPane(KnobPane):
     status: var[str] = var("")
 
     @dataclass
-    class TrainProgress(Message):
+    class TrainProgress(Message, bubble=False):
         """The curves so far (``result.complete`` once every network has trained) of the
         ``generation``-th training started on this pane."""
 
