@@ -126,6 +126,29 @@ def test_the_cache_draws_only_new_layers():
     assert 20 in drawn and 30 in drawn
 
 
+@pytest.mark.parametrize(
+    "change, holds, keeps",
+    [
+        ({"alpha": 0.9, "norm": "pre", "sigma_w": 2.0}, True, True),
+        ({"depth": 6}, True, True),
+        ({"depth": 14}, False, True),  # draws only its four new layers
+        ({"seed": 1}, False, False),
+        ({"width": 24}, False, False),
+        ({"networks": 2}, False, False),
+    ],
+)
+def test_a_simulator_says_which_runs_keep_the_weights_it_holds(change, holds, keeps):
+    base = SimParams(depth=10, width=16, networks=3)
+    sim = Simulator()
+    assert not sim.keeps_weights(base) and not sim.holds_weights(base)
+    sim.run(base)
+    changed = dataclasses.replace(base, **change)
+    assert (sim.holds_weights(changed), sim.keeps_weights(changed)) == (holds, keeps)
+    drawn: list[int] = []
+    sim.run(changed, lambda done, total: drawn.append(total - 2 * changed.depth))
+    assert max(drawn) == (0 if holds else changed.depth if not keeps else 4)
+
+
 def test_a_run_stopped_while_drawing_leaves_no_draws_behind(monkeypatch):
     """A cancelled deep run must not keep drawing its queued layers after it stopped."""
     from tutor.sim import engine

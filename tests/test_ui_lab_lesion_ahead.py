@@ -86,22 +86,34 @@ async def test_turning_a_knob_shows_the_lesion_made_ahead_in_the_key_s_own_handl
         assert networks == [further]
 
 
-async def test_a_look_ahead_draws_no_weights_and_a_new_key_stops_it(monkeypatch):
+async def test_a_look_ahead_keeps_the_weights_and_a_new_key_stops_it(monkeypatch):
     app = TabApp("lesion", SMALL)
     async with app.run_test(size=SIZE) as pilot:
         lesion: LesionPane = app.lab.lesion
+        simulator = app.lab.simulator
         await wait_for(pilot, lambda: lesioned(app.lab), "the first lesion")
         assert LESION_KNOBS[lesion.selected].field == "depth"
         deeper, shallower = ahead_of(lesion, "depth")
+        # A deeper network only draws more layers: it is lesioned ahead too.
+        await wait_for(pilot, lambda: lesion.kept.get(deeper), "the deeper network ahead")
         await wait_for(pilot, lambda: lesion.kept.get(shallower), "the shallower network ahead")
+        same_lesion(lesion.kept.get(deeper), deeper)
+        asked_about: list[SimParams] = []
+        keeps_weights = simulator.keeps_weights
+        monkeypatch.setattr(
+            simulator, "keeps_weights", lambda p: asked_about.append(p) or keeps_weights(p)
+        )
+        await press(pilot, "down")  # width: another width needs weights of its own
+        wider, narrowest = ahead_of(lesion, "width")
+        assert narrowest == lesion.params  # 16 is the narrowest: only one step to take
+        await wait_for(pilot, lambda: asked_about, "the width look-ahead")
         await wait_for(pilot, lambda: not ahead_running(lesion), "the look-ahead's end")
-        # A deeper network needs more weights: drawing them is the learner's to ask for.
-        assert lesion.kept.get(deeper) is None
-        assert not app.lab.simulator.holds_weights(deeper)
+        assert asked_about == [wider] and lesion.kept.get(wider) is None
+        assert simulator.holds_weights(lesion.params)  # the network's own weights, kept
         networks = recording_lesions(monkeypatch)
         seed_ahead, norm_ahead = ahead_of(lesion, "seed"), ahead_of(lesion, "norm")
         with app.lab.simulator_lock:  # each look-ahead waits for the simulator
-            await press(pilot, "up")  # seed: its neighbours are to be lesioned ahead
+            await press(pilot, "up", "up")  # seed: its neighbours are to be lesioned ahead
             assert ahead_running(lesion)
             await press(pilot, "up")  # norm's replace them
             await press(pilot, "up", "right")  # sigma_w turned: a network not lesioned ahead

@@ -183,6 +183,11 @@ class Simulator:
         """Whether a run of ``params`` would draw no weights (it only propagates)."""
         return self._reusable_layers(params) == params.depth
 
+    def keeps_weights(self, params: SimParams) -> bool:
+        """Whether a run of ``params`` keeps the weights held (a deeper one draws only its
+        new layers; another seed, width or ensemble size draws anew)."""
+        return self._reusable_layers(params) > 0
+
     def _reusable_layers(self, params: SimParams) -> int:
         if self._weights_key != (params.seed, params.width, params.networks):
             return 0

@@ -251,9 +251,10 @@ class LesionPane(KnobPane):
 
     @work(thread=True, exclusive=True, group="ahead", exit_on_error=False)
     def _lesion_ahead(self, networks: list[SimParams]) -> None:
-        """Lesion ``networks`` on the weights the simulator holds (one that would need new
-        weights is skipped: drawing them would drop the network on screen's); stopped
-        between layers by any lesion the learner asks for."""
+        """Lesion ``networks`` on the weights the simulator holds, drawing at most deeper
+        layers (a network that needs other weights is skipped: drawing them would drop
+        those of the network on screen); stopped between layers by any lesion the learner
+        asks for."""
         worker = get_current_worker()
 
         def progress(done: int, total: int) -> None:
@@ -263,7 +264,7 @@ class LesionPane(KnobPane):
         for params in networks:
 
             def lesion(params: SimParams = params) -> LesionResult | None:
-                if not self._simulator.holds_weights(params):
+                if not self._simulator.keeps_weights(params):
                     return None
                 return lesion_blocks(params, self._simulator, progress, self._workspace)
 
