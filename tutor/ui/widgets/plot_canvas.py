@@ -21,6 +21,7 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions
 from rich.console import RenderResult as RichRenderResult
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 from textual._context import active_app
@@ -121,9 +122,7 @@ class PlotCanvas(Visual):
         for colors, run in groupby(self._colors[y]):
             end = x + sum(1 for _ in run)
             cell_style = _cell_style(_hashable(colors), style, ansi_theme)
-            segments.append(
-                Segment("".join(markers[x:end]), cell_style.rich_style_with_offset(x, y))
-            )
+            segments.append(Segment("".join(markers[x:end]), _at_offset(cell_style, x, y)))
             x = end
         return Strip(segments, self._width)
 
@@ -141,6 +140,14 @@ def _cell_style(colors: Colors, base: Style, ansi_theme: TerminalTheme) -> Style
     content = Content.from_rich_text(text)
     ((_, text_style),) = content.render(base, end="")
     return base + text_style
+
+
+@lru_cache(maxsize=16384)
+def _at_offset(style: Style, x: int, y: int) -> RichStyle:
+    """The Rich style of a run starting at (x, y), its offset in the meta as Content puts
+    it there (text selection reads it); a plot's axes and labels keep their places from
+    one render to the next."""
+    return style.rich_style_with_offset(x, y)
 
 
 def _hashable(colors: Colors) -> Colors:
