@@ -14,15 +14,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from plotext._dict import themes as plotext_themes
 from rich.style import Style as RichStyle
+from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.visual import Visual, visualize
 from textual_plotext import PlotextPlot
 
 from tests.test_plot_legibility import widest_training
+from tests.test_ui_lab import LabApp, run_drawn
 from tutor.plot import canvas_rows, draw_lesion, draw_norm_panel, draw_paths, draw_training
 from tutor.sim import SimParams, Simulator, lesion_blocks, run_both
+from tutor.ui.widgets.norm_plot import NormPlot
 from tutor.ui.widgets.plot_canvas import CanvasPlot, PlotCanvas
 
 Draw = Callable[[Any, int], None]  # fills a figure for a widget of that height
@@ -205,3 +208,26 @@ def test_a_plot_that_fits_is_drawn_without_the_ansi_route(lab_figures):
         assert canvas._ansi is None
 
     run_in_app(check)
+
+
+# -- on screen ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_labs_panels_on_screen_are_those_of_the_ansi_route(size, monkeypatch):
+    app = LabApp()
+    async with app.run_test(size=size) as pilot:
+        await run_drawn(pilot)
+        panels = list(app.lab.query(NormPlot))
+        assert len(panels) == 2
+        assert all(isinstance(panel.render(), PlotCanvas) for panel in panels)
+        shown = [cells(panel.render_lines(Region(0, 0, *panel.size))) for panel in panels]
+
+        monkeypatch.setattr(CanvasPlot, "render", PlotextPlot.render)
+        for panel in panels:
+            assert isinstance(panel.render(), Text)
+            panel.refresh()
+        await pilot.pause()
+        by_ansi = [cells(panel.render_lines(Region(0, 0, *panel.size))) for panel in panels]
+        assert shown == by_ansi
+        assert any(char != " " for row in shown[0] for char, _, _ in row)
