@@ -183,7 +183,13 @@ def lab_figures() -> dict[str, Draw]:
         "training": lambda fig, h: draw_training(fig, training, legend=False),
         "empty": lambda fig, h: None,
         "title only": lambda fig, h: fig.title("computing…"),
+        "matrix": lambda fig, h: fig.matrix_plot(GREYS),
+        "fast matrix": lambda fig, h: fig.matrix_plot(GREYS, fast=True),  # plotext's own canvas
     }
+
+
+#: A small image for plotext's matrix plot: its fast form writes its ANSI canvas itself.
+GREYS = [[(17 * r + 5 * c) % 256 for c in range(12)] for r in range(6)]
 
 
 LAB_SIZES = [(78, 18), (118, 17), (38, 8), (80, 6), (10, 3), (1, 1), (0, 0), (60, 0), (0, 9)]
