@@ -53,7 +53,7 @@ class CanvasPlot(PlotextPlot):
         plot._set_sizes()
         plot._build_matrix()
         if plot.monitor.fast_plot:
-            # plotext neither draws nor encodes a fast plot: build() returns the last canvas.
+            # A fast plot's drawing wrote its ANSI canvas itself: build() returns that.
             return Text.from_ansi(plot.monitor.matrix.get_canvas())
         return PlotCanvas(plot.monitor.matrix)
 
@@ -135,7 +135,8 @@ def _is_plain_cell(marker: str) -> bool:
 @lru_cache(maxsize=1024)
 def _cell_style(colors: Colors, base: Style, ansi_theme: TerminalTheme) -> Style:
     """The style the ANSI route gives a cell of ``colors`` on ``base``: one cell of that
-    colour encoded by plotext, decoded by Rich and rendered as Textual `Content`."""
+    colour encoded by plotext, decoded by Rich and rendered as Textual `Content` (which
+    maps ANSI colours through the app's ``ansi_theme``: hence its place in the key)."""
     text = Text.from_ansi(colors_to_ansi(*colors) + "x" + ansi_end)
     content = Content.from_rich_text(text)
     ((_, text_style),) = content.render(base, end="")
