@@ -7,14 +7,14 @@ from rich.console import RenderableType
 from textual.app import RenderResult
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual_plotext import PlotextPlot
 
 from tutor.plot import VARIANT_INKS, canvas_rows, draw_lesion, draw_paths
 from tutor.sim import LesionResult
 from tutor.ui.widgets.norm_plot import fitted_legend
+from tutor.ui.widgets.plot_canvas import CanvasPlot
 
 
-class LesionPlot(PlotextPlot):
+class LesionPlot(CanvasPlot):
     """Plain against residual, one point per deleted block; redrawn when ``result`` changes.
 
     Its legend is a line of its own (`LesionLegend`), off the curves."""
@@ -61,7 +61,7 @@ class LesionLegend(Widget):
         return fitted_legend(entries, self.content_size.width)
 
 
-class PathsPlot(PlotextPlot):
+class PathsPlot(CanvasPlot):
     """The share of the 2^L paths through L residual blocks that pass k branches."""
 
     DEFAULT_CSS = """

@@ -10,7 +10,6 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual_plotext import PlotextPlot
 
 from tutor.plot import (
     INKS,
@@ -22,9 +21,10 @@ from tutor.plot import (
     draw_norm_panel,
 )
 from tutor.sim import LabRun
+from tutor.ui.widgets.plot_canvas import CanvasPlot
 
 
-class NormPlot(PlotextPlot):
+class NormPlot(CanvasPlot):
     """A live panel: redrawn from ``run`` and ``cursor`` whenever either changes."""
 
     DEFAULT_CSS = """

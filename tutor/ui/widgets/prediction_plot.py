@@ -4,12 +4,12 @@ lesion, or the training curves) with the prediction marked where it can be."""
 from __future__ import annotations
 
 from textual.app import RenderResult
-from textual_plotext import PlotextPlot
 
 from tutor.plot import draw_prediction
+from tutor.ui.widgets.plot_canvas import CanvasPlot
 
 
-class PredictionPlot(PlotextPlot):
+class PredictionPlot(CanvasPlot):
     DEFAULT_CSS = """
     PredictionPlot {
         height: 16;

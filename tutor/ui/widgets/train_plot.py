@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from textual.app import RenderResult
 from textual.reactive import reactive
-from textual_plotext import PlotextPlot
 
 from tutor.plot import draw_training, training_inks
 from tutor.sim import TrainResult
 from tutor.ui.widgets.norm_plot import Entry, LegendLine
+from tutor.ui.widgets.plot_canvas import CanvasPlot
 
 
-class TrainPlot(PlotextPlot):
+class TrainPlot(CanvasPlot):
     """Every finished curve and the one still training; redrawn on each new snapshot.
 
     Its legend is a line of its own (`TrainLegend`): plotext's would cover the curves'
