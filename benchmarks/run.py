@@ -35,7 +35,8 @@ from rich.console import Console
 from rich.table import Table
 
 from tutor.sim import SimParams, Simulator, simulate
-from tutor.sim.engine import LAYER_STREAM, NormStats
+from tutor.sim.engine import LAYER_STREAM
+from tutor.sim.results import NormStats
 from tutor.sim.streams import stream
 
 DEFAULTS = SimParams()

@@ -273,3 +273,26 @@ def test_a_run_too_big_for_memory_is_refused_before_allocating(monkeypatch):
     monkeypatch.setattr(params_module, "available_memory", lambda: 10_000_000)
     with pytest.raises(SimParamError, match="needs about .* of memory"):
         simulate(SimParams(depth=1000, width=256))
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        SimParams(depth=12, width=24, inputs=6, networks=2),
+        SimParams(depth=12, width=24, inputs=6, networks=2, norm="pre", activation="relu"),
+        SimParams(depth=12, width=24, inputs=6, networks=2, norm="post", activation="linear"),
+        # The plain variant overflows float32 squares: its norms are summed again in float64.
+        SimParams(depth=60, width=16, inputs=4, networks=2, activation="linear", sigma_w=4.0),
+    ],
+)
+def test_runs_in_lockstep_are_the_runs_one_after_the_other(base):
+    runs = [base, dataclasses.replace(base, residual=not base.residual, alpha=0.7)]
+    together = Simulator().run_together(runs)
+    assert [r.to_dict() for r in together] == [simulate(p).to_dict() for p in runs]
+
+
+def test_runs_in_lockstep_share_their_weights_and_depth():
+    base = SimParams(depth=4, width=16)
+    for other in ({"seed": 1}, {"depth": 5}, {"inputs": 3}):
+        with pytest.raises(ValueError, match="lockstep"):
+            Simulator().run_together([base, dataclasses.replace(base, **other)])

@@ -47,10 +47,11 @@ from tutor.sim.words import (
 )
 
 if TYPE_CHECKING:
-    from tutor.sim.engine import NormStats, Progress, SimResult, Simulator, Workspace, simulate
+    from tutor.sim.engine import Progress, Simulator, Workspace, simulate
     from tutor.sim.lab_run import LabProgress, LabRun, run_both, skip_toggled
     from tutor.sim.lesion import LesionResult, lesion_blocks, path_counts
     from tutor.sim.mlp import SAMPLES
+    from tutor.sim.results import NormStats, SimResult
     from tutor.sim.trainer import (
         TrainResult,
         TrainRun,
@@ -64,9 +65,9 @@ if TYPE_CHECKING:
 
 #: Each lazily loaded name, and the module (and name there) it comes from.
 _LAZY = {
-    "NormStats": ("engine", "NormStats"),
+    "NormStats": ("results", "NormStats"),
     "Progress": ("engine", "Progress"),
-    "SimResult": ("engine", "SimResult"),
+    "SimResult": ("results", "SimResult"),
     "Simulator": ("engine", "Simulator"),
     "Workspace": ("engine", "Workspace"),
     "simulate": ("engine", "simulate"),

@@ -7,10 +7,16 @@ The standard-normal draws ``Z_l`` are kept unscaled (``W_l = σ_w/√d · Z_lᵀ
 the scale is applied to the much smaller pre-activations, so a new ``σ_w``,
 like a new alpha, activation, skip toggle or norm placement, reuses them.
 
+Each pass advances one layer a step (a generator), so runs that share the weights (the
+lab's two variants) go through the stack in lockstep: each layer's weights are read by
+both while they are still in cache (at the lab's defaults 10 MB of weights a pass, more
+than the cache holds; the two variants in lockstep take 2–3 ms less than one after the
+other, and every product is the very call a lone run makes, so the floats are the same).
+
 Kept in one module on purpose: the forward pass leaves exactly the tape (``_Forward``,
 the ``Workspace`` buffers) that the backward pass reads, and the ``Simulator``'s cache
-feeds both, so splitting it would cut one algorithm in half (only the ~60 lines of
-result types separate cleanly, and moving them would not make the math shorter).
+feeds both, so splitting it would cut one algorithm in half (the result types live in
+``tutor.sim.results``).
 """
 
 from __future__ import annotations
@@ -19,16 +25,17 @@ import itertools
 import math
 import os
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 import numpy as np
 
 from tutor.sim.params import SimParams, check_memory
+from tutor.sim.results import SimResult, summarize
 from tutor.sim.streams import stream
-from tutor.sim.theory import theory_curves
 
 #: Added under the square root of every RMS normalization.
 RMS_EPS = 1e-6
@@ -50,82 +57,6 @@ def _draw_pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1))
 
 
-@dataclass(frozen=True, slots=True)
-class NormStats:
-    """Per-layer summary of a norm over the whole ensemble (NaN where diverged)."""
-
-    mean: np.ndarray
-    rms: np.ndarray
-    p10: np.ndarray
-    p50: np.ndarray
-    p90: np.ndarray
-
-    @classmethod
-    def of(cls, norms: np.ndarray) -> NormStats:
-        """Summarize ``norms`` shaped ``(layers, samples)``."""
-        p10, p50, p90 = np.percentile(norms, [10, 50, 90], axis=1)
-        return cls(
-            mean=norms.mean(axis=1),
-            rms=np.sqrt(np.mean(norms**2, axis=1)),
-            p10=p10,
-            p50=p50,
-            p90=p90,
-        )
-
-    def to_dict(self) -> dict[str, list[float | None]]:
-        return {name: json_floats(getattr(self, name)) for name in self.__slots__}
-
-
-@dataclass(frozen=True, slots=True)
-class SimResult:
-    """One run: the ensemble's forward and gradient norms, and the theory beside them."""
-
-    params: SimParams
-    forward: NormStats
-    backward: NormStats
-    theory_forward: np.ndarray | None
-    theory_backward: np.ndarray | None
-    diverged_at: int | None
-
-    @property
-    def layers(self) -> np.ndarray:
-        return np.arange(self.params.depth + 1)
-
-    @property
-    def forward_growth(self) -> float:
-        """``rms‖h_L‖ / rms‖h_0‖``: how much the signal grew through the stack (NaN if diverged)."""
-        return float(self.forward.rms[-1] / self.forward.rms[0])
-
-    @property
-    def gradient_ratio(self) -> float:
-        """``rms‖g_0‖ / rms‖g_L‖``: the gradient at the input relative to the output."""
-        return float(self.backward.rms[0] / self.backward.rms[-1])
-
-    def to_dict(self) -> dict[str, object]:
-        """Exactly the object ``restutor sim --json`` prints."""
-        return {
-            "params": self.params.to_dict(),
-            "layers": self.layers.tolist(),
-            "forward": self.forward.to_dict(),
-            "backward": self.backward.to_dict(),
-            "theory": {
-                "forward": _json_curve(self.theory_forward),
-                "backward": _json_curve(self.theory_backward),
-            },
-            "diverged_at": self.diverged_at,
-        }
-
-
-def json_floats(values: np.ndarray) -> list[float | None]:
-    """JSON has no NaN or infinity: a value that overflowed is written as null."""
-    return [float(v) if math.isfinite(v) else None for v in values.tolist()]
-
-
-def _json_curve(values: np.ndarray | None) -> list[float | None] | None:
-    """A theory curve, or null where the theory is not offered."""
-    return None if values is None else json_floats(values)
-
-
 class Simulator:
     """Runs the model of DESIGN.md, keeping weights and inputs between runs.
 
@@ -142,25 +73,43 @@ class Simulator:
         self._transposed: list[np.ndarray] = []  # contiguous Z_lᵀ, for the backward GEMMs
         self._io_key: tuple[int, int, int, int] | None = None
         self._inputs = self._upstream = np.empty(0, self.dtype)
-        self._workspace = Workspace()
+        self._workspaces: list[Workspace] = []
 
     def run(self, params: SimParams, progress: Progress | None = None) -> SimResult:
         """Simulate ``params``; ``progress`` hears about each drawn and computed layer."""
+        [result] = self.run_together([params], progress)
+        return result
+
+    def run_together(
+        self, runs: Sequence[SimParams], progress: Progress | None = None
+    ) -> list[SimResult]:
+        """Simulate ``runs``, networks on the same weights and inputs (they differ in
+        alpha, σ_w, the activation, the norm or the skip only), in lockstep; each result
+        is the one `run` gives. ``progress`` hears about each drawn and computed layer."""
+        first = runs[0]
+        if any(_io_key(params) != _io_key(first) or params.depth != first.depth for params in runs):
+            raise ValueError("runs in lockstep share their depth, weights and inputs")
         report = progress or (lambda done, total: None)
-        to_draw = params.depth - self._reusable_layers(params)
-        total = to_draw + 2 * params.depth
-        weights, inputs, upstream = self.arrays(params, lambda done: report(done, total))
-        passes = propagate(
-            params,
-            weights,
-            inputs,
-            upstream,
-            lambda done: report(to_draw + done, total),
-            self._workspace,
-            self._transposed[: params.depth],
+        to_draw = first.depth - self._reusable_layers(first)
+        total = to_draw + 2 * first.depth * len(runs)
+        weights, inputs, upstream = self.arrays(first, lambda done: report(done, total))
+        transposed = self._transposed[: first.depth]
+        while len(self._workspaces) < len(runs):
+            self._workspaces.append(Workspace())
+        done = itertools.count(to_draw + 1)
+        passes = in_lockstep(
+            [
+                _passes(params, weights, transposed, inputs, upstream, space, inputs.dtype.type)
+                for params, space in zip(runs, self._workspaces, strict=False)
+            ],
+            lambda: report(next(done), total),
         )
-        with np.errstate(all="ignore"):
-            return _summarize(params, passes.forward_norms, passes.backward_norms)
+        results = []
+        for params, space, run in zip(runs, self._workspaces, passes, strict=False):
+            run = _finite(run, params, weights, transposed, inputs, upstream, space)
+            with np.errstate(all="ignore"):
+                results.append(summarize(params, run.forward_norms, run.backward_norms))
+        return results
 
     def arrays(
         self, params: SimParams, on_drawn: Callable[[int], None] | None = None
@@ -229,7 +178,7 @@ class Simulator:
             wait(queued)
 
     def _ensure_io(self, params: SimParams) -> None:
-        key = (params.seed, params.width, params.networks, params.inputs)
+        key = _io_key(params)
         if key == self._io_key:
             return
         shape = (params.networks, params.inputs, params.width)
@@ -287,26 +236,54 @@ def propagate(
     space = workspace if workspace is not None else Workspace()
     if transposed is None:
         transposed = [np.ascontiguousarray(z.transpose(0, 2, 1)) for z in weights]
+    layers = itertools.count(1)
+    [passes] = in_lockstep(
+        [_passes(params, weights, transposed, inputs, upstream, space, inputs.dtype.type)],
+        lambda: tick(next(layers)),
+    )
+    return _finite(passes, params, weights, transposed, inputs, upstream, space)
+
+
+T = TypeVar("T")
+
+
+def in_lockstep(passes: Sequence[Generator[None, None, T]], on_step: Callable[[], None]) -> list[T]:
+    """Run ``passes`` a layer of each in turn (``on_step`` after each layer of each);
+    each pass's result, in order."""
+    results: dict[int, T] = {}
+    live = dict(enumerate(passes))
     with np.errstate(all="ignore"):
-        passes = _passes(
-            params, weights, transposed, inputs, upstream, tick, inputs.dtype.type, space
-        )
-        if not (
-            np.isfinite(passes.forward_norms).all() and np.isfinite(passes.backward_norms).all()
-        ):
-            # A float32 square overflows long before its value does: redo the sums
-            # in float64 so that a norm is non-finite exactly when a value is.
-            passes = _passes(
-                params,
-                weights,
-                transposed,
-                inputs,
-                upstream,
-                lambda done: None,
-                np.float64,
-                space,
-            )
-    return passes
+        while live:
+            for index, steps in list(live.items()):
+                try:
+                    next(steps)
+                except StopIteration as finished:
+                    results[index] = finished.value
+                    del live[index]
+                else:
+                    on_step()
+    return [results[index] for index in range(len(passes))]
+
+
+def _finite(
+    passes: Passes,
+    params: SimParams,
+    weights: Sequence[np.ndarray],
+    transposed: Sequence[np.ndarray],
+    inputs: np.ndarray,
+    upstream: np.ndarray,
+    space: Workspace,
+) -> Passes:
+    """``passes``, or where a norm is not finite, the passes again with float64 sums: a
+    float32 square overflows long before its value does, so a norm is then non-finite
+    exactly when a value is."""
+    if np.isfinite(passes.forward_norms).all() and np.isfinite(passes.backward_norms).all():
+        return passes
+    [again] = in_lockstep(
+        [_passes(params, weights, transposed, inputs, upstream, space, np.float64)],
+        lambda: None,
+    )
+    return again
 
 
 def _passes(
@@ -315,19 +292,13 @@ def _passes(
     transposed: Sequence[np.ndarray],
     inputs: np.ndarray,
     upstream: np.ndarray,
-    tick: Callable[[int], None],
-    norm_dtype: type[np.floating],
     space: Workspace,
-) -> Passes:
-    forward = _forward(params, weights, inputs, tick, norm_dtype, space)
-    backward_norms, input_grad = _backward(
-        params,
-        transposed,
-        forward,
-        upstream,
-        lambda done: tick(params.depth + done),
-        norm_dtype,
-        space,
+    norm_dtype: type[np.floating],
+) -> Generator[None, None, Passes]:
+    """Both passes, a layer a step."""
+    forward = yield from _forward(params, weights, inputs, norm_dtype, space)
+    backward_norms, input_grad = yield from _backward(
+        params, transposed, forward, upstream, norm_dtype, space
     )
     return Passes(
         np.sqrt(forward.squares, dtype=np.float64),
@@ -352,10 +323,9 @@ def _forward(
     params: SimParams,
     weights: Sequence[np.ndarray],
     inputs: np.ndarray,
-    on_layer: Callable[[int], None],
     norm_dtype: type[np.floating],
     space: Workspace,
-) -> _Forward:
+) -> Generator[None, None, _Forward]:
     depth, alpha, dtype = params.depth, params.alpha, inputs.dtype
     scale = dtype.type(params.sigma_w / math.sqrt(params.width))
     m, k, d = inputs.shape
@@ -393,7 +363,7 @@ def _forward(
             u = np.divide(u, rms, out=normed[layer + 1])
         h = u
         np.vecdot(h, h, out=squares[layer + 1], dtype=norm_dtype)
-        on_layer(layer + 1)
+        yield
     return _Forward(squares.reshape(depth + 1, -1), h.copy(), normed, slopes, rms_all)
 
 
@@ -402,10 +372,9 @@ def _backward(
     transposed: Sequence[np.ndarray],
     forward: _Forward,
     upstream: np.ndarray,
-    on_layer: Callable[[int], None],
     norm_dtype: type[np.floating],
     space: Workspace,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> Generator[None, None, tuple[np.ndarray, np.ndarray]]:
     """‖g_l‖² for the loss ``g_L · h_L`` with the exact Jacobians, and ``g_0`` itself."""
     depth, dtype = params.depth, upstream.dtype
     # W = s·Zᵀ and the branch is scaled by α: both scalars meet in one multiply.
@@ -431,7 +400,7 @@ def _backward(
             down += g
         g = down
         np.vecdot(g, g, out=squares[layer - 1], dtype=norm_dtype)
-        on_layer(depth - layer + 1)
+        yield
     return squares.reshape(depth + 1, -1), g
 
 
@@ -454,27 +423,9 @@ def _through_rms_norm(grad: np.ndarray, normed: np.ndarray, rms: np.ndarray) -> 
     return out
 
 
-def _summarize(params: SimParams, forward: np.ndarray, backward: np.ndarray) -> SimResult:
-    """Mask what overflowed, then reduce the ensemble to per-layer statistics."""
-    bad_forward = ~np.isfinite(forward).all(axis=1)
-    bad_backward = ~np.isfinite(backward).all(axis=1)
-    diverged_at: int | None = None
-    if bad_forward.any():
-        diverged_at = int(np.argmax(bad_forward))
-        forward[diverged_at:] = np.nan
-        backward[:] = np.nan
-    elif bad_backward.any():
-        diverged_at = int(params.depth - np.argmax(bad_backward[::-1]))
-        backward[: diverged_at + 1] = np.nan
-    theory_forward, theory_backward = theory_curves(params)
-    return SimResult(
-        params=params,
-        forward=NormStats.of(forward),
-        backward=NormStats.of(backward),
-        theory_forward=theory_forward,
-        theory_backward=theory_backward,
-        diverged_at=diverged_at,
-    )
+def _io_key(params: SimParams) -> tuple[int, int, int, int]:
+    """What the weights, inputs and upstream gradient are drawn from."""
+    return (params.seed, params.width, params.networks, params.inputs)
 
 
 def simulate(params: SimParams, progress: Progress | None = None) -> SimResult:

@@ -28,14 +28,9 @@ from functools import cache
 
 import numpy as np
 
-from tutor.sim.engine import (
-    Progress,
-    Simulator,
-    Workspace,
-    json_floats,
-    rms_from_squares,
-)
+from tutor.sim.engine import Progress, Simulator, Workspace, rms_from_squares
 from tutor.sim.params import DEFAULT_ITEMSIZE, SimParams, refuse_beyond_memory
+from tutor.sim.results import json_floats
 
 
 def path_counts(depth: int) -> list[int]:
