@@ -1,0 +1,168 @@
+"""Rows of cells laid out as ``Table.grid(padding=(0, 1), expand=True)`` lays them out,
+without its cost: the lab's panel and readout redraw on every key.
+
+A Rich table measures every cell, wraps each in a ``Padding`` and renders it on its
+own (~4–5 ms a frame for the readout). Here the first column takes what the others
+leave, each other column is as wide as its widest cell (or its minimum), one space
+between columns, and a row whose cells fit their columns on one line (every row, at
+the widths the lab gives its side column) is written straight as segments. Only a
+row that would wrap or be cut, on a widget narrower than its content, has its cells
+rendered by Rich one by one, exactly as the table would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich._ratio import ratio_distribute, ratio_reduce
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderResult
+from rich.padding import Padding
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+
+#: A cell: its text (one line) and that text's own style (under the row's).
+Cell = tuple[str, Style]
+NO_STYLE = Style.null()
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    """How one column lays out its cells, as a Rich ``Column`` would."""
+
+    justify: JustifyMethod = "left"
+    no_wrap: bool = False
+    overflow: OverflowMethod = "ellipsis"
+    min_width: int = 0
+
+
+@dataclass(frozen=True)
+class GridRow:
+    cells: Sequence[Cell]
+    style: Style = NO_STYLE
+
+
+class CellGrid:
+    """A renderable: ``rows`` under ``columns``, the first column flexible."""
+
+    def __init__(self, columns: Sequence[GridColumn], rows: Sequence[GridRow]) -> None:
+        self.columns, self.rows = columns, rows
+        last = len(columns) - 1
+        #: The space after each column but the last (a grid without edge padding).
+        self._gaps = [0 if index == last else 1 for index in range(len(columns))]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        widths = self._widths(options.max_width)
+        new_line = Segment.line()
+        for row in self.rows:
+            line = self._line(row, widths)
+            if line is None:
+                yield from self._rendered_row(console, options, row, widths)
+            else:
+                yield from line
+                yield new_line
+
+    def _line(self, row: GridRow, widths: Sequence[int]) -> list[Segment] | None:
+        """The row as one line of segments, or None if a cell does not fit its column."""
+        segments: list[Segment] = []
+        for (text, style), column, width, gap in zip(
+            row.cells, self.columns, widths, self._gaps, strict=True
+        ):
+            room = width - gap
+            if room < 1 or cell_len(text) > room:
+                return None
+            if column.justify == "right":
+                text = text.rstrip()
+                text = " " * (room - cell_len(text)) + text
+            else:
+                text += " " * (room - cell_len(text))
+            segments.append(Segment(text, row.style + style))
+            if gap:
+                segments.append(Segment(" " * gap, row.style))
+        return segments
+
+    def _cell(self, text: str, style: Style, index: int) -> Padding:
+        return Padding(Text(text, style=style), (0, self._gaps[index], 0, 0))
+
+    def _rendered_row(
+        self, console: Console, options: ConsoleOptions, row: GridRow, widths: Sequence[int]
+    ) -> RenderResult:
+        """A row that wraps or is cut: each cell rendered by Rich, as a table does."""
+        cells = []
+        for index, ((text, style), column, width) in enumerate(
+            zip(row.cells, self.columns, widths, strict=True)
+        ):
+            cell_options = options.update(
+                width=width,
+                justify=column.justify,
+                no_wrap=column.no_wrap,
+                overflow=column.overflow,
+                height=None,
+                highlight=False,
+            )
+            cells.append(
+                console.render_lines(self._cell(text, style, index), cell_options, style=row.style)
+            )
+        tallest = max(len(lines) for lines in cells)
+        height = max(1, tallest)  # a row of empty cells is still a line
+        shaped = [
+            Segment.set_shape(Segment.align_top(lines, width, tallest, row.style), width, height)
+            for lines, width in zip(cells, widths, strict=True)
+        ]
+        for line_no in range(height):
+            for lines in shaped:
+                yield from lines[line_no]
+            yield Segment.line()
+
+    def _column_width(self, index: int, max_width: int) -> int:
+        """Column ``index``'s widest cell, gap included, within ``max_width`` (at least its
+        minimum): what a table measures, from the cells' lengths (each is one line)."""
+        if max_width < 1:
+            return 0
+        gap = self._gaps[index]
+        if max_width - gap < 1:  # no room beside the gap: a padded cell claims it all
+            widest = max_width
+        else:
+            longest = max((cell_len(row.cells[index][0]) for row in self.rows), default=0)
+            widest = min(longest + gap, max_width)
+        return max(widest, self.columns[index].min_width + gap)
+
+    def _widths(self, max_width: int) -> list[int]:
+        """Each column's width, gap included, as ``Table._calculate_column_widths`` has it."""
+        fixed = [0] + [self._column_width(i, max_width) for i in range(1, len(self.columns))]
+        (flexible,) = ratio_distribute(max_width - sum(fixed), [1], [1 + self._gaps[0]])
+        widths = [flexible] + [width or 1 for width in fixed[1:]]
+        table_width = sum(widths)
+        if table_width <= max_width:
+            return widths
+        widths = _collapsed(widths, [not c.no_wrap for c in self.columns], max_width)
+        table_width = sum(widths)
+        if table_width > max_width:
+            widths = ratio_reduce(table_width - max_width, [1] * len(widths), widths, widths)
+            table_width = sum(widths)
+        widths = [self._column_width(index, width) for index, width in enumerate(widths)]
+        if table_width < max_width:
+            pads = ratio_distribute(max_width - table_width, widths)
+            widths = [width + pad for width, pad in zip(widths, pads, strict=True)]
+        return widths
+
+
+def _collapsed(widths: list[int], wrapable: Sequence[bool], max_width: int) -> list[int]:
+    """Narrow the widest wrapping columns step by step until the row fits (Rich's way)."""
+    total = sum(widths)
+    excess = total - max_width
+    if not any(wrapable):
+        return widths
+    while total and excess > 0:
+        pairs = list(zip(widths, wrapable, strict=True))
+        widest = max(width for width, wraps in pairs if wraps)
+        second = max(width if wraps and width != widest else 0 for width, wraps in pairs)
+        ratios = [1 if (width == widest and wraps) else 0 for width, wraps in pairs]
+        if not any(ratios) or not widest - second:
+            break
+        widths = ratio_reduce(excess, ratios, [min(excess, widest - second)] * len(widths), widths)
+        total = sum(widths)
+        excess = total - max_width
+    return widths
