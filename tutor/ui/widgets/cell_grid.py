@@ -2,12 +2,13 @@
 without its cost: the lab's panel and readout redraw on every key.
 
 A Rich table measures every cell, wraps each in a ``Padding`` and renders it on its
-own (~4–5 ms a frame for the readout). Here the first column takes what the others
-leave, each other column is as wide as its widest cell (or its minimum), one space
-between columns, and a row whose cells fit their columns on one line (every row, at
-the widths the lab gives its side column) is written straight as segments. Only a
-row that would wrap or be cut, on a widget narrower than its content, has its cells
-rendered by Rich one by one, exactly as the table would.
+own (~3 ms a frame for the panel, ~6 ms for the readout, in the lab). Here the first
+column takes what the others leave, each other column is as wide as its widest cell
+(or its minimum), one space between columns. ``GridLines``, the widget's visual,
+writes the strips itself when every row and line of text fits on one line (at the
+widths the lab gives its side column, always). On a widget narrower than its content
+Rich renders the same parts (``CellGrid`` is a Rich renderable), and a row that would
+wrap or be cut has its cells rendered one by one exactly as the table did.
 """
 
 from __future__ import annotations
@@ -17,11 +18,23 @@ from dataclasses import dataclass
 
 from rich._ratio import ratio_distribute, ratio_reduce
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderResult
+from rich.console import (
+    Console,
+    ConsoleOptions,
+    Group,
+    JustifyMethod,
+    OverflowMethod,
+    RenderResult,
+)
 from rich.padding import Padding
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.visual import RenderOptions, RichVisual, Visual
+from textual.widget import Widget
 
 #: A cell: its text (one line) and that text's own style (under the row's).
 Cell = tuple[str, Style]
@@ -52,6 +65,17 @@ class CellGrid:
         last = len(columns) - 1
         #: The space after each column but the last (a grid without edge padding).
         self._gaps = [0 if index == last else 1 for index in range(len(columns))]
+
+    def lines(self, max_width: int) -> list[list[Segment]] | None:
+        """Every row as one line of segments, or None if a row wraps or is cut."""
+        widths = self._widths(max_width)
+        lines = []
+        for row in self.rows:
+            line = self._line(row, widths)
+            if line is None:
+                return None
+            lines.append(line)
+        return lines
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         widths = self._widths(options.max_width)
@@ -147,6 +171,66 @@ class CellGrid:
             pads = ratio_distribute(max_width - table_width, widths)
             widths = [width + pad for width, pad in zip(widths, pads, strict=True)]
         return widths
+
+
+class GridLines(Visual):
+    """Grids and lines of text, one under the other, as a ``Group`` of them shows them.
+
+    When every row fits on one line (as in the lab's side column) the strips are written
+    here; otherwise Rich renders the group (``RichVisual``), wrapping and cutting as the
+    tables did.
+    """
+
+    def __init__(self, widget: Widget, parts: Sequence[CellGrid | Text]) -> None:
+        self._widget, self._parts = widget, parts
+        self._group = Group(*parts)
+        self._rich = RichVisual(widget, self._group)
+        self._lines: dict[int, list[list[Segment]] | None] = {}
+
+    def _one_line_each(self, width: int) -> list[list[Segment]] | None:
+        """Each part's lines at ``width``, unless one would wrap or be cut."""
+        if width not in self._lines:
+            self._lines[width] = self._written(width)
+        return self._lines[width]
+
+    def _written(self, width: int) -> list[list[Segment]] | None:
+        console = self._widget.app.console
+        lines: list[list[Segment]] = []
+        for part in self._parts:
+            if isinstance(part, CellGrid):
+                rows = part.lines(width)
+                if rows is None:
+                    return None
+                lines += rows
+            else:
+                plain = part.plain
+                if "\n" in plain or "\t" in plain or cell_len(plain) > width:
+                    return None
+                # Joined as Rich joins a text's lines, its own style becomes a span.
+                lines.append(list(Text("\n").join([part]).render(console)))
+        return lines
+
+    def render_strips(
+        self, width: int, height: int | None, style: VisualStyle, options: RenderOptions
+    ) -> list[Strip]:
+        lines = self._one_line_each(width)
+        if lines is None:
+            return self._rich.render_strips(width, height, style, options)
+        base = style.rich_style
+        if base:  # under every segment's own style, as a widget's base style is
+            lines = [[Segment(text, base + own) for text, own, _ in line] for line in lines]
+        return [Strip(line) for line in lines[:height]]
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self._rich.get_optimal_width(rules, container_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Printed by a Rich console (a test, a log), the group it stands for."""
+        yield self._group
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        lines = self._one_line_each(width)
+        return self._rich.get_height(rules, width) if lines is None else len(lines)
 
 
 def _collapsed(widths: list[int], wrapable: Sequence[bool], max_width: int) -> list[int]:

@@ -11,13 +11,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from tutor.sim import ACTIVATIONS, NORMS, SimParams, TrainParams, describe_ensemble
-from tutor.ui.widgets.cell_grid import NO_STYLE, CellGrid, GridColumn, GridRow
+from tutor.ui.widgets.cell_grid import NO_STYLE, CellGrid, GridColumn, GridLines, GridRow
 
 # fmt: off
 #: Depths worth visiting: dense where the curves change fast, sparse up to 1,000.
@@ -146,7 +145,7 @@ class LabControls(Widget):
         self.knobs, self.caption = knobs, caption
         self.border_title = title
 
-    def render(self) -> RenderableType:
+    def render(self) -> GridLines:
         selected_style = self.get_component_rich_style("lab-controls--selected")
         rows = []
         for index, knob in enumerate(self.knobs):
@@ -158,4 +157,4 @@ class LabControls(Widget):
                 rows.append(GridRow(((f"  {knob.label}", NO_STYLE), (f"{value}  ", NO_STYLE))))
         status_style = self.get_component_rich_style("lab-controls--status")
         status = Text(self.status or self.caption(self.params), style=status_style)
-        return Group(CellGrid(_COLUMNS, rows), status)
+        return GridLines(self, (CellGrid(_COLUMNS, rows), status))

@@ -4,20 +4,23 @@ The columns are always plain, then residual (the run on screen in bold, its coun
 muted), so toggling the skip moves the emphasis and never the numbers. Every value is
 formatted to fit its column, never cut: 4 significant digits, 3 in the compact readout
 that a narrow terminal gets (its rows are the essential ones, so it stays on screen).
+A value column is as wide as its widest value (at least 8) and the label takes what is
+left, so a value could be cut only in a readout narrower than both value columns and
+two cells: the lab's side column leaves it 26 at the narrowest, and the widest values
+(``-1.23e-100``, compact) need 23.
 """
 
 from __future__ import annotations
 
 import math
 
-from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from tutor.sim import LabRun, SimResult, variant_name
-from tutor.ui.widgets.cell_grid import NO_STYLE, CellGrid, GridColumn, GridRow
+from tutor.ui.widgets.cell_grid import NO_STYLE, CellGrid, GridColumn, GridLines, GridRow
 
 BOLD = Style(bold=True)
 #: Label, plain, residual: the label takes what the values leave; a value column is as
@@ -78,7 +81,7 @@ class LabReadout(Widget):
             return "—"
         return f"{value:.3g}" if self.compact else f"{value:.4g}"
 
-    def render(self) -> RenderableType:
+    def render(self) -> Text | GridLines:
         if self.run is None:
             return Text("computing…")
         current = self.run.current
@@ -135,9 +138,12 @@ class LabReadout(Widget):
                 )
             theory = [getattr(r, f"theory_{which}") for r in both]
             row(at_layer, "  theory", ["—" if t is None else self._value(t[layer]) for t in theory])
-        return Group(
-            CellGrid(_COLUMNS, stack),
-            *(() if compact else (Text(),)),
-            heading,
-            CellGrid(_COLUMNS, at_layer),
+        return GridLines(
+            self,
+            (
+                CellGrid(_COLUMNS, stack),
+                *(() if compact else (Text(),)),
+                heading,
+                CellGrid(_COLUMNS, at_layer),
+            ),
         )
