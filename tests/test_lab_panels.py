@@ -42,8 +42,8 @@ from tutor.ui.widgets.lab_readout import LabReadout, _theory_shown
 
 
 def _grid_measures_padding_it_does_not_draw() -> bool:
-    """Rich before 15 sized a grid's outer columns with the edge padding a grid leaves
-    out (Rich issue 3871), so its tables lay out one cell differently from the lines."""
+    """An older Rich (the floor's 13.7) sized a grid's outer columns with the edge padding
+    a grid leaves out (Rich issue 3871), so its tables lay out a cell differently."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(min_width=1)
     grid.add_row("a")

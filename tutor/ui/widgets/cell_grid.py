@@ -2,13 +2,13 @@
 without its cost: the lab's panel and readout redraw on every key.
 
 A Rich table measures every cell, wraps each in a ``Padding`` and renders it on its
-own (~3 ms a frame for the panel, ~6 ms for the readout, in the lab). Here the first
+own (~2 ms a frame for the panel, ~5 ms for the readout, in the lab). Here the first
 column takes what the others leave, each other column is as wide as its widest cell
 (or its minimum), one space between columns. ``GridLines``, the widget's visual,
-writes the strips itself when every row and line of text fits on one line (at the
-widths the lab gives its side column, always). On a widget narrower than its content
-Rich renders the same parts (``CellGrid`` is a Rich renderable), and a row that would
-wrap or be cut has its cells rendered one by one exactly as the table did.
+writes the strips itself when every row and line of text fits on one line (as they
+do in the lab's side column, unless a status is too long). Otherwise Rich renders the
+same parts (``CellGrid`` is a Rich renderable), and a row that would wrap or be cut
+has its cells rendered one by one exactly as the table did.
 """
 
 from __future__ import annotations
@@ -224,13 +224,13 @@ class GridLines(Visual):
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         return self._rich.get_optimal_width(rules, container_width)
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        """Printed by a Rich console (a test, a log), the group it stands for."""
-        yield self._group
-
     def get_height(self, rules: RulesMap, width: int) -> int:
         lines = self._one_line_each(width)
         return self._rich.get_height(rules, width) if lines is None else len(lines)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Printed by a Rich console (a test, a log), the group it stands for."""
+        yield self._group
 
 
 def _collapsed(widths: list[int], wrapable: Sequence[bool], max_width: int) -> list[int]:
