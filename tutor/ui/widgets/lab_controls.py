@@ -11,13 +11,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from tutor.sim import ACTIVATIONS, NORMS, SimParams, TrainParams, describe_ensemble
+from tutor.ui.widgets.cell_grid import NO_STYLE, CellGrid, GridColumn, GridLines, GridRow
 
 # fmt: off
 #: Depths worth visiting: dense where the curves change fast, sparse up to 1,000.
@@ -104,6 +103,10 @@ def training_caption(params: TrainParams) -> str:
     return f"batch {params.batch}, plain and residual"
 
 
+#: The label takes what the value leaves; values line up on the right.
+_COLUMNS = (GridColumn(), GridColumn(justify="right"))
+
+
 class LabControls(Widget):
     """The current parameters, one row a knob, the selected one marked."""
 
@@ -142,16 +145,16 @@ class LabControls(Widget):
         self.knobs, self.caption = knobs, caption
         self.border_title = title
 
-    def render(self) -> RenderableType:
+    def render(self) -> GridLines:
         selected_style = self.get_component_rich_style("lab-controls--selected")
-        table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(ratio=1)
-        table.add_column(justify="right")
+        rows = []
         for index, knob in enumerate(self.knobs):
             value = knob.show(getattr(self.params, knob.field))
             if index == self.selected:
-                table.add_row(f"▸ {knob.label}", f"◂ {value} ▸", style=selected_style)
+                cells = ((f"▸ {knob.label}", NO_STYLE), (f"◂ {value} ▸", NO_STYLE))
+                rows.append(GridRow(cells, selected_style))
             else:
-                table.add_row(f"  {knob.label}", f"{value}  ")
+                rows.append(GridRow(((f"  {knob.label}", NO_STYLE), (f"{value}  ", NO_STYLE))))
         status_style = self.get_component_rich_style("lab-controls--status")
-        return Group(table, Text(self.status or self.caption(self.params), style=status_style))
+        status = Text(self.status or self.caption(self.params), style=status_style)
+        return GridLines(self, (CellGrid(_COLUMNS, rows), status))

@@ -4,19 +4,31 @@ The columns are always plain, then residual (the run on screen in bold, its coun
 muted), so toggling the skip moves the emphasis and never the numbers. Every value is
 formatted to fit its column, never cut: 4 significant digits, 3 in the compact readout
 that a narrow terminal gets (its rows are the essential ones, so it stays on screen).
+A value column is as wide as its widest value (at least 8) and the label takes what is
+left, so a value could be cut only in a readout narrower than both value columns and
+two cells: the lab's side column leaves it 26 at the narrowest, and the widest values
+(``-1.23e-100``, compact) need 23.
 """
 
 from __future__ import annotations
 
 import math
 
-from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from tutor.sim import LabRun, SimResult, variant_name
+from tutor.ui.widgets.cell_grid import NO_STYLE, CellGrid, GridColumn, GridLines, GridRow
+
+BOLD = Style(bold=True)
+#: Label, plain, residual: the label takes what the values leave; a value column is as
+#: wide as its widest value, at least 8.
+_COLUMNS = (
+    GridColumn(no_wrap=True, overflow="fold"),
+    *(GridColumn(justify="right", min_width=8, no_wrap=True, overflow="fold"),) * 2,
+)
 
 
 def _theory_shown(result: SimResult) -> str:
@@ -69,15 +81,7 @@ class LabReadout(Widget):
             return "—"
         return f"{value:.3g}" if self.compact else f"{value:.4g}"
 
-    def _table(self) -> Table:
-        """Three columns that line up across the readout's parts: label, plain, residual."""
-        table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(ratio=1, no_wrap=True, overflow="fold")
-        for _ in range(2):
-            table.add_column(justify="right", min_width=8, no_wrap=True, overflow="fold")
-        return table
-
-    def render(self) -> RenderableType:
+    def render(self) -> Text | GridLines:
         if self.run is None:
             return Text("computing…")
         current = self.run.current
@@ -89,16 +93,12 @@ class LabReadout(Widget):
             for r in both
         ]
 
-        def row(table: Table, label: str | Text, cells: list[str]) -> None:
-            table.add_row(label, *(Text(c, style=s) for c, s in zip(cells, styles, strict=True)))
+        def row(rows: list[GridRow], label: str, cells: list[str], label_style: Style = NO_STYLE):
+            rows.append(GridRow(((label, label_style), *zip(cells, styles, strict=True))))
 
         compact = self.compact
-        stack = self._table()
-        row(
-            stack,
-            Text("" if compact else "whole stack", style="bold"),
-            [variant_name(r.params) for r in both],
-        )
+        stack: list[GridRow] = []
+        row(stack, "" if compact else "whole stack", [variant_name(r.params) for r in both], BOLD)
         row(
             stack,
             "h_L/h_0" if compact else "‖h_L‖/‖h_0‖",
@@ -121,7 +121,7 @@ class LabReadout(Widget):
         heading = Text.assemble(
             (f"layer {layer} of {current.params.depth}", "bold"), f"  {state} at {self.speed:g}×"
         )
-        at_layer = self._table()
+        at_layer: list[GridRow] = []
         for symbol, which in (("h", "forward"), ("g", "backward")):
             row(
                 at_layer,
@@ -138,4 +138,12 @@ class LabReadout(Widget):
                 )
             theory = [getattr(r, f"theory_{which}") for r in both]
             row(at_layer, "  theory", ["—" if t is None else self._value(t[layer]) for t in theory])
-        return Group(stack, *(() if compact else (Text(),)), heading, at_layer)
+        return GridLines(
+            self,
+            (
+                CellGrid(_COLUMNS, stack),
+                *(() if compact else (Text(),)),
+                heading,
+                CellGrid(_COLUMNS, at_layer),
+            ),
+        )
