@@ -169,6 +169,25 @@ def test_cancel_from_another_thread_ends_a_wait_at_once(tmp_path):
     assert [o.stopped for o in outcomes] == ["cancelled"]
 
 
+@linux_only
+def test_a_run_ends_with_its_program_and_so_does_what_it_left_running(tmp_path):
+    """A child still holding the program's output used to keep the run open to its time
+    limit; now the program's end is the run's end, and the child dies with it."""
+    fifo = tmp_path / "pid"
+    os.mkfifo(fifo)
+    code = starts_a_grandchild(fifo).replace("child.wait()\n", "print('done')\n")
+    run = Run(code, Limits(seconds=3600))
+    grandchild = os.pidfd_open(int(read_line(fifo)))
+    outcomes = []
+    waiter = threading.Thread(target=lambda: outcomes.append(run.wait()))
+    waiter.start()
+    waiter.join(BACKSTOP)
+    assert not waiter.is_alive()
+    [outcome] = outcomes
+    assert outcome.succeeded and outcome.stdout == "done\n"
+    assert wait_until_dead(grandchild)
+
+
 def test_a_run_that_cannot_start_raises_oserror(monkeypatch, tmp_path):
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python-here"))
     with pytest.raises(OSError):

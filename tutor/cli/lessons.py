@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,9 @@ from tutor.text import visible
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from tutor.lessons.loader import LessonFile
+    from tutor.lessons.yamlio import Problem
+
 
 def add_lesson_commands(parser: Parser) -> None:
     """Hang ``validate`` and ``glossary`` from ``parser``."""
@@ -22,9 +26,16 @@ def add_lesson_commands(parser: Parser) -> None:
         "validate",
         help="check lesson files: one line per problem, path:line: message",
         description="Lint lesson files or folders (default: every lesson on the lesson path). "
+        "Each code exercise's reference solution must pass its tests and its starter fail "
+        "them: run for restutor's own lessons, and for others with --run-code. "
         "Exit 0 when there is no error, 1 otherwise; warnings do not fail.",
     )
     validate.add_argument("paths", nargs="*", metavar="PATH", type=Path)
+    validate.add_argument(
+        "--run-code",
+        action="store_true",
+        help="run the code exercises of lesson files that are not restutor's own",
+    )
     validate.set_defaults(handler=run_validate)
 
     glossary = parser.add_command(
@@ -48,6 +59,8 @@ def run_validate(args: argparse.Namespace) -> int:
     targets = lesson_files(args.paths) if args.paths else None
     catalog = load_catalog([*(targets or []), *lesson_dirs(args)])
     problems = catalog.problems_in(targets) if targets is not None else sorted(catalog.problems)
+    checked_files = catalog.files_in(targets) if targets is not None else catalog.files
+    problems = sorted([*problems, *exercise_problems(checked_files, args.run_code)])
     for problem in problems:
         print(problem)  # a Problem prints with its control characters visible
     errors = sum(p.severity == "error" for p in problems)
@@ -57,6 +70,43 @@ def run_validate(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if errors else 0
+
+
+def exercise_problems(files: list[LessonFile], run_code: bool) -> list[Problem]:
+    """Each code exercise's reference and starter run against its tests (in parallel, in
+    the bounded runner): those of restutor's own lessons, and of the others with
+    ``run_code``; for each other file, one warning that its exercises were not run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tutor.lessons.model import CodeItem
+    from tutor.practice.code_check import exercise_problems as problems_of
+
+    problems, to_run = [], []
+    for file in files:
+        if file.lesson is None:
+            continue
+        exercises = [
+            (index, item)
+            for index, item in enumerate(file.lesson.practice)
+            if isinstance(item, CodeItem)
+        ]
+        if exercises and not (run_code or file.origin.builtin):
+            problems.append(
+                file.problem(
+                    ("practice",),
+                    f"{len(exercises)} code exercise(s) not run: their tests are this file's "
+                    "code; validate --run-code runs them",
+                    "warning",
+                )
+            )
+        elif exercises:
+            to_run.extend((file, index, item) for index, item in exercises)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        found = pool.map(lambda run: problems_of(run[2]), to_run)
+        for (file, index, item), item_problems in zip(to_run, found, strict=True):
+            for field, message in item_problems:
+                problems.append(file.problem(("practice", index, field), f"{item.id}: {message}"))
+    return problems
 
 
 def run_glossary(args: argparse.Namespace) -> int:

@@ -41,6 +41,10 @@ class Catalog:
         wanted = {real_path(p) for p in paths}
         return sorted(p for p in self.problems if real_path(p.path) in wanted)
 
+    def files_in(self, paths: Iterable[Path]) -> list[LessonFile]:
+        wanted = {real_path(p) for p in paths}
+        return [f for f in self.files if real_path(f.path) in wanted]
+
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:

@@ -355,8 +355,48 @@ class PredictTrainItem(Prediction):
         return self
 
 
+class CodeItem(PracticeBase):
+    """Write it yourself: the learner completes ``starter`` until ``tests`` pass.
+
+    The learner's file is saved as ``solution.py`` beside ``tests`` (as ``checks.py``):
+    every top-level function named ``test_*`` runs, in the order written, and passes when
+    it returns; an assert's message is what the learner reads when it fails. ``answer``
+    says the reference's idea in words, shown with ``solution`` once the learner passes or
+    gives up.
+    """
+
+    kind: Literal["code"]
+    starter: Text = Field(
+        description="The file the learner starts from: imports, each signature with a "
+        "docstring, bodies that raise NotImplementedError (it must fail the tests)."
+    )
+    tests: Text = Field(
+        description="Hidden checks: top-level test_* functions that import from `solution` "
+        "(the learner's file); every assert has a message naming what was expected and got."
+    )
+    solution: Text = Field(description="The reference solution: a whole file that passes.")
+
+    @model_validator(mode="after")
+    def _python_with_tests(self) -> CodeItem:
+        import ast
+
+        for name in ("starter", "tests", "solution"):
+            try:
+                compile(getattr(self, name), name, "exec", dont_inherit=True)
+                tree = ast.parse(getattr(self, name))
+            except SyntaxError as error:
+                where = f"line {error.lineno}: {error.msg}"
+                raise ValueError(f"{name} is not Python: {where}") from None
+            if name == "tests" and not any(
+                isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+                for node in tree.body
+            ):
+                raise ValueError("tests defines no test_ function")
+        return self
+
+
 PracticeItem = Annotated[
-    ChoiceItem | NumberItem | TextItem | PredictSimItem | PredictTrainItem,
+    ChoiceItem | NumberItem | TextItem | PredictSimItem | PredictTrainItem | CodeItem,
     Field(discriminator="kind"),
 ]
 

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
@@ -47,7 +48,7 @@ cpu, memory = int(sys.argv[1]), int(sys.argv[2])
 cap(resource.RLIMIT_CPU, cpu, cpu + 1)
 cap(resource.RLIMIT_AS, memory, memory)
 cap(resource.RLIMIT_CORE, 0, 0)
-os.execv(sys.executable, [sys.executable, "-I", "-X", "utf8", sys.argv[3]])
+os.execv(sys.executable, [sys.executable, "-I", "-X", "utf8", *sys.argv[3:]])
 """
 
 #: What the child may see of the parent's environment (besides the variables set below).
@@ -123,19 +124,30 @@ class Run:
     """One program running in its own bounded process: ``wait`` for its outcome from a
     worker thread, ``cancel`` it from any thread (it dies at once, with its children)."""
 
-    def __init__(self, code: str, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        limits: Limits | None = None,
+        *,
+        argv: Sequence[str] = (),
+        files: Mapping[str, str] | None = None,
+    ) -> None:
+        """Run ``code`` with ``argv`` as its arguments, ``files`` (name → text) beside it."""
         self.limits = limits or Limits()
         self._scratch = tempfile.TemporaryDirectory(
             prefix="restutor-run-", ignore_cleanup_errors=True
         )
         scratch = Path(self._scratch.name)
+        for name, text in (files or {}).items():
+            (scratch / name).write_text(text, encoding="utf-8")
         script = scratch / "witness.py"
         script.write_text(code, encoding="utf-8")
         if _POSIX:
             cpu, memory = self.limits.cpu_seconds, self.limits.memory_bytes
-            argv = [sys.executable, "-I", "-c", _BOOTSTRAP, str(cpu), str(memory), str(script)]
+            bounds = [str(cpu), str(memory)]
+            command = [sys.executable, "-I", "-c", _BOOTSTRAP, *bounds, str(script), *argv]
         else:
-            argv = [sys.executable, "-I", "-X", "utf8", str(script)]
+            command = [sys.executable, "-I", "-X", "utf8", str(script), *argv]
         self._lock = threading.Lock()
         self._done = threading.Event()  # both streams closed, or the run stopped
         self._stopped: Stopped | None = None
@@ -143,7 +155,7 @@ class Run:
         self._open_streams = 2
         try:
             self._process = subprocess.Popen(
-                argv,
+                command,
                 cwd=scratch,
                 env=child_environment(scratch),
                 stdin=subprocess.DEVNULL,
@@ -159,6 +171,19 @@ class Run:
         for name, stream in (("stdout", self._process.stdout), ("stderr", self._process.stderr)):
             assert stream is not None
             threading.Thread(target=self._read, args=(name, stream), daemon=True).start()
+        if hasattr(os, "waitid"):
+            threading.Thread(target=self._end_with_the_program, daemon=True).start()
+
+    def _end_with_the_program(self) -> None:
+        """When the program ends, so does everything it started: a child still holding
+        its output would otherwise keep the run open to its time limit. The program is
+        waited for without being reaped (``WNOWAIT``), so its group id stays its own
+        until the group is killed."""
+        try:
+            os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOWAIT)
+        except ChildProcessError:
+            return  # reaped already: the run is over
+        self._kill()
 
     def cancel(self) -> None:
         """Stop the program now, and everything it started (safe to call at any time)."""

@@ -17,11 +17,14 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from tutor.lessons.model import PracticeItem
+    from tutor.practice.code_check import CodeCheck
     from tutor.practice.grading import Grade
 
 
 def verdict(item: PracticeItem, grade: Grade) -> list[str]:
     """The grade as Markdown paragraphs, in the order they are shown."""
+    if grade.check is not None:
+        return [f"{'✓' if grade.correct else '✗'} {grade.message}", *test_lines(grade.check)]
     if item.kind != "text":
         return [f"{'✓' if grade.correct else '✗'} {grade.message}"]
     parts = [f"Key ideas found: {', '.join(grade.covered) or 'none'}"]
@@ -31,6 +34,18 @@ def verdict(item: PracticeItem, grade: Grade) -> list[str]:
         parts.append("✗ **Not right as it stands:** the answer voices a common misconception.")
     for name, correction in zip(grade.flags, grade.corrections, strict=True):
         parts.append(f"**Misconception: {name}.** {correction.strip()}")
+    return parts
+
+
+def test_lines(check: CodeCheck) -> list[str]:
+    """Each test of a code exercise, ✓ or ✗ and its message; then what the code printed."""
+    lines = [
+        f"- ✓ `{test.name}`" if test.passed else f"- ✗ `{test.name}`: {test.message}"
+        for test in check.tests
+    ]
+    parts = ["\n".join(lines)] if lines else []
+    if check.output:
+        parts.append("Your code printed:\n\n```\n" + check.output[-2000:] + "\n```")
     return parts
 
 

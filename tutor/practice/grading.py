@@ -15,8 +15,16 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from tutor.lessons.model import ChoiceItem, NumberItem, PracticeItem, Prediction, TextItem
+from tutor.lessons.model import (
+    ChoiceItem,
+    CodeItem,
+    NumberItem,
+    PracticeItem,
+    Prediction,
+    TextItem,
+)
 from tutor.lessons.wording import read_answer
+from tutor.practice.code_check import CodeCheck, check_code, first_failure
 from tutor.text import one_line
 
 
@@ -40,6 +48,7 @@ class Grade:
     flags: tuple[str, ...] = field(default=())  # text items: the misconceptions voiced, by name
     corrections: tuple[str, ...] = field(default=())  # their corrections (Markdown), in order
     tolerance: float | None = None  # numbers: how far from the answer still counts
+    check: CodeCheck | None = None  # code items: every test's result
 
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-")
@@ -180,10 +189,24 @@ def read_choice(choices: list[str], text: str) -> int:
     )
 
 
+def grade_code(check: CodeCheck) -> Grade:
+    """A code answer is right when its file loads and passes every test."""
+    if check.correct:
+        return Grade(True, f"all {len(check.tests)} tests pass", check=check)
+    failure = first_failure(check)
+    if check.failure is not None:
+        return Grade(False, failure or "", check=check)
+    message = f"{check.passed} of {len(check.tests)} tests pass; first to fix: {failure}"
+    return Grade(False, message, check=check)
+
+
 def grade_answer(item: PracticeItem, answer: int | str, measured: float | None = None) -> Grade:
     """Grade ``answer`` to ``item``: a choice's index (choice items and choice-style
-    predictions), or the typed text; a prediction against what its experiment ``measured``.
+    predictions), or the typed text; a prediction against what its experiment ``measured``;
+    a code item's file against its tests (run here, in the bounded runner: seconds).
     Raises ``NotANumber`` for a number that is none, ``ValueError`` for a choice out of range."""
+    if isinstance(item, CodeItem):
+        return grade_code(check_code(item, str(answer)))
     if isinstance(item, ChoiceItem):
         if not isinstance(answer, int):
             answer = read_choice(item.choices, answer)
