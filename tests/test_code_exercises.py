@@ -147,6 +147,20 @@ MUTATIONS = [
         name="shape-mismatch-broadcast",
     ),
     mutation(
+        "rs-code-running-sum",
+        "write = alpha * np.tanh(W @ rms_norm(x))",
+        "write = alpha * np.tanh(W @ rms_norm(x0))",
+        "read x0",
+        name="stream-blocks-reading-the-input",
+    ),
+    mutation(
+        "rs-code-running-sum",
+        "x = x + write",
+        "x = write",
+        "never replaces",
+        name="stream-overwritten",
+    ),
+    mutation(
         "rc-code-zero-init",
         "W1 = rng.normal(0.0, 1.0 / np.sqrt(d), size=(h, d))",
         "W1 = np.zeros((h, d))",
