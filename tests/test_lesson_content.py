@@ -136,7 +136,7 @@ def test_the_main_lesson_is_complete():
     levels = Counter(item.difficulty for item in MAIN.practice)
     assert len(MAIN.practice) >= 15
     assert (
-        set(kinds) == {"choice", "number", "text", "predict-sim", "predict-train"}
+        set(kinds) == {"choice", "number", "text", "predict-sim", "predict-train", "code"}
         and kinds["predict-sim"] >= 3
         and kinds["predict-train"] >= 2
         and any(
