@@ -59,6 +59,17 @@ def crash_reports_dir(db: Path) -> Path:
     return db.parent / "crash-reports"
 
 
+def exercise_files_dir(db: Path) -> Path:
+    """Where the learner's files for code exercises live (one per exercise), beside the
+    database: they outlast quitting, like drafts, and an editor can open them."""
+    return db.parent / "exercises"
+
+
+def witness_edits_dir(db: Path) -> Path:
+    """Where the learner's edited copies of code witnesses live, beside the database."""
+    return db.parent / "witness-edits"
+
+
 def builtin_lessons_dir() -> Path:
     """The lessons that ship with restutor (inside the package when installed from a wheel)."""
     packaged = Path(__file__).resolve().parent / "lessons_data"
