@@ -146,25 +146,29 @@ async def test_a_slow_lesion_keeps_the_last_on_screen_a_moment_then_shows_its_ne
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: lesioned(app.lab), "the first lesion")
         lesion, paths = app.lab.lesion, app.lab.query_one(PathsPlot)
-        first = lesion.result
+        deeper = dataclasses.replace(lesion.params, depth=12)
+        await wait_for(pilot, lambda: lesion.kept.get(deeper), "depth 12, lesioned ahead")
         panel = app.lab.query_one("#lesion-controls")
         depths: list[int] = []
         monkeypatch.setattr(
             PathsPlot, "watch_depth", lambda plot, depth: depths.append(depth), raising=False
         )
-        with app.lab.simulator_lock:  # the new lesions wait for the simulator
-            await press(pilot, "right")  # a deeper network: new weights, not lesioned ahead
-            deeper = app.lab.params.depth
-            assert deeper > 8 and lesion.result is first and paths.depth == 8
-            assert panel.params.depth == 8  # the panel agrees with the plots
+        with app.lab.simulator_lock:  # the new lesions (and look-aheads) wait for the simulator
+            await press(pilot, "right")  # depth 12: lesioned ahead, shown at once
+            assert lesioned(app.lab) and paths.depth == 12 and panel.params.depth == 12
+            shown = lesion.result
+            await press(pilot, "right")  # depth 16: not lesioned ahead (it waits its turn)
+            deepest = app.lab.params.depth
+            assert deepest == 16 and lesion.result is shown and paths.depth == 12
+            assert panel.params.depth == 12  # the panel agrees with the plots
             [reveal] = lesion.clock.pending()
             assert reveal.seconds == REVEAL_PENDING_AFTER_SECONDS
             reveal.tick()
             await pilot.pause()
             assert lesion.result is None and lesion.status.startswith("deleting")
-            assert panel.params.depth == deeper and paths.depth == deeper
+            assert panel.params.depth == deepest and paths.depth == deepest
             await press(pilot, "down", "down", "right")  # alpha: the same paths
-            assert app.lab.params.alpha == 0.25 and paths.depth == deeper
+            assert app.lab.params.alpha == 0.25 and paths.depth == deepest
         await wait_for(pilot, lambda: lesioned(app.lab), "the new lesion")
-        assert depths == [deeper]  # drawn once, never blanked while the lesion ran
+        assert depths == [12, deepest]  # each drawn once, never blanked while a lesion ran
         assert panel.params == app.lab.lesion.params

@@ -128,10 +128,10 @@ class LabControls(Widget):
     """
     COMPONENT_CLASSES = {"lab-controls--selected", "lab-controls--status"}
 
-    params: reactive[Any] = reactive(SimParams)
+    params: reactive[Any] = reactive(SimParams, init=False)
     selected: reactive[int] = reactive(0)
     #: What the experiment is doing, e.g. "computing… 40%"; empty when the plots are current.
-    status: reactive[str] = reactive("")
+    status: reactive[str] = reactive("", init=False)
 
     def __init__(
         self,
@@ -144,6 +144,21 @@ class LabControls(Widget):
         super().__init__(id=id)
         self.knobs, self.caption = knobs, caption
         self.border_title = title
+        self._last_line: str | None = None
+
+    def watch_status(self) -> None:
+        self._relayout_if_reworded()
+
+    def watch_params(self) -> None:
+        self._relayout_if_reworded()
+
+    def _relayout_if_reworded(self) -> None:
+        """The last line may take more or fewer rows than before (a long status wraps):
+        the panel's height follows it (a key that changes only a value costs no layout)."""
+        line = self.status or self.caption(self.params)
+        if line != self._last_line:
+            self._last_line = line
+            self.refresh(layout=True)
 
     def render(self) -> GridLines:
         selected_style = self.get_component_rich_style("lab-controls--selected")
