@@ -203,3 +203,17 @@ async def test_0_on_the_lesson_s_own_code_asks_nothing(tmp_path):
         await press(pilot, "0")
         assert app.screen is not None and not isinstance(app.screen, Confirm)
         assert app.focused is view and not witness_edits_dir(db).exists()
+
+
+async def test_a_version_that_fails_shows_its_error_not_a_diff(tmp_path):
+    lessons, db = tmp_path / "lessons", tmp_path / "restutor.db"
+    trust_beforehand(lesson_with_witness(lessons, HELLO), db)
+    kept_copy(db).parent.mkdir()
+    kept_copy(db).write_text("print('half')\nraise SystemExit('broken')\n")
+    app = app_on(lessons, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "the store open")
+        view = await focused_witness(pilot)
+        await run_and_wait(pilot, view)
+        assert "broken" in actual(view) and "exited with 1" in actual(view)
+        assert diff_shown(view) == ""

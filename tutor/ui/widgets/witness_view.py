@@ -91,7 +91,7 @@ class WitnessView(Vertical, can_focus=True):
     WitnessView Horizontal { height: auto; }
     WitnessView .output { width: 1fr; height: auto; padding: 0 1; }
     WitnessView #diff { height: auto; padding: 0 1; display: none; }
-    WitnessView #editor { height: auto; max-height: 24; }
+    WitnessView #editor { height: auto; max-height: 20; }
     """
 
     BINDINGS = [
@@ -230,7 +230,7 @@ class WitnessView(Vertical, can_focus=True):
 
         question = Confirm(
             "Put the lesson's code back?",
-            f"Your version of “{self.witness.title}” is deleted.",
+            f"Your version of “{self.witness.title}” will be deleted.",
             "Reset",
         )
         self.app.push_screen(question, answered)
@@ -281,7 +281,9 @@ class WitnessView(Vertical, can_focus=True):
     @work(thread=True, group="witness", exit_on_error=False)
     def _wait(self, run: Run) -> None:
         outcome = run.wait()
-        diff = [] if outcome.stopped else output_diff(outcome.stdout, self.witness.expected_output)
+        # A run that failed says why on its own (its error); a diff would only add noise.
+        expected = self.witness.expected_output
+        diff = output_diff(outcome.stdout, expected) if outcome.succeeded else []
         self.post_message(self.Finished(self, run, outcome, diff))
 
     @on(Worker.StateChanged)
@@ -323,3 +325,5 @@ class WitnessView(Vertical, can_focus=True):
         diff = self.query_one("#diff", Static)
         diff.update(diff_text(message.diff) if message.diff else "")
         diff.display = bool(message.diff)
+        if message.diff:
+            self.call_after_refresh(diff.scroll_visible, animate=False)
