@@ -217,3 +217,16 @@ async def test_a_version_that_fails_shows_its_error_not_a_diff(tmp_path):
         await run_and_wait(pilot, view)
         assert "broken" in actual(view) and "exited with 1" in actual(view)
         assert diff_shown(view) == ""
+
+
+async def test_a_kept_copy_that_cannot_be_read_is_said_and_the_lesson_s_code_shown(tmp_path):
+    lessons, db = tmp_path / "lessons", tmp_path / "restutor.db"
+    lesson_with_witness(lessons, HELLO)
+    kept_copy(db).parent.mkdir()
+    kept_copy(db).write_bytes(b"print('\xff')\n")
+    app = app_on(lessons, db)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await focused_witness(pilot)
+        said = [n.message for n in app._notifications]
+        assert any("was not read" in m for m in said), said
+        assert view.edited is None and view.code == HELLO
