@@ -125,7 +125,6 @@ class WitnessView(Vertical, can_focus=True):
         self.active: Run | None = None
         #: The learner's version (None: they have not changed the witness's code).
         self.edited: str | None = None
-        self._copy: KeptCopy | None = None
         #: Whether the learner was told their copy could not be kept (told once).
         self._keep_failed = False
 
@@ -135,9 +134,8 @@ class WitnessView(Vertical, can_focus=True):
         return self.witness.code if self.edited is None else self.edited
 
     def compose(self) -> ComposeResult:
-        self._copy = KeptCopy(witness_edits_dir(self._app.db_path), self.lesson_id, self.witness.id)
         try:
-            self.edited = self._copy.read()
+            self.edited = self._kept.read()
         except UNREADABLE as error:
             self.notify(f"your version of this witness was not read: {error}", severity="error")
         yield Static(self._title(), id="title", classes="witness-title")
@@ -150,6 +148,11 @@ class WitnessView(Vertical, can_focus=True):
     @property
     def _app(self) -> RestutorApp:
         return cast("RestutorApp", self.app)
+
+    @property
+    def _kept(self) -> KeptCopy:
+        """Where the learner's version is kept: beside the app's database."""
+        return KeptCopy(witness_edits_dir(self._app.db_path), self.lesson_id, self.witness.id)
 
     def _title(self) -> Text:
         def key(binding_id: str) -> str:
@@ -208,8 +211,7 @@ class WitnessView(Vertical, can_focus=True):
         if not was_edited:
             self.query_one("#title", Static).update(self._title())
         try:
-            assert self._copy is not None
-            self._copy.write(self.edited)
+            self._kept.write(self.edited)
         except OSError as error:
             if not self._keep_failed:
                 self.notify(f"your version is not kept: {error}", severity="warning")
@@ -226,7 +228,7 @@ class WitnessView(Vertical, can_focus=True):
 
         def answered(reset: bool | None) -> None:
             if reset and self.is_mounted:
-                self.run_worker(self._reset(), group="witness-reset")
+                self._reset()
 
         question = Confirm(
             "Put the lesson's code back?",
@@ -235,18 +237,18 @@ class WitnessView(Vertical, can_focus=True):
         )
         self.app.push_screen(question, answered)
 
-    async def _reset(self) -> None:
+    def _reset(self) -> None:
+        """The lesson's code back; the editor goes (the next `e` opens a fresh one)."""
         self.edited = None
         try:
-            assert self._copy is not None
-            self._copy.delete()
+            self._kept.delete()
         except OSError as error:
             self.notify(f"your version was not deleted: {error}", severity="error")
+        self._show_listing()
         editor = self._editor()
         if editor is not None:
-            await editor.remove()
+            editor.remove()
         self.query_one("#title", Static).update(self._title())
-        self._show_listing()
         self.focus()
 
     def _show_listing(self) -> None:
