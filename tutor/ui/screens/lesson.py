@@ -176,7 +176,7 @@ class LessonScreen(BaseScreen):
         if key == "code":
             return [
                 Markdown(md.code_intro(lesson)),
-                *(WitnessView(w, self.origin) for w in lesson.sections.code.witnesses),
+                *(WitnessView(w, self.origin, lesson.id) for w in lesson.sections.code.witnesses),
             ]
         if key == "demo":
             lab_states = [
@@ -219,7 +219,8 @@ class LessonScreen(BaseScreen):
     @on(WitnessView.RunRequested)
     def _run_witness(self, event: WitnessView.RunRequested) -> None:
         """Built-in code runs; code from any other file runs after the learner's yes,
-        asked once per file and again whenever the file changes."""
+        asked once per file and again whenever the file changes (their edited copy of
+        the witness too: the question shows the code that would run)."""
         view = event.view
         if self.tutor.trusts(view.origin):
             view.start()
@@ -232,7 +233,7 @@ class LessonScreen(BaseScreen):
                 self.tutor.trust(view.origin)
                 view.start()
 
-        self.app.push_screen(RunConsent(view.origin, view.witness.code), answered)
+        self.app.push_screen(RunConsent(view.origin, view.code), answered)
 
     @on(OptionList.OptionSelected, "#lab-states")
     def _open_state(self, event: OptionList.OptionSelected) -> None:
