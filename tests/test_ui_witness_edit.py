@@ -21,7 +21,7 @@ HELLO = "print('hello')\n"
 
 
 def kept_copy(db):
-    return witness_edits_dir(db) / "demo-lesson--hello.py"
+    return witness_edits_dir(db) / "demo-lesson" / "hello.py"
 
 
 def diff_shown(view):
@@ -151,7 +151,7 @@ async def test_an_outside_lesson_s_edited_witness_still_asks_and_a_yes_for_the_f
 async def test_escape_codes_in_the_diff_are_shown_not_obeyed(tmp_path):
     lessons, db = tmp_path / "lessons", tmp_path / "restutor.db"
     trust_beforehand(lesson_with_witness(lessons, HELLO), db)
-    kept_copy(db).parent.mkdir()
+    kept_copy(db).parent.mkdir(parents=True)
     kept_copy(db).write_text("print('\\x1b]0;pwned\\x07\\x1b[2Khello')\n")
     app = app_on(lessons, db)
     async with app.run_test(size=SIZE) as pilot:
@@ -208,7 +208,7 @@ async def test_0_on_the_lesson_s_own_code_asks_nothing(tmp_path):
 async def test_a_version_that_fails_shows_its_error_not_a_diff(tmp_path):
     lessons, db = tmp_path / "lessons", tmp_path / "restutor.db"
     trust_beforehand(lesson_with_witness(lessons, HELLO), db)
-    kept_copy(db).parent.mkdir()
+    kept_copy(db).parent.mkdir(parents=True)
     kept_copy(db).write_text("print('half')\nraise SystemExit('broken')\n")
     app = app_on(lessons, db)
     async with app.run_test(size=SIZE) as pilot:
@@ -222,7 +222,7 @@ async def test_a_version_that_fails_shows_its_error_not_a_diff(tmp_path):
 async def test_a_kept_copy_that_cannot_be_read_is_said_and_the_lesson_s_code_shown(tmp_path):
     lessons, db = tmp_path / "lessons", tmp_path / "restutor.db"
     lesson_with_witness(lessons, HELLO)
-    kept_copy(db).parent.mkdir()
+    kept_copy(db).parent.mkdir(parents=True)
     kept_copy(db).write_bytes(b"print('\xff')\n")
     app = app_on(lessons, db)
     async with app.run_test(size=SIZE) as pilot:

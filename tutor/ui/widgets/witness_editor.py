@@ -20,11 +20,12 @@ MOST_BYTES = 1_000_000
 
 
 class KeptCopy:
-    """One witness's edited copy, ``folder/{lesson_id}--{witness_id}.py``: written whole at
-    each change (a new file renamed over the old, so it is never half written)."""
+    """One witness's edited copy, ``folder/{lesson_id}/{witness_id}.py`` (ids are unique
+    within a lesson, and neither holds a slash): written whole at each change (a new file
+    renamed over the old, so it is never half written)."""
 
     def __init__(self, folder: Path, lesson_id: str, witness_id: str) -> None:
-        self.path = folder / f"{lesson_id}--{witness_id}.py"
+        self.path = folder / lesson_id / f"{witness_id}.py"
 
     def read(self) -> str | None:
         """The kept copy, or None when there is none. Raises ``OSError``, ``RefusedFile``
