@@ -75,6 +75,7 @@ async def test_a_right_solution_passes_commits_and_shows_the_reference(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen, item = await code_item(app, pilot)
         assert screen.query_one("#code-editor").text == item.starter
+        assert screen.query_one("#code-editor").language == "python"  # highlighted
         write_in_editor(screen, item.solution)
         await run_tests(pilot, screen)
         await wait_for(pilot, lambda: screen.recorded, "the review recorded")
@@ -242,3 +243,46 @@ async def test_a_strangers_exercise_asks_before_its_tests_run(tmp_path):
         await press(pilot, "y")
         await wait_for(pilot, lambda: exercise(screen).last_check is not None, "the run")
         assert Path(folder / "demo-lesson.yaml").exists()
+
+
+async def test_undo_after_a_pass_gives_the_file_back(tmp_path):
+    db = tmp_path / "db"
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, item = await code_item(app, pilot)
+        write_in_editor(screen, item.solution)
+        await run_tests(pilot, screen)
+        await wait_for(pilot, lambda: screen.recorded, "the review recorded")
+        await press(pilot, "u")
+        assert screen.attempt.committed is None and not screen.recorded
+        editor = screen.query_one("#code-editor", CodeEditor)
+        assert not editor.read_only and screen.focused is editor
+        assert not exercise(screen).query_one("#code-reference").display
+    assert ratings(db) == []
+
+
+async def test_without_the_python_grammar_the_editor_is_a_plain_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(CodeEditor, "available_languages", property(lambda self: set()))
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, item = await code_item(app, pilot)
+        editor = screen.query_one("#code-editor", CodeEditor)
+        assert editor.language is None and editor.text == item.starter
+        write_in_editor(screen, item.solution)
+        await run_tests(pilot, screen)
+        await wait_for(pilot, lambda: screen.recorded, "the review recorded")
+
+
+@linux_only
+async def test_quitting_while_a_run_goes_kills_it(tmp_path):
+    app = make_app(tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, item = await code_item(app, pilot)
+        write_in_editor(screen, "while True:\n    pass\n")
+        await press(pilot, "ctrl+r")
+        pidfd = os.pidfd_open(exercise(screen).active._run.pid)
+        await pilot.press("ctrl+q")
+    try:
+        assert wait_until_dead(pidfd)
+    finally:
+        os.close(pidfd)
