@@ -6,7 +6,8 @@ back; half-typed answers are drafts (``PracticeDrafts``). Letter keys work outsi
 fields, which bind the modifier keys that work while typing (``answer_input``). This screen
 keeps the flow (commit, nudges, answer, grade, schedule, undo); a prediction's evidence (its
 experiment, run in a worker, then drawn) is ``PredictionEvidence``, an attempt's reading
-``AttemptFeedback``.
+``AttemptFeedback``; a code item's editor and test runs are ``CodeExercise``, its commit
+``PracticesCode``.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.message import Message
@@ -227,8 +227,8 @@ class CodeExercise(Vertical):
         except OSError as error:
             self.notify(f"cannot run the editor {command[0]}: {error.strerror or error}")
             return
-        except Exception as error:  # noqa: BLE001 (Textual's SuspendNotSupported, and kin)
-            self.notify(f"cannot open an editor here: {error}", severity="warning")
+        except SuspendNotSupported:
+            self.notify("this terminal cannot hand the screen to an editor", severity="warning")
             return
         finally:
             signal.signal(signal.SIGINT, previous)
