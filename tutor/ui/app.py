@@ -159,6 +159,11 @@ class RestutorApp(KeepsThePlace, KeepsTheSettings, App[None]):
         loaded = self._loaded(lesson_id)
         return loaded[0] if loaded else None
 
+    def origin(self, lesson_id: str) -> Origin | None:
+        """The file the lesson was read from: whose code its exercises are."""
+        loaded = self._loaded(lesson_id)
+        return loaded[1] if loaded else None
+
     def _loaded(self, lesson_id: str) -> tuple[Lesson | None, Origin] | None:
         if lesson_id not in self._lessons:
             summary = self.summary(lesson_id)

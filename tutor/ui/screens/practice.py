@@ -6,7 +6,8 @@ back; half-typed answers are drafts (``PracticeDrafts``). Letter keys work outsi
 fields, which bind the modifier keys that work while typing (``answer_input``). This screen
 keeps the flow (commit, nudges, answer, grade, schedule, undo); a prediction's evidence (its
 experiment, run in a worker, then drawn) is ``PredictionEvidence``, an attempt's reading
-``AttemptFeedback``.
+``AttemptFeedback``; a code item's editor and test runs are ``CodeExercise``, its commit
+``PracticesCode``.
 """
 
 from __future__ import annotations
@@ -21,16 +22,19 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Markdown, OptionList, TextArea
 
-from tutor.lessons.model import ChoiceItem, Prediction, PredictSimItem, PredictTrainItem
+from tutor.lessons.model import ChoiceItem, CodeItem, Prediction, PredictSimItem, PredictTrainItem
 from tutor.practice.grading import Grade, NotANumber, grade_answer, parse_number
 from tutor.practice.session import Attempt, NotYet, Session
 from tutor.ui.keys import key_shown
+from tutor.ui.practice_code import CODE_ACTIONS, PracticesCode
 from tutor.ui.practice_drafts import PracticeDrafts
 from tutor.ui.practice_grades import RecordsGrades
+from tutor.ui.practice_lab import OpensTheLab
 from tutor.ui.screens.base import BaseScreen
 from tutor.ui.widgets.answer_input import AnswerArea, AnswerInput, Asked
 from tutor.ui.widgets.attempt_feedback import AttemptFeedback
 from tutor.ui.widgets.choice_list import ChoiceList
+from tutor.ui.widgets.code_exercise import CodeEditor, CodeExercise
 from tutor.ui.widgets.practice_status import PracticeStatus, session_summary
 from tutor.ui.widgets.prediction_evidence import PredictionEvidence
 
@@ -45,6 +49,7 @@ LETTER_ACTIONS = {
     "undo",
     "open_lab",
     "rate_easy",
+    "reset_code",
 }
 #: What acts on the item on show.
 ITEM_ACTIONS = {"nudge", "reveal", "self_check", "next_item", "rate_easy", "open_lab"}
@@ -55,7 +60,7 @@ if TYPE_CHECKING:
     from tutor.notes import Anchor
 
 
-class PracticeScreen(RecordsGrades, BaseScreen):
+class PracticeScreen(PracticesCode, OpensTheLab, RecordsGrades, BaseScreen):
     CSS_PATH = "practice.tcss"
     BINDINGS = [
         Binding("g", "nudge", "Nudge", id="practice.nudge"),
@@ -73,6 +78,9 @@ class PracticeScreen(RecordsGrades, BaseScreen):
         Binding("v", "review_ahead", "Review ahead", id="practice.review_ahead"),
         Binding("c", "cram", "Cram", id="practice.cram"),
         Binding("escape", "back", "Back", id="practice.back"),
+        Binding("ctrl+r", "run_code", "Run tests", id="practice.run_code"),
+        Binding("ctrl+b", "edit_code", "In $EDITOR", id="practice.edit_code"),
+        Binding("0", "reset_code", "Starter back", id="practice.reset_code"),
     ]
 
     def __init__(self, session: Session, title: str) -> None:
@@ -94,6 +102,7 @@ class PracticeScreen(RecordsGrades, BaseScreen):
             yield ChoiceList(id="choices")
             yield AnswerInput(id="answer")
             yield AnswerArea(id="answer-text")
+            yield CodeExercise(id="code")
             yield AttemptFeedback(id="feedback")
 
     def on_mount(self) -> None:
@@ -101,7 +110,7 @@ class PracticeScreen(RecordsGrades, BaseScreen):
         self.show_item()
 
     def _typing(self) -> bool:
-        return isinstance(self.focused, AnswerInput | AnswerArea)
+        return isinstance(self.focused, AnswerInput | AnswerArea | CodeEditor)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A letter key types into a focused answer field: its action waits till it is left.
@@ -110,6 +119,8 @@ class PracticeScreen(RecordsGrades, BaseScreen):
         if action == "self_check" and (item is None or item.kind != "text"):
             return False
         if action == "open_lab" and not isinstance(item, Prediction):
+            return False
+        if action in CODE_ACTIONS and self._code_item() is None:
             return False
         if action == "rate_easy" and not (self.attempt and self.attempt.may_rate_easy):
             return False
@@ -142,6 +153,7 @@ class PracticeScreen(RecordsGrades, BaseScreen):
         feedback = self.query_one("#feedback", AttemptFeedback)
         for field in fields:
             field.display = False
+        self._show_code(None)
         if self.attempt is None:
             self.query_one("#prompt", Markdown).update(self._empty_text())
             feedback.update("")
@@ -158,6 +170,8 @@ class PracticeScreen(RecordsGrades, BaseScreen):
         choices.display = bool(options)
         if options:
             choices.offer(item.id, options)
+        elif isinstance(item, CodeItem):
+            self._show_code(item)
         else:
             field = self._field()
             field.display = True
@@ -175,6 +189,8 @@ class PracticeScreen(RecordsGrades, BaseScreen):
         if choices.display:
             choices.highlighted = 0
             choices.focus()
+        elif self._code.display:
+            self._code.reopened()
         else:
             field.focus()
 
@@ -291,7 +307,7 @@ class PracticeScreen(RecordsGrades, BaseScreen):
 
     def _reopen(self, typed: str) -> None:
         """The inputs given back, a typed prediction in its field as it was."""
-        if not self.query_one("#choices", OptionList).display:
+        if not (self.query_one("#choices", OptionList).display or self._code.display):
             self._field().value = typed
             self._save_draft(typed)
         self._open_inputs()
@@ -314,6 +330,9 @@ class PracticeScreen(RecordsGrades, BaseScreen):
 
     def action_reveal(self) -> None:
         if self.attempt is None:
+            return
+        if self._code_item() is not None:
+            self._give_up()
             return
         try:
             if self.attempt.grade is None:
@@ -354,35 +373,6 @@ class PracticeScreen(RecordsGrades, BaseScreen):
     def action_toggle(self, difficulty: str) -> None:
         self.session.toggle(difficulty)
         self.show_item()
-
-    def action_open_lab(self) -> None:
-        attempt = self.attempt
-        if attempt is None or not isinstance(attempt.item, Prediction):
-            return
-        if attempt.committed is None:
-            self._refuse(NotYet("commit a prediction first: the lab would give it away"))
-            return
-        from tutor.practice.measures import sim_params, train_params
-        from tutor.sim import TrainResult
-
-        item = attempt.item
-        lesson = self.tutor.lesson(attempt.lesson_id)
-        # What the item just measured is shown by the lab's tab, not computed again.
-        measured = next((e.measured for e in self.query(PredictionEvidence)), None)
-        if isinstance(item, PredictTrainItem):
-            trained = measured if isinstance(measured, TrainResult) else None
-            self.tutor.open_lab(
-                train_params(item.train), "from practice", "train", lesson=lesson, measured=trained
-            )
-            return
-        # The lesson model checks that a lab state's tab fits its measure (lesion or signal).
-        self.tutor.open_lab(
-            sim_params(item.lab.params),
-            item.lab.title,
-            item.lab.experiment,
-            lesson=lesson,
-            measured=None if isinstance(measured, TrainResult) else measured,
-        )
 
     @property
     def lesson_in_view(self) -> str | None:
