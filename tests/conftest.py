@@ -25,13 +25,16 @@ def isolated_data(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def hand_driven_lab_clock(monkeypatch):
-    """No lab timer runs on the wall clock in a test: each pane gets a ``ManualClock``
-    (``pane.clock``), whose timers fire only when the test ticks them."""
+def hand_driven_clocks(monkeypatch):
+    """No lab or exercise-watch timer runs on the wall clock in a test: each lab pane and
+    each code exercise gets a ``ManualClock`` (``.clock``), whose timers fire only when
+    the test ticks them."""
     from tests.pilot import ManualClock
     from tutor.ui.screens.lab import LabPane
+    from tutor.ui.widgets.code_exercise import CodeExercise
 
     monkeypatch.setattr(LabPane, "CLOCK", ManualClock)
+    monkeypatch.setattr(CodeExercise, "CLOCK", ManualClock)
 
 
 @pytest.fixture(autouse=True)

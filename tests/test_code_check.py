@@ -210,15 +210,21 @@ def test_an_exercise_whose_reference_fails_or_whose_starter_passes_is_reported()
 
 
 @pytest.mark.parametrize(
-    ("fields", "said"),
+    "tests",
     [
-        ({"tests": "def check_it():\n    pass\n"}, "tests defines no test_ function"),
-        ({"tests": "def test_x(:\n"}, "tests is not Python: line 1"),
-        ({"starter": "def double(x)\n"}, "starter is not Python: line 1"),
-        ({"solution": "return 1\n"}, "solution is not Python: line 1"),
-        ({"tests": "if True:\n    def test_hidden():\n        pass\n"}, "no test_ function"),
+        "def check_it():\n    pass\n",
+        "if True:\n    def test_hidden():\n        pass\n",
+        "class Tests:\n    def test_method(self):\n        pass\n",
     ],
 )
-def test_an_exercise_that_is_not_python_or_has_no_test_is_refused(fields, said):
-    with pytest.raises(pydantic.ValidationError, match=said):
-        exercise(**fields)
+def test_an_exercise_without_a_top_level_test_is_refused(tests):
+    with pytest.raises(pydantic.ValidationError, match="no top-level test_ function"):
+        exercise(tests=tests)
+
+
+def test_an_exercise_whose_starter_or_tests_do_not_even_load_is_reported():
+    [(field, message)] = exercise_problems(exercise(starter="def double(x)\n"))
+    assert field == "starter"
+    assert message.startswith("the starter does not run: your file could not be loaded: Syntax")
+    [(field, message)] = exercise_problems(exercise(tests=TESTS + "\ndef test_broken(:\n"))
+    assert field == "solution" and "SyntaxError" in message

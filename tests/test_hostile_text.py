@@ -121,8 +121,12 @@ async def test_no_screen_sends_a_lessons_or_a_notes_controls(hostile_dir, tmp_pa
         for _ in items:
             watch.check("a practice item")
             await press(pilot, "ctrl+n")
-        if app.screen.focused is not None and app.screen.focused.id in ("answer", "answer-text"):
-            await press(pilot, "escape")  # out of the answer field: the next escape goes back
+        if app.screen.focused is not None and app.screen.focused.id in (
+            "answer",
+            "answer-text",
+            "code-editor",
+        ):
+            await press(pilot, "escape")  # out of the answer field or the code editor
         await press(pilot, "escape", "n")
         watch.check("the note editor")
         await press(pilot, "escape", "N")

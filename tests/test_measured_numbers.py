@@ -56,7 +56,8 @@ LESSONS = load_catalog([builtin_lessons_dir()]).lessons
 
 #: Fields that are not prose: ids, references, code (its output is checked by running it).
 NOT_PROSE = {
-    "id", "ref", "url", "code", "expected_output", "latex", "sources", "params", "train",
+    "id", "ref", "url", "code", "starter", "tests", "solution", "expected_output", "latex",
+    "sources", "params", "train",
     "bounds", "kind", "measure", "difficulty", "opens", "experiment", "witness",
     "prerequisites", "unlocks", "aliases", "authors", "venue", "year", "choices", "title",
     "compute", "result", "equation", "text", "value", "rel_tolerance", "correct", "phase",

@@ -2,7 +2,7 @@
 
 Nothing here waits on the wall clock: each test waits for the state it is about
 (``wait_for``), and the layer cursor's player runs on a hand-driven clock (the
-``hand_driven_lab_clock`` fixture in ``conftest``), ticked by the test.
+``hand_driven_clocks`` fixture in ``conftest``), ticked by the test.
 """
 
 from __future__ import annotations

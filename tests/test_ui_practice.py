@@ -2,6 +2,7 @@
 
 import sqlite3
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fsrs import Rating
@@ -351,7 +352,10 @@ async def test_the_stats_view_from_the_map(tmp_path, size):
 
     db = tmp_path / "db"
     reviewer = Reviewer(Store(db))
-    reviewer.record("rc-any", "residual-connections", correct=True, nudges_used=0)
+    # A day ago: its next review (minutes later) is overdue now, so it counts as due today
+    # at any hour (answered now, it would come due tomorrow when run just before midnight).
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    reviewer.record("rc-any", "residual-connections", correct=True, nudges_used=0, now=yesterday)
     reviewer.store.close()
     app = make_app(db)
     async with app.run_test(size=size) as pilot:

@@ -6,6 +6,7 @@ editor with the YAML language server completes and checks lesson files.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -377,21 +378,12 @@ class CodeItem(PracticeBase):
     solution: Text = Field(description="The reference solution: a whole file that passes.")
 
     @model_validator(mode="after")
-    def _python_with_tests(self) -> CodeItem:
-        import ast
-
-        for name in ("starter", "tests", "solution"):
-            try:
-                compile(getattr(self, name), name, "exec", dont_inherit=True)
-                tree = ast.parse(getattr(self, name))
-            except SyntaxError as error:
-                where = f"line {error.lineno}: {error.msg}"
-                raise ValueError(f"{name} is not Python: {where}") from None
-            if name == "tests" and not any(
-                isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
-                for node in tree.body
-            ):
-                raise ValueError("tests defines no test_ function")
+    def _has_a_test(self) -> CodeItem:
+        # Read, not compiled: CPython 3.11's parser is not safe to run in two threads at
+        # once (the lessons are read in workers), and whether the code is Python is what
+        # `validate` finds out by running it.
+        if not re.search(r"^def test_\w*\s*\(", self.tests, re.MULTILINE):
+            raise ValueError("tests defines no top-level test_ function")
         return self
 
 

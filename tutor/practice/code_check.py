@@ -193,13 +193,17 @@ def first_failure(check: CodeCheck) -> str | None:
 def exercise_problems(item: CodeItem) -> list[tuple[str, str]]:
     """What is wrong with a code exercise, as (field, message): a reference solution that
     fails its tests, or a starter that passes them (the exercise is passed by doing
-    nothing)."""
+    nothing) or does not even load (a syntax error, a missing name): a starter fails each
+    test, it does not fail to start."""
     problems = []
     reference = check_code(item, item.solution)
     if not reference.correct:
         problems.append(
             ("solution", f"the reference solution fails its tests: {first_failure(reference)}")
         )
-    if check_code(item, item.starter).correct:
+    starter = check_code(item, item.starter)
+    if starter.correct:
         problems.append(("starter", "the starter passes every test: nothing is left to write"))
+    elif starter.failure and reference.correct:
+        problems.append(("starter", f"the starter does not run: {starter.failure}"))
     return problems
