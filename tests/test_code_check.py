@@ -228,3 +228,21 @@ def test_an_exercise_whose_starter_or_tests_do_not_even_load_is_reported():
     assert message.startswith("the starter does not run: your file could not be loaded: Syntax")
     [(field, message)] = exercise_problems(exercise(tests=TESTS + "\ndef test_broken(:\n"))
     assert field == "solution" and "SyntaxError" in message
+
+
+def test_what_code_says_is_quoted_as_code_with_its_controls_shown():
+    """Test messages and output come from code (the learner's, a lesson file's): on
+    screen they are inline code and a fenced block, never Markdown, never escape codes."""
+    from tutor.practice.code_check import CodeCheck, TestResult
+    from tutor.practice.feedback import test_lines
+
+    check = CodeCheck(
+        (TestResult("test_x", False, "\x1b]0;PWNED\x07 got [x](http://e) and `y` ``z``"),),
+        None,
+        "\x1b[2Jcleared\n```\n# a heading\n````",
+    )
+    lines, printed = test_lines(check)
+    assert "\x1b" not in lines + printed and "\x07" not in lines + printed
+    assert lines.startswith("- ✗ ` test_x `: ``` ␛]0;PWNED␇ got [x](http://e) and `y` ``z`` ```")
+    fence = "`````"  # longer than any run of backticks inside
+    assert printed == f"Your code printed:\n\n{fence}\n␛[2Jcleared\n```\n# a heading\n````\n{fence}"

@@ -164,3 +164,21 @@ def test_kept_lesions_keep_the_most_recent_ones():
     kept.add(results[2])
     assert kept.get(results[1].params) is None
     assert kept.get(results[0].params) is results[0] and kept.get(results[2].params)
+
+
+async def test_a_lesion_still_running_stops_when_another_tab_comes_to_the_front():
+    """A deep lesion takes seconds: the Signal tab must not wait for it to draw its plots."""
+    app = TabApp("lesion", SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        lesion: LesionPane = app.lab.lesion
+        await wait_for(pilot, lambda: lesioned(app.lab), "the first lesion")
+        with app.lab.simulator_lock:
+            await press(pilot, "r")  # a new seed: not lesioned ahead, its lesion waits
+            running = [w for w in lesion.workers if w.group == "lesion" and not w.is_finished]
+            assert running
+            await press(pilot, "left_square_bracket")  # the Signal tab
+            assert app.lab.experiment == "signal"
+            assert all(w.is_cancelled for w in running)
+        await press(pilot, "right_square_bracket")  # back: the new seed's lesion is run
+        await wait_for(pilot, lambda: lesioned(app.lab), "the reseeded lesion")
+        assert lesion.result.params.seed == 1

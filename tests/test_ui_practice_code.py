@@ -83,7 +83,7 @@ async def test_a_right_solution_passes_commits_and_shows_the_reference(tmp_path)
         assert check.tests and all(test.passed for test in check.tests)
         assert screen.attempt.correct is True
         feedback = screen.query_one("#feedback").source
-        assert all(f"✓ `{test.name}`" in feedback for test in check.tests)
+        assert all(f"✓ ` {test.name} `" in feedback for test in check.tests)
         assert "**Answer.**" in feedback and "**Why.**" in feedback
         reference = exercise(screen).query_one("#code-reference")
         assert reference.display and item.solution.strip() in reference.source
@@ -119,9 +119,19 @@ async def test_giving_up_is_a_miss_and_shows_the_reference(tmp_path):
         await press(pilot, "a")  # typed into the file: the letters are the learner's
         assert screen.attempt.committed is None
         await press(pilot, "escape", "a")
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm), "are you sure?")
+        await press(pilot, "n")  # not yet: nothing is committed
+        await wait_for(pilot, lambda: app.screen is screen, "back to the item")
+        assert screen.attempt.committed is None and not screen.recorded
+        await press(pilot, "a")
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm), "are you sure?")
+        await press(pilot, "y")
         await wait_for(pilot, lambda: screen.recorded, "the miss recorded")
         assert screen.attempt.correct is False
         assert item.solution.strip() in exercise(screen).query_one("#code-reference").source
+        await press(pilot, "u")  # the reference is seen: the miss is not taken back
+        assert screen.recorded and screen.attempt.correct is False
+        assert "stays a miss" in " ".join(str(n.message) for n in app._notifications)
     assert ratings(db) == [(ITEM, 0, 0)]  # a miss
 
 
@@ -286,3 +296,41 @@ async def test_quitting_while_a_run_goes_kills_it(tmp_path):
         assert wait_until_dead(pidfd)
     finally:
         os.close(pidfd)
+
+
+async def test_a_file_that_is_not_utf8_is_kept_aside_and_the_starter_shown(tmp_path):
+    """Written by another editor in another encoding: shown garbled it crashed the editor
+    on every visit; now it is moved aside, kept byte for byte, and said."""
+    from tutor.paths import exercise_files_dir
+
+    db = tmp_path / "db"
+    folder = exercise_files_dir(db)
+    folder.mkdir(parents=True)
+    mine = folder / f"{ITEM}.py"
+    mine.write_bytes(b"# r\xe9sum\xe9\ndef residual_block(x, W1, W2):\n    return x\n")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, item = await code_item(app, pilot)
+        assert screen.query_one("#code-editor").text == item.starter
+        aside = folder / f"{ITEM}.py.not-utf8"
+        assert aside.read_bytes().startswith(b"# r\xe9sum\xe9")
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert f"{ITEM}.py is not UTF-8 text: it is kept as {aside.name}" in said
+        write_in_editor(screen, item.solution)
+        await run_tests(pilot, screen)
+        assert screen.attempt.correct is True  # and the app goes on
+    assert app.return_code in (0, None)
+
+
+async def test_an_exercise_whose_lesson_file_is_not_known_runs_nothing(tmp_path, monkeypatch):
+    """Whose code the tests are decides whether they may run: unknown, they do not."""
+    db = tmp_path / "db"
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, item = await code_item(app, pilot)
+        monkeypatch.setattr(app, "origin", lambda lesson_id: None)
+        await press(pilot, "ctrl+r")
+        await pilot.pause()
+        assert not exercise(screen).running and screen.attempt.committed is None
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "lesson file is not found: its tests do not run" in said

@@ -111,6 +111,8 @@ async def test_the_copy_comes_back_after_quitting_and_0_resets_it_after_asking(t
         await wait_for(pilot, lambda: not view.query(WitnessEditor), "the editor gone")
         assert not kept_copy(db).exists() and view.edited is None
         assert "your version" not in title(view) and view.code == HELLO
+        # What the learner's version printed goes with it: not shown beside the lesson's code.
+        assert "hello again" not in actual(view) and "not run yet" in actual(view)
         editor = await open_editor(pilot)
         assert editor.text == HELLO
 

@@ -9,9 +9,11 @@ kind hears ✓ or ✗ and the grade's message, which for numbers states the tole
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from tutor.practice.review_plan import local_days
+from tutor.text import visible
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -38,15 +40,34 @@ def verdict(item: PracticeItem, grade: Grade) -> list[str]:
 
 
 def test_lines(check: CodeCheck) -> list[str]:
-    """Each test of a code exercise, ✓ or ✗ and its message; then what the code printed."""
+    """Each test of a code exercise, ✓ or ✗ and its message; then what the code printed.
+    Messages and output come from code (the learner's, a lesson file's): their control
+    characters are shown as stand-ins, and they are quoted as code, never read as Markdown."""
     lines = [
-        f"- ✓ `{test.name}`" if test.passed else f"- ✗ `{test.name}`: {test.message}"
+        f"- ✓ {code_span(test.name)}"
+        if test.passed
+        else f"- ✗ {code_span(test.name)}: {code_span(test.message)}"
         for test in check.tests
     ]
     parts = ["\n".join(lines)] if lines else []
     if check.output:
-        parts.append("Your code printed:\n\n```\n" + check.output[-2000:] + "\n```")
+        parts.append("Your code printed:\n\n" + code_block(check.output[-2000:]))
     return parts
+
+
+def code_span(text: str) -> str:
+    """``text`` as inline code: its control characters visible, fenced by more backticks
+    than any run inside it."""
+    shown = " ".join(visible(text).split("\n"))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
+    return f"{fence} {shown} {fence}"
+
+
+def code_block(text: str) -> str:
+    """``text`` as a fenced block that nothing inside it can close."""
+    shown = visible(text)
+    fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
+    return f"{fence}\n{shown}\n{fence}"
 
 
 def again_in(due: datetime, now: datetime) -> str:

@@ -172,6 +172,12 @@ class Session:
         if self.recorded:
             self.recorded.pop()
 
+    def seen_the_reference(self, item_id: str, right: bool) -> bool:
+        """A code exercise missed (given up, its reference solution shown): taking the miss
+        back would let the reference be pasted in for a pass."""
+        item = next((item for _, item in self.items if item.id == item_id), None)
+        return item is not None and item.kind == "code" and not right
+
     def advance(self) -> None:
         if self.cycle:
             self.position = (self.position + 1) % max(len(self.queue), 1)

@@ -70,7 +70,10 @@ class PracticesCode:
         if item is None or exercise.item is not item:
             return
         origin = self.tutor.origin(self.attempt.lesson_id) if self.attempt else None
-        if origin is None or self.tutor.trusts(origin):
+        if origin is None:  # its file is not known: nobody can say yes to it
+            self.tutor.notify("this exercise's lesson file is not found: its tests do not run")
+            return
+        if self.tutor.trusts(origin):
             exercise.start()
             return
 
@@ -91,10 +94,26 @@ class PracticesCode:
         self._commit_code("your file: every test passes", grade_code(message.check))
 
     def _give_up(self) -> None:
-        """Commit as a miss (the schedule hears a failure) and show the reference."""
-        check = self._code.last_check
-        grade = Grade(False, "you gave up: it counts as a miss", check=check)
-        self._commit_code("you gave up", grade)
+        """Once the learner says so, commit as a miss (the schedule hears a failure) and show
+        the reference (the miss cannot be taken back: the reference would pass)."""
+        from tutor.ui.screens.confirm import Confirm
+
+        item = self._code_item()
+        if item is None:
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed and self._code_item() is item:
+                check = self._code.last_check
+                grade = Grade(False, "you gave up: it counts as a miss", check=check)
+                self._commit_code("you gave up", grade)
+
+        question = Confirm(
+            "Give up and see the reference solution?",
+            "It counts as a miss, and the exercise comes back for review.",
+            "Give up",
+        )
+        self.tutor.push_screen(question, answered)
 
     def _commit_code(self, shown: str, grade: Grade) -> None:
         assert self.attempt is not None

@@ -71,6 +71,13 @@ class RecordsGrades:
         if item_id is None:
             self.tutor.notify("nothing to undo in this session")
             return
+        if self.session.seen_the_reference(*self.session.recorded[-1]):
+            self.tutor.notify(
+                "you have seen the reference solution: this exercise stays a miss, and comes "
+                "back for review",
+                severity="warning",
+            )
+            return
         store = self.tutor.store
         if self.session.scheduled and store is not None:
             failed = "the last grade was not taken back"

@@ -32,9 +32,10 @@ from textual.message import Message
 from textual.widgets import Markdown, TextArea
 from textual.worker import Worker, WorkerState
 
+from tutor.lessons.files import RefusedFile, read_regular_file
 from tutor.practice import code_check
 from tutor.practice.code_check import CodeRun, first_failure
-from tutor.practice.feedback import test_lines
+from tutor.practice.feedback import code_span, test_lines
 from tutor.ui.screens.lab.pane import Clock, TextualClock, Ticker
 from tutor.ui.widgets.answer_input import TYPING_BINDINGS, Asked
 
@@ -48,6 +49,10 @@ WATCH_SECONDS = 1.0
 _EDITOR_KEYS = [
     b for b in TYPING_BINDINGS if getattr(b, "id", "") in {"answer.nudge", "answer.leave"}
 ]
+
+
+#: The biggest file read back into the editor (an exercise asks for about thirty lines).
+MOST_BYTES = 1_000_000
 
 
 class CodeEditor(TextArea):
@@ -166,13 +171,30 @@ class CodeExercise(Vertical):
         self.display = False
 
     def _read(self) -> str | None:
+        """The learner's file, or None (then the starter is shown): one that is not UTF-8
+        text is moved aside, kept, and said, rather than shown garbled or half read."""
         assert self.path is not None
         try:
-            text = self.path.read_text(encoding="utf-8", errors="surrogateescape")
-        except OSError:
+            data = read_regular_file(self.path, MOST_BYTES, "your code is a Python text file")
+        except FileNotFoundError:
+            return None
+        except (OSError, RefusedFile) as error:
+            self.notify(f"{self.path.name} cannot be read: {error}", severity="warning")
             return None
         self._seen = _stamp(self.path)
-        return text
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            aside = self.path.with_name(self.path.name + ".not-utf8")
+            with contextlib.suppress(OSError):
+                self.path.replace(aside)
+            self.notify(
+                f"{self.path.name} is not UTF-8 text: it is kept as {aside.name}, and the "
+                "starter is shown",
+                severity="warning",
+                timeout=8,
+            )
+            return None
 
     @on(TextArea.Changed, "#code-editor")
     def _save(self, event: TextArea.Changed) -> None:
@@ -277,8 +299,9 @@ class CodeExercise(Vertical):
         if check.correct:
             head = f"✓ all {len(check.tests)} tests pass"
         else:
-            head = f"✗ **Fix first:** {first_failure(check)}"
+            head = f"✗ **Fix first:** {code_span(first_failure(check) or '')}"
         self._results("\n\n".join([head, *test_lines(check)]))
+        self.call_after_refresh(self.query_one("#code-results").scroll_visible)
         self.post_message(self.Checked(self, check))
 
     @on(Worker.StateChanged)

@@ -238,7 +238,12 @@ class WitnessView(Vertical, can_focus=True):
         self.app.push_screen(question, answered)
 
     def _reset(self) -> None:
-        """The lesson's code back; the editor goes (the next `e` opens a fresh one)."""
+        """The lesson's code back; the editor goes (the next `e` opens a fresh one), and so
+        do the run of the learner's version and what it printed."""
+        self.action_stop()
+        self.active = self.outcome = None
+        self.query_one("#actual", Static).update(Text("not run yet", style="dim"))
+        self.query_one("#diff", Static).display = False
         self.edited = None
         try:
             self._kept.delete()

@@ -147,8 +147,12 @@ class LesionPane(KnobPane):
         self._lesion_if_stale(reveal_at_once=True)  # the tab's own frame shows the network
 
     def hidden(self) -> None:
+        """The simulator is the Signal tab's now: a lesion still running (a deep one takes
+        seconds) stops at its next layer, and is run again when the tab comes back."""
         self._stop_reveal()
-        self.workers.cancel_group(self, "ahead")  # the simulator is the Signal tab's now
+        self.workers.cancel_group(self, "ahead")
+        if self.result is None or self.result.params != self.params:
+            self.workers.cancel_group(self, "lesion")
 
     def _network_changed(self) -> None:
         if self.showing:
