@@ -141,7 +141,7 @@ def run_grade(args: argparse.Namespace) -> int:
 
 
 def _grade_code(args: argparse.Namespace, item: CodeItem) -> int:
-    from tutor.practice.grading import grade_code
+    from tutor.practice.grading import grade_answer
 
     if args.answer is not None:
         raise UsageError(f"{item.id} is a code exercise: give your file with --file, not ANSWER")
@@ -150,10 +150,7 @@ def _grade_code(args: argparse.Namespace, item: CodeItem) -> int:
             f"{item.id} is a code exercise: give your file with --file "
             f"(restutor practice starter {item.id} > mine.py writes one to start from)"
         )
-    source = _read_code_file(args.file)
-    from tutor.practice.code_check import check_code
-
-    grade = grade_code(check_code(item, source))
+    grade = grade_answer(item, _read_code_file(args.file))
     if args.json:
         print(json.dumps(grade_json(item, grade), ensure_ascii=False, allow_nan=False))
     else:

@@ -18,7 +18,6 @@ import os
 import shlex
 import signal
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from textual.widgets import Markdown, TextArea
 from textual.worker import Worker, WorkerState
 
 from tutor.lessons.files import RefusedFile, read_regular_file
+from tutor.notes.writing import write_atomically
 from tutor.practice import code_check
 from tutor.practice.code_check import CodeRun, first_failure
 from tutor.practice.feedback import code_span, test_lines
@@ -81,20 +81,6 @@ def editor_command() -> list[str]:
     except ValueError:
         words = []
     return words or ["vi"]
-
-
-def write_whole(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step: a crash leaves the old file or the new."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -207,7 +193,8 @@ class CodeExercise(Vertical):
         if self.path is None:
             return False
         try:
-            write_whole(self.path, self.editor.text)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.path, self.editor.text)
         except OSError as error:
             if not self._warned:
                 self._warned = True
