@@ -219,3 +219,23 @@ def test_a_mutated_reference_fails_naming_the_mistake(item_id, old, new, words):
     assert not check.correct
     first = next(t for t in check.tests if not t.passed)
     assert all(word in first.message.lower() for word in words), (first.name, first.message)
+
+
+PREDICTING = [(lid, item) for lid, item in CODE_ITEMS if item.predict is not None]
+
+
+def test_some_exercises_ask_a_prediction_before_the_first_run():
+    assert {item.id for _, item in PREDICTING} >= {
+        "veg-code-gradient-product",
+        "uv-code-path-counts",
+    }
+
+
+@pytest.mark.parametrize(("lesson_id", "item"), PREDICTING, ids=[item.id for _, item in PREDICTING])
+def test_each_prediction_s_number_is_what_the_reference_computes(lesson_id, item):
+    reference, starter = check_code(item, item.solution), check_code(item, item.starter)
+    assert reference.measured == pytest.approx(item.predict.value, rel=1e-9)
+    assert starter.measured is None and "NotImplementedError" in starter.measure_problem
+    said = item.predict.prompt + item.predict.reasoning
+    assert f"{item.predict.value:.3g}" not in item.predict.prompt  # the question keeps it
+    assert len(said.split()) < 150

@@ -27,7 +27,8 @@ from tutor.text import preview, visible
 
 if TYPE_CHECKING:
     from tutor.lessons.loader import LessonFile
-    from tutor.lessons.model import CodeItem, PracticeItem
+    from tutor.lessons.model import CodeItem, CodePrediction, PracticeItem
+    from tutor.practice.code_check import CodeCheck
     from tutor.practice.grading import Grade
 
 #: How many near ids an unknown item id is answered with.
@@ -77,6 +78,13 @@ def add_practice_command(parser: Parser) -> None:
         "--file", type=Path, metavar="FILE", help="a code exercise: your Python file"
     )
     grade.add_argument(
+        "--predict",
+        type=parse_text,
+        metavar="NUMBER",
+        help="a code exercise that asks a prediction: yours, set beside the number once "
+        "your file passes",
+    )
+    grade.add_argument(
         "--run-code",
         action="store_true",
         help="run the tests of a code exercise whose lesson is not one of restutor's own",
@@ -85,7 +93,7 @@ def add_practice_command(parser: Parser) -> None:
         "--json",
         action="store_true",
         help='print {"item", "kind", "correct", "found", "missing", "flags", "tolerance"}, '
-        'and for code "tests", "failure", "output"',
+        'and for code "tests", "failure", "output" (and "prediction" where it asks one)',
     )
     grade.set_defaults(handler=run_grade)
 
@@ -95,13 +103,20 @@ def run_show(args: argparse.Namespace) -> int:
     from rich.syntax import Syntax
     from rich.text import Text
 
+    from tutor.lessons.model import CodeItem
+
     item, _ = _find_item(args, args.item_id)
     console, _ = stdout_console()
     console.print(Text.assemble((f"{item.id}", "bold"), f" ({item.kind}, {item.difficulty})"))
     console.print(Markdown(visible(item.prompt)))
     for index, choice in enumerate(getattr(item, "choices", None) or []):
         console.print(Text(f"  {index}. {visible(choice)}"))
-    if item.kind == "code":
+    if isinstance(item, CodeItem):
+        if item.predict is not None:
+            console.print(Markdown(visible("**Before you run it:** " + item.predict.prompt)))
+            console.print(
+                Text(f"restutor practice grade {item.id} --file mine.py --predict NUMBER", "dim")
+            )
         console.print(Syntax(visible(item.starter), "python", theme="ansi_dark"))
         console.print(Text(f"restutor practice starter {item.id} > mine.py", style="dim"))
     return 0
@@ -125,6 +140,8 @@ def run_grade(args: argparse.Namespace) -> int:
         return _grade_code(args, _code_item(args, item, file))
     if args.file is not None:
         raise UsageError(f"{item.id} is a {item.kind} item: give its ANSWER, not --file")
+    if args.predict is not None:
+        raise UsageError(f"{item.id} is a {item.kind} item: --predict is for code exercises")
     if args.answer is None:
         raise UsageError(f"give an ANSWER to {item.id} ('-' reads standard input)")
     answer = _read_stdin() if args.answer == "-" else args.answer
@@ -141,7 +158,7 @@ def run_grade(args: argparse.Namespace) -> int:
 
 
 def _grade_code(args: argparse.Namespace, item: CodeItem) -> int:
-    from tutor.practice.grading import grade_answer
+    from tutor.practice.grading import NotANumber, grade_answer, parse_number
 
     if args.answer is not None:
         raise UsageError(f"{item.id} is a code exercise: give your file with --file, not ANSWER")
@@ -150,11 +167,22 @@ def _grade_code(args: argparse.Namespace, item: CodeItem) -> int:
             f"{item.id} is a code exercise: give your file with --file "
             f"(restutor practice starter {item.id} > mine.py writes one to start from)"
         )
-    grade = grade_answer(item, _read_code_file(args.file))
+    predicted = None
+    if args.predict is not None:
+        if item.predict is None:
+            raise UsageError(f"{item.id} asks no prediction: leave out --predict")
+        try:
+            predicted = parse_number(args.predict)
+        except NotANumber as error:
+            raise UsageError(f"--predict: {error}") from None
+    grade = grade_answer(item, _read_code_file(args.file), predicted=args.predict)
     if args.json:
-        print(json.dumps(grade_json(item, grade), ensure_ascii=False, allow_nan=False))
+        graded = grade_json(item, grade, predicted)
+        print(json.dumps(graded, ensure_ascii=False, allow_nan=False))
     else:
         _print_feedback(f"{args.file}", item, grade)
+        if predicted is not None and grade.guess is None:
+            print("\nYour prediction is set beside the number once your file passes.")
     return 0
 
 
@@ -174,11 +202,14 @@ def _read_code_file(path: Path) -> str:
     return data.decode("utf-8").removeprefix("\ufeff")
 
 
-def grade_json(item: PracticeItem, grade: Grade) -> dict:
+def grade_json(item: PracticeItem, grade: Grade, predicted: float | None = None) -> dict:
     """The grade as ``--json`` prints it: ``correct`` is null for a written answer (the
     learner's self-check decides); key ideas and flags are empty lists for other kinds. A
     code exercise adds ``tests`` (each test's name, whether it passed, its message),
-    ``failure`` (why the run itself failed, or null) and ``output`` (what the code printed)."""
+    ``failure`` (why the run itself failed, or null) and ``output`` (what the code printed),
+    and where it asks one, its ``prediction`` (with the number ``predicted``, if given)."""
+    from tutor.lessons.model import CodeItem
+
     check = grade.check
     graded: dict[str, object] = {
         "item": item.id,
@@ -192,7 +223,25 @@ def grade_json(item: PracticeItem, grade: Grade) -> dict:
     if check is not None:
         tests = [{"name": t.name, "passed": t.passed, "message": t.message} for t in check.tests]
         graded.update({"tests": tests, "failure": check.failure, "output": check.output})
+        if isinstance(item, CodeItem) and item.predict is not None:
+            graded["prediction"] = _prediction_json(item.predict, grade, check, predicted)
     return graded
+
+
+def _prediction_json(
+    prediction: CodePrediction, grade: Grade, check: CodeCheck, predicted: float | None
+) -> dict:
+    """A prediction as ``--json`` prints it: the number (``value``) and how close the
+    guess came only once the file passes, as the practice screen says them; ``measured``
+    is what the learner's own code computes."""
+    return {
+        "prompt": prediction.prompt,
+        "measure": prediction.measure,
+        "measured": check.measured,
+        "guess": predicted,
+        "value": prediction.value if grade.correct else None,
+        "close": grade.guess.close if grade.guess else None,
+    }
 
 
 def _code_item(args: argparse.Namespace, item: PracticeItem, file: LessonFile) -> CodeItem:

@@ -356,6 +356,23 @@ class PredictTrainItem(Prediction):
         return self
 
 
+class CodePrediction(Strict):
+    """Asked before the learner's first run: a number their finished code will compute.
+    ``measure`` is evaluated in the learner's file after its tests (in the bounded runner,
+    as the tests are); ``validate`` checks that the reference computes ``value``."""
+
+    prompt: Markdown = Field(description="The question, e.g. what ratio the stack will give.")
+    measure: Text = Field(
+        description="A Python expression over the names the learner's file and the tests "
+        "define, e.g. `gradient_ratio(20, 0.5)`: its value is the number predicted."
+    )
+    value: float = Field(description="What the reference solution computes (validate checks).")
+    rel_tolerance: float = Field(
+        gt=0, description="Predictions within this fraction of value count as close."
+    )
+    reasoning: Markdown = Field(description="Why the number is what it is: shown after.")
+
+
 class CodeItem(PracticeBase):
     """Write it yourself: the learner completes ``starter`` until ``tests`` pass.
 
@@ -363,7 +380,7 @@ class CodeItem(PracticeBase):
     every top-level function named ``test_*`` runs, in the order written, and passes when
     it returns; an assert's message is what the learner reads when it fails. ``answer``
     says the reference's idea in words, shown with ``solution`` once the learner passes or
-    gives up.
+    gives up. ``predict``, where given, is asked before the tests may first run.
     """
 
     kind: Literal["code"]
@@ -376,6 +393,9 @@ class CodeItem(PracticeBase):
         "(the learner's file); every assert has a message naming what was expected and got."
     )
     solution: Text = Field(description="The reference solution: a whole file that passes.")
+    predict: CodePrediction | None = Field(
+        None, description="A number to predict before the first run (where it teaches)."
+    )
 
     @model_validator(mode="after")
     def _has_a_test(self) -> CodeItem:

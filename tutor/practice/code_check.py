@@ -17,6 +17,7 @@ of ``solution.py`` it was raised from.
 from __future__ import annotations
 
 import json
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from tutor.lessons.witness_run import Limits, Run, RunOutcome
 CHECK_LIMITS = Limits(seconds=10.0, cpu_seconds=5)
 
 _HARNESS = r'''
-import json, os, sys, traceback
+import json, math, os, sys, traceback
 
 TOKEN = sys.argv[1]
 sys.path.insert(0, os.getcwd())  # isolated mode leaves the scratch folder off the path
@@ -86,6 +87,19 @@ else:
             say(kind="result", name=name, passed=False, message=explain(error))
         else:
             say(kind="result", name=name, passed=True, message="")
+    if os.path.exists("measure.txt"):  # what the learner predicted, from their code
+        say(kind="start", name="the predicted number")
+        try:
+            import solution
+            names = {**vars(solution), **vars(checks)}  # the tests' helpers too
+            with open("measure.txt", encoding="utf-8") as file:
+                value = float(eval(file.read(), names))
+        except BaseException as error:
+            say(kind="measure", value=None, message=explain(error))
+        else:
+            finite = math.isfinite(value)
+            say(kind="measure", value=value if finite else None,
+                message="" if finite else f"{value} is not a finite number")
 say(kind="end")
 '''
 
@@ -107,6 +121,10 @@ class CodeCheck:
     tests: tuple[TestResult, ...]
     failure: str | None
     output: str
+    #: An exercise with a prediction: the number the learner's code computes for it, or
+    #: why it computes none.
+    measured: float | None = None
+    measure_problem: str | None = None
 
     @property
     def correct(self) -> bool:
@@ -127,7 +145,11 @@ class CodeRun:
             _HARNESS,
             limits,
             argv=[self._token],
-            files={"solution.py": source, "checks.py": item.tests},
+            files={
+                "solution.py": source,
+                "checks.py": item.tests,
+                **({"measure.txt": item.predict.measure} if item.predict else {}),
+            },
         )
 
     def cancel(self) -> None:
@@ -155,6 +177,8 @@ def read_check(outcome: RunOutcome, token: str) -> CodeCheck:
     results: list[TestResult] = []
     running: str | None = None
     failure: str | None = None
+    measured: float | None = None
+    measure_problem: str | None = None
     ended = False
     for record in records:
         kind = record.get("kind")
@@ -165,13 +189,18 @@ def read_check(outcome: RunOutcome, token: str) -> CodeCheck:
                 TestResult(str(record["name"]), bool(record["passed"]), str(record["message"]))
             )
             running = None
+        elif kind == "measure":
+            value = record.get("value")
+            measured = float(value) if isinstance(value, int | float) else None
+            measure_problem = None if measured is not None else str(record.get("message", ""))
+            running = None
         elif kind == "load":
             failure = f"your file could not be loaded: {record.get('message', '')}"
         elif kind == "end":
             ended = True
     if not ended and failure is None:
         failure = _stopped(outcome, running)
-    return CodeCheck(tuple(results), failure, output.strip("\n"))
+    return CodeCheck(tuple(results), failure, output.strip("\n"), measured, measure_problem)
 
 
 def _stopped(outcome: RunOutcome, running: str | None) -> str:
@@ -206,4 +235,17 @@ def exercise_problems(item: CodeItem) -> list[tuple[str, str]]:
         problems.append(("starter", "the starter passes every test: nothing is left to write"))
     elif starter.failure and reference.correct:
         problems.append(("starter", f"the starter does not run: {starter.failure}"))
+    if item.predict is not None and reference.correct:
+        problem = _prediction_problem(item.predict.value, reference)
+        if problem:
+            problems.append(("predict", problem))
     return problems
+
+
+def _prediction_problem(value: float, reference: CodeCheck) -> str | None:
+    """Why the number a prediction is graded against is not what the reference computes."""
+    if reference.measured is None:
+        return f"the reference computes no number for predict.measure: {reference.measure_problem}"
+    if not math.isclose(reference.measured, value, rel_tol=1e-6, abs_tol=1e-12):
+        return f"predict.value is {value:.10g} but the reference computes {reference.measured:.10g}"
+    return None

@@ -25,8 +25,12 @@ if TYPE_CHECKING:
 
 def verdict(item: PracticeItem, grade: Grade) -> list[str]:
     """The grade as Markdown paragraphs, in the order they are shown."""
-    if grade.check is not None:
-        return [f"{'✓' if grade.correct else '✗'} {grade.message}", *test_lines(grade.check)]
+    if item.kind == "code":  # (given up before any run, there is no check)
+        return [
+            f"{'✓' if grade.correct else '✗'} {grade.message}",
+            *_the_number(item, grade),
+            *(test_lines(grade.check) if grade.check else []),
+        ]
     if item.kind != "text":
         return [f"{'✓' if grade.correct else '✗'} {grade.message}"]
     parts = [f"Key ideas found: {', '.join(grade.covered) or 'none'}"]
@@ -37,6 +41,19 @@ def verdict(item: PracticeItem, grade: Grade) -> list[str]:
     for name, correction in zip(grade.flags, grade.corrections, strict=True):
         parts.append(f"**Misconception: {name}.** {correction.strip()}")
     return parts
+
+
+def _the_number(item: PracticeItem, grade: Grade) -> list[str]:
+    """A code exercise's prediction, once the number may be said (the file passed, or the
+    learner gave up): how close the guess came, and why the number is what it is."""
+    prediction = getattr(item, "predict", None)
+    if prediction is None or not (grade.correct or grade.gave_up):
+        return []
+    said = [grade.guess.verdict()] if grade.guess else []
+    return [
+        *said,
+        f"**Why it is {prediction.value:.4g}:** {prediction.reasoning.strip()}",
+    ]
 
 
 def test_lines(check: CodeCheck) -> list[str]:

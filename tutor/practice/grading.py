@@ -18,6 +18,7 @@ from fractions import Fraction
 from tutor.lessons.model import (
     ChoiceItem,
     CodeItem,
+    CodePrediction,
     NumberItem,
     PracticeItem,
     Prediction,
@@ -49,6 +50,46 @@ class Grade:
     corrections: tuple[str, ...] = field(default=())  # their corrections (Markdown), in order
     tolerance: float | None = None  # numbers: how far from the answer still counts
     check: CodeCheck | None = None  # code items: every test's result
+    guess: Guess | None = None  # code items with a prediction: it, beside the number
+    gave_up: bool = False  # code items: the learner gave up (and sees the reference)
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A code exercise's prediction beside the number the reference computes."""
+
+    guess: float
+    value: float
+    tolerance: float  # absolute: the prediction's relative tolerance of ``value``
+
+    @property
+    def close(self) -> bool:
+        return abs(self.guess - self.value) <= self.tolerance
+
+    def verdict(self) -> str:
+        """``✓ Your prediction, 3000, is close: …`` or ``✗ … 33× too small``."""
+        said, value = shown_number(self.guess), f"{self.value:.4g}"
+        within = f"predictions within ±{self.tolerance:.2g} count"
+        if self.close:
+            return f"✓ **Your prediction,** {said}, is close: it is {value}, and {within}."
+        off = _how_far(self.guess, self.value)
+        return f"✗ **Your prediction,** {said}, is off{off}: it is {value}, and {within}."
+
+
+def _how_far(guess: float, value: float) -> str:
+    """`` by 33× (too small)`` where the two share a sign, else nothing."""
+    if guess * value <= 0:
+        return ""
+    ratio = value / guess
+    if ratio >= 1:
+        return f" by {ratio:.3g}× (too small)"
+    return f" by {1 / ratio:.3g}× (too large)"
+
+
+def read_guess(prediction: CodePrediction, typed: str) -> Guess:
+    """The learner's typed prediction, beside the number; ``NotANumber`` if it is none."""
+    value = prediction.value
+    return Guess(parse_number(typed), value, prediction.rel_tolerance * abs(value))
 
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-")
@@ -189,10 +230,12 @@ def read_choice(choices: list[str], text: str) -> int:
     )
 
 
-def grade_code(check: CodeCheck) -> Grade:
-    """A code answer is right when its file loads and passes every test."""
+def grade_code(check: CodeCheck, guess: Guess | None = None) -> Grade:
+    """A code answer is right when its file loads and passes every test. A prediction made
+    first is set beside its number once the file passes (before, the number stays unsaid),
+    and does not change the grade."""
     if check.correct:
-        return Grade(True, f"all {len(check.tests)} tests pass", check=check)
+        return Grade(True, f"all {len(check.tests)} tests pass", check=check, guess=guess)
     failure = first_failure(check)
     if check.failure is not None:
         return Grade(False, failure or "", check=check)
@@ -200,13 +243,22 @@ def grade_code(check: CodeCheck) -> Grade:
     return Grade(False, message, check=check)
 
 
-def grade_answer(item: PracticeItem, answer: int | str, measured: float | None = None) -> Grade:
+def grade_answer(
+    item: PracticeItem,
+    answer: int | str,
+    measured: float | None = None,
+    predicted: str | None = None,
+) -> Grade:
     """Grade ``answer`` to ``item``: a choice's index (choice items and choice-style
     predictions), or the typed text; a prediction against what its experiment ``measured``;
-    a code item's file against its tests (run here, in the bounded runner: seconds).
+    a code item's file against its tests (run here, in the bounded runner: seconds), with
+    the number ``predicted`` before it ran, if its exercise asks one.
     Raises ``NotANumber`` for a number that is none, ``ValueError`` for a choice out of range."""
     if isinstance(item, CodeItem):
-        return grade_code(check_code(item, str(answer)))
+        guess = None
+        if item.predict is not None and predicted is not None:
+            guess = read_guess(item.predict, predicted)
+        return grade_code(check_code(item, str(answer)), guess)
     if isinstance(item, ChoiceItem):
         if not isinstance(answer, int):
             answer = read_choice(item.choices, answer)

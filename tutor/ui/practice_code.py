@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.widgets import Input
+
 from tutor.lessons.model import CodeItem
 from tutor.paths import exercise_files_dir
 from tutor.practice import code_check
-from tutor.practice.grading import Grade, grade_code
+from tutor.practice.grading import Grade, Guess, grade_code, read_guess
+from tutor.ui.keys import relabel
 from tutor.ui.widgets.code_exercise import CodeExercise
 
 if TYPE_CHECKING:
@@ -57,7 +60,33 @@ class PracticesCode:
             f"({key('answer.leave')}), {key('practice.answer')} gives up: counts as a miss; "
             f"{key('practice.reset_code')} puts the starter back.*"
         )
-        self._code.show(item, exercise_files_dir(self.tutor.db_path) / f"{item.id}.py", hint)
+        drafts = self._drafts  # type: ignore[attr-defined]
+        self._code.show(
+            item,
+            exercise_files_dir(self.tutor.db_path) / f"{item.id}.py",
+            hint,
+            guess=drafts.load_prediction(item.id) or None,
+            typed=drafts.load(item.id),
+        )
+
+    def on_code_exercise_predicted(self, message: CodeExercise.Predicted) -> None:
+        """A prediction locked in is kept until the item is committed (also across a quit)."""
+        if (item := self._code_item()) is not None and message.exercise.item is item:
+            self._drafts.save_prediction(item.id, message.guess)  # type: ignore[attr-defined]
+            self._drafts.save(item.id, "")  # type: ignore[attr-defined]
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A prediction half typed is a draft, as an answer is."""
+        if event.input.id == "code-guess" and (item := self._code_item()) is not None:
+            self._drafts.save(item.id, event.value)  # type: ignore[attr-defined]
+
+    def _guess(self, item: CodeItem) -> Guess | None:
+        typed = self._code.guess
+        return read_guess(item.predict, typed) if item.predict and typed is not None else None
+
+    def _label_the_answer_key(self) -> None:
+        """On a code item still to pass, the answer key gives up: the footer says so."""
+        relabel(self, "practice.answer", "Give up" if self._code_item() else "Answer")  # type: ignore[arg-type]
 
     def action_run_code(self) -> None:
         if self._code_item() is not None:
@@ -68,6 +97,9 @@ class PracticesCode:
         once per file and again whenever it changes."""
         item, exercise = self._code_item(), message.exercise
         if item is None or exercise.item is not item:
+            return
+        if exercise.needs_guess:  # "before you run it, what will the number be?"
+            exercise.ask_guess()
             return
         origin = self.tutor.origin(self.attempt.lesson_id) if self.attempt else None
         if origin is None:  # its file is not known: nobody can say yes to it
@@ -91,7 +123,10 @@ class PracticesCode:
         nothing: the learner fixes it and runs again."""
         if self._code_item() is None or not message.check.correct:
             return
-        self._commit_code("your file: every test passes", grade_code(message.check))
+        item = message.exercise.item
+        assert item is not None
+        grade = grade_code(message.check, self._guess(item))
+        self._commit_code("your file: every test passes", grade)
 
     def _give_up(self) -> None:
         """Once the learner says so, commit as a miss (the schedule hears a failure) and show
@@ -105,7 +140,14 @@ class PracticesCode:
         def answered(confirmed: bool | None) -> None:
             if confirmed and self._code_item() is item:
                 check = self._code.last_check
-                grade = Grade(False, "you gave up: it counts as a miss", check=check)
+                guess = self._guess(item)
+                grade = Grade(
+                    False,
+                    "you gave up: it counts as a miss",
+                    check=check,
+                    guess=guess,
+                    gave_up=True,
+                )
                 self._commit_code("you gave up", grade)
 
         question = Confirm(
@@ -117,6 +159,7 @@ class PracticesCode:
 
     def _commit_code(self, shown: str, grade: Grade) -> None:
         assert self.attempt is not None
+        self._drafts.save_prediction(self.attempt.item.id, "")  # type: ignore[attr-defined]
         self.attempt.commit(shown, grade)
         self.attempt.reveal()
         self._code.committed(reveal=True)

@@ -26,9 +26,26 @@ class PracticeDrafts:
     def _key(item_id: str) -> str:
         return f"practice:{item_id}"
 
+    @staticmethod
+    def _prediction_key(item_id: str) -> str:
+        return f"prediction:{item_id}"
+
     def load(self, item_id: str) -> str:
+        return self._load(self._key(item_id))
+
+    def load_prediction(self, item_id: str) -> str:
+        """A code exercise's prediction, locked in before its first run ("": none yet)."""
+        return self._load(self._prediction_key(item_id))
+
+    def _load(self, key: str) -> str:
         store = self.tutor.store
-        return self.tutor.safely(store.draft, self._key(item_id), fallback="") if store else ""
+        return self.tutor.safely(store.draft, key, fallback="") if store else ""
+
+    def save_prediction(self, item_id: str, guess: str) -> None:
+        """Keep a locked prediction till its item is committed ("" clears it); one the
+        database refuses lives on in the exercise while restutor runs."""
+        if self.tutor.store is not None:
+            self.tutor.safely(self.tutor.store.save_draft, self._prediction_key(item_id), guess)
 
     def save(self, item_id: str, body: str) -> None:
         tutor, store = self.tutor, self.tutor.store

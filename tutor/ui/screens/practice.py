@@ -204,6 +204,7 @@ class PracticeScreen(PracticesCode, OpensTheLab, RecordsGrades, BaseScreen):
 
     def _update_status(self) -> None:
         self.query_one("#practice-status", PracticeStatus).show(self.session, self._typing())
+        self._label_the_answer_key()
         self.refresh_bindings()  # the footer's keys follow the item and the focus
 
     def _show_feedback(self) -> None:
@@ -244,6 +245,9 @@ class PracticeScreen(PracticesCode, OpensTheLab, RecordsGrades, BaseScreen):
         said why."""
         attempt = self.attempt
         if attempt is None or attempt.committed is not None:
+            return
+        if self._code_item() is not None:  # its field is the prediction asked first
+            self._code.lock_guess()
             return
         typed = self._field().value
         if not typed.strip():

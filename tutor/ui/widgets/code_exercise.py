@@ -38,6 +38,7 @@ from tutor.practice.code_check import CodeRun, first_failure
 from tutor.practice.feedback import code_span, test_lines
 from tutor.ui.screens.lab.pane import Clock, TextualClock, Ticker
 from tutor.ui.widgets.answer_input import TYPING_BINDINGS, Asked
+from tutor.ui.widgets.code_guess import CodeGuess
 
 if TYPE_CHECKING:
     from tutor.lessons.model import CodeItem
@@ -105,6 +106,13 @@ class CodeExercise(Vertical):
         exercise: CodeExercise
 
     @dataclass
+    class Predicted(Message):
+        """The learner locked in a prediction (before the first run), for the screen to keep."""
+
+        exercise: CodeExercise
+        guess: str
+
+    @dataclass
     class Checked(Message):
         """A run ended: every test's result, for the screen to grade."""
 
@@ -123,6 +131,7 @@ class CodeExercise(Vertical):
         self._warned = False  # one toast for a folder that will not keep the file
 
     def compose(self) -> ComposeResult:
+        yield CodeGuess(id="code-prediction")
         yield Markdown(id="code-hint")
         yield CodeEditor(id="code-editor")
         yield Markdown(id="code-results")
@@ -134,10 +143,14 @@ class CodeExercise(Vertical):
 
     # -- the item and its file -------------------------------------------------------
 
-    def show(self, item: CodeItem, path: Path, hint: str) -> None:
-        """Show ``item`` with the learner's file at ``path`` (the starter if there is none)."""
+    def show(
+        self, item: CodeItem, path: Path, hint: str, guess: str | None = None, typed: str = ""
+    ) -> None:
+        """Show ``item`` with the learner's file at ``path`` (the starter if there is none),
+        and its prediction: ``guess`` if locked in, else the field with ``typed`` in it."""
         self.hide()
         self.item, self.path, self.last_check = item, path, None
+        self.query_one(CodeGuess).show(item.predict, guess, typed)
         self.query_one("#code-hint", Markdown).update(hint)
         self._results("")
         self.query_one("#code-reference", Markdown).display = False
@@ -155,6 +168,30 @@ class CodeExercise(Vertical):
             self._watch = None
         self.item = self.path = None
         self.display = False
+
+    # -- the prediction, before the first run ----------------------------------------
+
+    @property
+    def guess(self) -> str | None:
+        """The prediction locked in (None: none yet, or the exercise asks none)."""
+        return self.query_one(CodeGuess).guess
+
+    @property
+    def needs_guess(self) -> bool:
+        """The exercise asks a prediction, and none is locked in yet: no run before it."""
+        return self.query_one(CodeGuess).needed
+
+    def ask_guess(self) -> None:
+        self.query_one(CodeGuess).ask()
+
+    def lock_guess(self) -> None:
+        self.query_one(CodeGuess).lock_in()
+
+    @on(CodeGuess.Locked)
+    def _guessed(self, event: CodeGuess.Locked) -> None:
+        event.stop()
+        self.post_message(self.Predicted(self, event.guess))
+        self.editor.focus()
 
     def _read(self) -> str | None:
         """The learner's file, or None (then the starter is shown): one that is not UTF-8
@@ -287,9 +324,23 @@ class CodeExercise(Vertical):
             head = f"✓ all {len(check.tests)} tests pass"
         else:
             head = f"✗ **Fix first:** {code_span(first_failure(check) or '')}"
-        self._results("\n\n".join([head, *test_lines(check)]))
+        self._results("\n\n".join([head, *self._measured(check), *test_lines(check)]))
         self.call_after_refresh(self.query_one("#code-results").scroll_visible)
         self.post_message(self.Checked(self, check))
+
+    def _measured(self, check: CodeCheck) -> list[str]:
+        """What the learner's code computes for the prediction's question (not yet the
+        number it is graded against: that comes once the file passes)."""
+        if self.item is None or self.item.predict is None or check.failure:
+            return []
+        if check.measured is None and not check.correct:
+            return []  # the tests say what is wrong first
+        if check.measured is not None:
+            return [f"For the prediction's question your code computes {check.measured:.6g}."]
+        return [
+            f"For the prediction's question your code computes no number: "
+            f"{code_span(check.measure_problem or '')}"
+        ]
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -308,6 +359,7 @@ class CodeExercise(Vertical):
         """Committed: the file stays as it is; the reference is shown if ``reveal``."""
         self.cancel()
         self.editor.read_only = True
+        self.query_one(CodeGuess).closed()
         self._results("")  # the attempt's feedback says it now
         if reveal and self.item is not None:
             reference = self.query_one("#code-reference", Markdown)
@@ -320,4 +372,8 @@ class CodeExercise(Vertical):
         """The grade taken back: the file is the learner's again."""
         self.editor.read_only = False
         self.query_one("#code-reference", Markdown).display = False
-        self.editor.focus()
+        guess = self.query_one(CodeGuess)
+        guess.reopened()
+        if guess.guess is not None:  # kept again: the commit that cleared it is undone
+            self.post_message(self.Predicted(self, guess.guess))
+        (guess.field if guess.needed else self.editor).focus()
