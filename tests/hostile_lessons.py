@@ -86,6 +86,22 @@ def every_field_lesson(lesson_id: str = "every-field") -> dict:
         "rel_tolerance": 0.5,
         **PRACTICE_FIELDS,
     }
+    code_item = {
+        "id": f"{lesson_id}-code",
+        "concepts": ["identity-path"],
+        "kind": "code",
+        "starter": "def f(x):\n    raise NotImplementedError\n",
+        "tests": "from solution import f\n\ndef test_f():\n    assert f(1) == 2, 'f(1) is 2'\n",
+        "solution": "def f(x):\n    return 2 * x\n",
+        "predict": {
+            "prompt": "What is f(21)?",
+            "measure": "f(21)",
+            "value": 42.0,
+            "rel_tolerance": 0.1,
+            "reasoning": "Twice 21.",
+        },
+        **PRACTICE_FIELDS,
+    }
     data = lesson_dict(
         id=lesson_id,
         aliases=["every part"],
@@ -106,7 +122,7 @@ def every_field_lesson(lesson_id: str = "every-field") -> dict:
     data["practice"] = [
         {**item, "id": f"{lesson_id}-{item['kind']}", "concepts": ["identity-path"]}
         for item in data["practice"]
-    ] + [text_item, sim_item]
+    ] + [text_item, sim_item, code_item]
     return data
 
 

@@ -188,3 +188,26 @@ async def test_giving_up_before_predicting_still_says_why_the_number_is_what_it_
         assert "Your prediction" not in feedback
         assert f"**Why it is {item.predict.value:.4g}:**" in feedback
         assert not field.display  # committed: nothing left to lock in
+
+
+async def test_a_strangers_prediction_is_shown_in_the_consent_as_code_that_runs(tmp_path):
+    from tests.lesson_factory import write_lesson
+    from tutor.lessons.index import read_index
+    from tutor.paths import builtin_lessons_dir
+    from tutor.ui.app import RestutorApp
+    from tutor.ui.screens.run_consent import RunConsent
+
+    builtin = RestutorApp(read_index([builtin_lessons_dir()]), tmp_path / "x.db")
+    item = next(i for i in builtin.lesson(LESSON).practice if i.id == ITEM)
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    write_lesson(folder, practice=[item.model_dump(mode="json", exclude_none=True)])
+    app = RestutorApp(read_index([folder, builtin_lessons_dir()]), tmp_path / "db")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(app, pilot, "demo-lesson")
+        go_to(screen, lambda i: i.id == ITEM)
+        await wait_for(pilot, lambda: screen.focused is screen.query_one("#code-guess"), "")
+        await type_keys(pilot, "12")
+        await press(pilot, "enter", "ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, RunConsent), "the question")
+        assert item.predict.measure in app.screen.code and item.tests in app.screen.code

@@ -116,7 +116,10 @@ class PracticesCode:
                 self.tutor.trust(origin)
                 exercise.start()
 
-        self.tutor.push_screen(RunConsent(origin, item.tests, code_check.CHECK_LIMITS), answered)
+        code = item.tests
+        if item.predict is not None:  # it runs too, after the tests
+            code += f"\n\n# then the prediction's number:\n{item.predict.measure}\n"
+        self.tutor.push_screen(RunConsent(origin, code, code_check.CHECK_LIMITS), answered)
 
     def on_code_exercise_checked(self, message: CodeExercise.Checked) -> None:
         """A pass commits the attempt as right and reveals the rest; a failure commits
