@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from tutor.cli.config_command import add_config_command
 from tutor.cli.continue_command import add_continue_command
 from tutor.cli.experiments import add_experiment_commands, experiment_params
+from tutor.cli.export import add_export_command
 from tutor.cli.lessons import add_lesson_commands
 from tutor.cli.notes import add_notes_command
 from tutor.cli.options import GLOBAL_OPTIONS_WITH_VALUES, global_options
@@ -56,6 +57,7 @@ def build_parser() -> Parser:
     add_notes_command(parser)
     add_continue_command(parser)
     add_config_command(parser)
+    add_export_command(parser)
     return parser
 
 

@@ -42,7 +42,7 @@ def run_file_action(args: argparse.Namespace, store: Store, anchored: Callable[[
     return _import(args.path, store)
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """A path as a line may show it (a name may hold bytes that are not UTF-8)."""
     return visible(str(path).encode("utf-8", "backslashreplace").decode("utf-8"))
 
@@ -59,7 +59,7 @@ def _export(args: argparse.Namespace, store: Store, anchored: Callable[[Note], s
                 raise UsageError("--format vault writes a folder: give it with --out DIR")
             pages = notes_module.vault_pages(everything, anchored, exported_at)
             notes_module.write_vault(args.out, pages, store.path)
-            print(f"wrote {len(everything)} note(s) as a vault in {_shown(args.out)}")
+            print(f"wrote {len(everything)} note(s) as a vault in {shown_path(args.out)}")
             return 0
         if args.format == "json":
             text = notes_module.to_json(everything)
@@ -73,7 +73,7 @@ def _export(args: argparse.Namespace, store: Store, anchored: Callable[[Note], s
         raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"cannot write {args.out}: {error.strerror or error}") from None
-    print(f"wrote {_shown(args.out)}")
+    print(f"wrote {shown_path(args.out)}")
     return 0
 
 
@@ -87,12 +87,12 @@ def _import(path: Path, store: Store) -> int:
     except notes_module.BadExport as error:
         raise UsageError(f"{path}: {error}") from None
     for problem in checked.problems:
-        print(visible(f"{_shown(path)}: {problem}"), file=sys.stderr)
+        print(visible(f"{shown_path(path)}: {problem}"), file=sys.stderr)
     added = store.import_notes(checked.notes)
     present = len(checked.notes) - added
     refused = len(checked.problems)
     print(
-        f"imported {added} new note(s) from {_shown(path)}; "
+        f"imported {added} new note(s) from {shown_path(path)}; "
         f"{present} already present, {refused} refused"
     )
     return EXIT_BAD_INPUT if refused else 0

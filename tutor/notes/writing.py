@@ -54,13 +54,14 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomically(target: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``target`` through a new file renamed over it, so
-    ``target`` is the old file or the new one, never half of either. Raises ``OSError``."""
+def write_atomically(target: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8, or bytes as they are) to ``target`` through a new file renamed
+    over it, so ``target`` is the old file or the new one, never half of either. Raises
+    ``OSError``."""
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(name, _mode_for(target))
@@ -70,7 +71,7 @@ def write_atomically(target: Path, text: str) -> None:
         raise
 
 
-def write_export(out: Path, text: str, db: Path) -> Path:
+def write_export(out: Path, text: str | bytes, db: Path) -> Path:
     """Write an export to ``out`` (through a link, to where it leads) unless that is the
     database; returns the file written. Raises ``RefusedWrite`` or ``OSError``."""
     refuse_database(out, db)
