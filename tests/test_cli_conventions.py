@@ -5,7 +5,12 @@ that names every command, and shell completion."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -170,3 +175,156 @@ def test_a_command_added_later_is_named_in_the_refusal():
     parser.add_command("brand-new", help="a command that did not exist")
     listed = no_terminal_message(parser).split("headless commands: ")[1].split(", ")
     assert listed[-1] == "brand-new" and listed == list(parser.commands)
+
+
+# --- shell completion ---------------------------------------------------------------------
+
+
+def needs_shell(name: str) -> str:
+    """The shell's path; skipped where it is not installed, except in CI (which installs it)."""
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed: .ci/run installs it")
+        pytest.skip(f"{name} is not installed (apt-get install {name})")
+    return found
+
+
+@pytest.fixture
+def shell_env(tmp_path, isolated_data):
+    """An environment whose ``restutor`` on PATH is this checkout (the scripts call it
+    for the lesson ids, item ids and terms), run from a folder of its own."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "restutor"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -P -m tutor "$@"\n')
+    shim.chmod(0o755)
+    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+
+def script_file(capsys, tmp_path, shell: str) -> Path:
+    code, out, err = run(capsys, "completion", shell)
+    assert code == 0 and err == ""
+    path = tmp_path / f"restutor.{shell}"
+    path.write_text(out)
+    return path
+
+
+def lesson_ids() -> list[str]:
+    from tutor.lessons.index import read_index
+
+    return sorted(summary.id for summary in read_index(paths.lesson_dirs()))
+
+
+def bash_candidates(script: Path, env: dict, cwd: Path, *words: str) -> list[str]:
+    """What bash offers for ``restutor WORDS…`` (the last word being completed)."""
+    driver = (
+        f"source {script}\n"
+        'COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))\n'
+        'COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}\n'
+        '_shtab_restutor\nprintf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    proc = subprocess.run(
+        [needs_shell("bash"), "-c", driver, "bash", "restutor", *words],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        check=True,
+    )
+    return [line for line in proc.stdout.splitlines() if line]
+
+
+@pytest.mark.parametrize(("shell", "check"), [("bash", "-n"), ("zsh", "-n"), ("fish", "-n")])
+def test_each_script_is_valid_in_its_shell(capsys, tmp_path, shell, check):
+    script = script_file(capsys, tmp_path, shell)
+    proc = subprocess.run([needs_shell(shell), check, str(script)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_bash_completes_commands_lesson_ids_item_ids_and_terms(capsys, tmp_path, shell_env):
+    script = script_file(capsys, tmp_path, "bash")
+
+    def offered(*words: str) -> list[str]:
+        return bash_candidates(script, shell_env, tmp_path, *words)
+
+    assert "practice" in offered("pr")
+    assert "sim" not in offered("pr")
+    assert sorted(offered("")) == sorted([*build_parser().commands, *lesson_ids()])
+    assert offered("resid") == [i for i in lesson_ids() if i.startswith("resid")]
+    assert offered("--db", "x.db", "resid") == offered("resid")
+    assert "rc-why-identity-term" in offered("practice", "show", "rc-")
+    assert all(word.startswith("rc-") for word in offered("practice", "grade", "rc-"))
+    assert "skip\\ connection" in offered("glossary", "skip")  # quoted for the shell
+    assert offered("notes", "list", "--lesson", "trans") == ["transformers"]
+    assert offered("sim", "--activation", "") == ["tanh", "relu", "linear"]
+    assert offered("completion", "") == ["bash", "zsh", "fish"]
+
+
+def test_fish_completes_commands_lesson_ids_item_ids_and_terms(capsys, tmp_path, shell_env):
+    script = script_file(capsys, tmp_path, "fish")
+
+    def offered(line: str) -> list[str]:
+        proc = subprocess.run(
+            [needs_shell("fish"), "--no-config", "-c", f"source {script}; complete -C {line!r}"],
+            capture_output=True,
+            text=True,
+            env=shell_env,
+            cwd=tmp_path,
+            check=True,
+        )
+        return [row.split("\t")[0] for row in proc.stdout.splitlines()]
+
+    assert "practice" in offered("restutor pr")
+    assert offered("restutor resid") == [i for i in lesson_ids() if i.startswith("resid")]
+    assert "rc-why-identity-term" in offered("restutor practice show rc-w")
+    assert "skip connection" in offered("restutor glossary skip")
+    assert "--json" in offered("restutor glossary --")
+
+
+def test_zsh_registers_its_completion_with_the_lesson_ids(capsys, tmp_path, shell_env):
+    script = script_file(capsys, tmp_path, "zsh")
+    check = (
+        f'autoload -U compinit; compinit -u -D; eval "$(<{script})"; '
+        "print -r -- $_comps[restutor]; whence -w _restutor_lessons _restutor_terms; "
+        "whence -f _shtab_restutor_commands"
+    )
+    proc = subprocess.run(
+        [needs_shell("zsh"), "-f", "-c", check],
+        capture_output=True,
+        text=True,
+        env=shell_env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "_shtab_restutor"
+    assert "_restutor_lessons: function" in lines and "_restutor_terms: function" in lines
+    assert "_restutor_lessons" in proc.stdout.split("_shtab_restutor_commands () {")[1]
+
+
+def test_the_lists_are_the_lesson_path(capsys, tmp_path):
+    from tests.lesson_factory import write_lesson
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    write_lesson(
+        mine,
+        id="my-lesson",
+        terms=[{"term": "evil\x1b]0;owned\x07 term", "definition": "A hostile name."}],
+    )
+    code, out, _ = run(capsys, "--lessons", str(mine), "completion", "--list", "lessons")
+    assert code == 0 and out.splitlines() == sorted([*lesson_ids(), "my-lesson"])
+    code, out, _ = run(capsys, "--lessons", str(mine), "completion", "--list", "terms")
+    assert code == 0 and "skip connection" in out.splitlines()
+    assert "\x1b" not in out and "\x07" not in out and "evil" in out
+    code, out, _ = run(capsys, "completion", "--list", "items")
+    assert "rc-why-identity-term" in out.splitlines()
+
+
+def test_completion_without_a_shell_is_one_line(capsys):
+    code, out, err = run(capsys, "completion")
+    assert code == 2 and out == ""
+    assert err == "restutor: completion needs a shell: bash, zsh, fish\n"
+    code, _, err = run(capsys, "completion", "tcsh")
+    assert code == 2 and err.startswith("restutor: argument SHELL: invalid choice")

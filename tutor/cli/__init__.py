@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from tutor.cli.completion import add_completion_command
 from tutor.cli.config_command import add_config_command
 from tutor.cli.continue_command import add_continue_command
 from tutor.cli.experiments import add_experiment_commands, experiment_params
@@ -58,6 +59,7 @@ def build_parser() -> Parser:
     add_notes_command(parser)
     add_continue_command(parser)
     add_config_command(parser)
+    add_completion_command(parser)
     add_paths_command(parser)
     return parser
 

@@ -49,6 +49,10 @@ class Parser(argparse.ArgumentParser):
         self.commands[name] = command
         return command
 
+    def arguments(self) -> list[argparse.Action]:
+        """The options and positionals of this parser itself (its commands' are theirs)."""
+        return list(self._actions)
+
 
 class _VersionAction(argparse.Action):
     """``--version``: the installed distribution's version, read only when asked for, so
