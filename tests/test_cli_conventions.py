@@ -328,3 +328,12 @@ def test_completion_without_a_shell_is_one_line(capsys):
     assert err == "restutor: completion needs a shell: bash, zsh, fish\n"
     code, _, err = run(capsys, "completion", "tcsh")
     assert code == 2 and err.startswith("restutor: argument SHELL: invalid choice")
+
+
+def test_starting_up_does_not_load_shtab():
+    code = (
+        "import sys; from tutor.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'shtab'))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
