@@ -337,3 +337,19 @@ def test_starting_up_does_not_load_shtab():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_a_hostile_term_completes_as_text_in_bash(capsys, tmp_path, shell_env):
+    from tests.lesson_factory import write_lesson
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    hostile = ["$(touch pwned)", "it's `touch pwned2`", "a;b"]
+    write_lesson(
+        mine, id="hostile", terms=[{"term": t, "definition": "A hostile name."} for t in hostile]
+    )
+    env = {**shell_env, paths.LESSONS_ENV: str(mine)}
+    script = script_file(capsys, tmp_path, "bash")
+    offered = bash_candidates(script, env, tmp_path, "glossary", "")
+    assert {"\\$\\(touch\\ pwned\\)", "it\\'s\\ \\`touch\\ pwned2\\`", "a\\;b"} <= set(offered)
+    assert not list(tmp_path.glob("pwned*"))  # offered, never run
