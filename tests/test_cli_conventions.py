@@ -353,3 +353,17 @@ def test_a_hostile_term_completes_as_text_in_bash(capsys, tmp_path, shell_env):
     offered = bash_candidates(script, env, tmp_path, "glossary", "")
     assert {"\\$\\(touch\\ pwned\\)", "it\\'s\\ \\`touch\\ pwned2\\`", "a\\;b"} <= set(offered)
     assert not list(tmp_path.glob("pwned*"))  # offered, never run
+
+
+def test_the_new_commands_never_import_textual():
+    code = (
+        "import sys; from tutor.cli import main; "
+        "main(['paths', '--json']); main(['completion', 'bash']); main(['completion', 'fish']); "
+        "main(['completion', '--list', 'terms']); main(['completion', '--list', 'items']); "
+        "main(['validate', '--json']); main(['glossary', '--json']); "
+        "bad = sorted(m for m in sys.modules "
+        "if m.split('.')[0] == 'textual' or m.startswith('tutor.ui')); "
+        "print('UI-IMPORTS', bad, file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "UI-IMPORTS []" in proc.stderr
