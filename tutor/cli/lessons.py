@@ -75,8 +75,9 @@ def run_validate(args: argparse.Namespace) -> int:
     problems = sorted([*problems, *exercise_problems(checked_files, args.run_code)])
     if args.json:
         print(json.dumps([problem_record(p) for p in problems], indent=2))
-    for problem in [] if args.json else problems:
-        print(problem)  # a Problem prints with its control characters visible
+    else:
+        for problem in problems:
+            print(problem)  # a Problem prints with its control characters visible
     errors = sum(p.severity == "error" for p in problems)
     checked = len(targets) if targets is not None else len(catalog.files)
     print(
