@@ -39,6 +39,8 @@ def test_the_parser_names_every_command():
         "continue",
         "config",
         "export",
+        "completion",
+        "paths",
     ]
     assert ("notes", "import") in COMMANDS
     assert ("config", "set") in COMMANDS

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from tutor.cli.completion import add_completion_command
 from tutor.cli.config_command import add_config_command
 from tutor.cli.continue_command import add_continue_command
 from tutor.cli.experiments import add_experiment_commands, experiment_params
@@ -23,7 +24,8 @@ from tutor.cli.export import add_export_command
 from tutor.cli.lessons import add_lesson_commands
 from tutor.cli.notes import add_notes_command
 from tutor.cli.options import GLOBAL_OPTIONS_WITH_VALUES, global_options
-from tutor.cli.parser import EXIT_BAD_INPUT, Parser, UsageError
+from tutor.cli.parser import EXIT_BAD_INPUT, Parser, UsageError, add_version_option
+from tutor.cli.paths_command import add_paths_command
 from tutor.cli.practice import add_practice_command
 from tutor.cli.review import add_review_command
 from tutor.text import visible
@@ -49,6 +51,7 @@ def build_parser() -> Parser:
         description="A terminal tutor for residual (skip) connections, y = x + F(x).",
         parents=[global_options()],
     )
+    add_version_option(parser)
     parser.start_commands("command", "COMMAND")
     add_experiment_commands(parser)
     add_lesson_commands(parser)
@@ -58,6 +61,8 @@ def build_parser() -> Parser:
     add_continue_command(parser)
     add_config_command(parser)
     add_export_command(parser)
+    add_completion_command(parser)
+    add_paths_command(parser)
     return parser
 
 

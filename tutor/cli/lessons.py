@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from tutor.text import visible
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from tutor.lessons.glossary import Entry
     from tutor.lessons.loader import LessonFile
     from tutor.lessons.yamlio import Problem
 
@@ -36,6 +38,11 @@ def add_lesson_commands(parser: Parser) -> None:
         action="store_true",
         help="run the code exercises of lesson files that are not restutor's own",
     )
+    validate.add_argument(
+        "--json",
+        action="store_true",
+        help='print the problems as one JSON list of {"path", "line", "severity", "message"}',
+    )
     validate.set_defaults(handler=run_validate)
 
     glossary = parser.add_command(
@@ -45,6 +52,11 @@ def add_lesson_commands(parser: Parser) -> None:
         "TERM (aliases match; close misspellings are suggested).",
     )
     glossary.add_argument("term", nargs="?", metavar="TERM")
+    glossary.add_argument(
+        "--json",
+        action="store_true",
+        help="print the entries (every one, or TERM's) as one JSON list",
+    )
     glossary.set_defaults(handler=run_glossary)
 
 
@@ -61,8 +73,11 @@ def run_validate(args: argparse.Namespace) -> int:
     problems = catalog.problems_in(targets) if targets is not None else sorted(catalog.problems)
     checked_files = catalog.files_in(targets) if targets is not None else catalog.files
     problems = sorted([*problems, *exercise_problems(checked_files, args.run_code)])
-    for problem in problems:
-        print(problem)  # a Problem prints with its control characters visible
+    if args.json:
+        print(json.dumps([problem_record(p) for p in problems], indent=2))
+    else:
+        for problem in problems:
+            print(problem)  # a Problem prints with its control characters visible
     errors = sum(p.severity == "error" for p in problems)
     checked = len(targets) if targets is not None else len(catalog.files)
     print(
@@ -70,6 +85,16 @@ def run_validate(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if errors else 0
+
+
+def problem_record(problem: Problem) -> dict[str, object]:
+    """A problem as ``validate --json`` prints it (JSON escapes every control character)."""
+    return {
+        "path": str(problem.path),
+        "line": problem.line,
+        "severity": problem.severity,
+        "message": problem.message,
+    }
 
 
 def exercise_problems(files: list[LessonFile], run_code: bool) -> list[Problem]:
@@ -110,7 +135,8 @@ def exercise_problems(files: list[LessonFile], run_code: bool) -> list[Problem]:
 
 
 def run_glossary(args: argparse.Namespace) -> int:
-    """Every term with its first sentence, or one term's whole entry (exit 1 if unknown).
+    """Every term with its first sentence, or one term's whole entry (exit 1 if unknown);
+    ``--json``: those entries as ``entry_record`` objects.
 
     A definition is Markdown: on a terminal Rich draws it (bold, code, links you can
     click); through a pipe it is plain text, links as "text (url)" and no escape code.
@@ -122,10 +148,19 @@ def run_glossary(args: argparse.Namespace) -> int:
     from tutor.lessons.glossary import entries, lookup, suggestions
 
     all_entries = entries(load_catalog(lesson_dirs(args)).lessons)
+    if args.term is None and not all_entries:
+        raise UsageError("no lessons found on the lesson path")
+    found = all_entries if args.term is None else lookup(all_entries, args.term)
+    if not found:
+        close = suggestions(all_entries, args.term)
+        hint = f"; did you mean: {', '.join(close)}?" if close else ""
+        print(visible(f"restutor: no glossary term '{args.term}'{hint}"), file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps([entry_record(entry) for entry in found], indent=2))
+        return 0
     console, _ = stdout_console(soft_wrap=False)
     if args.term is None:
-        if not all_entries:
-            raise UsageError("no lessons found on the lesson path")
         for entry in all_entries:
             line = Text(entry.term.term, style="bold")
             if entry.term.aliases:
@@ -135,12 +170,6 @@ def run_glossary(args: argparse.Namespace) -> int:
             _print_markdown(console, first_sentence(entry.term.definition), indent=4)
             console.print()
         return 0
-    found = lookup(all_entries, args.term)
-    if not found:
-        close = suggestions(all_entries, args.term)
-        hint = f"; did you mean: {', '.join(close)}?" if close else ""
-        print(visible(f"restutor: no glossary term '{args.term}'{hint}"), file=sys.stderr)
-        return 1
     for entry in found:
         term = entry.term
         console.print(Text.assemble((term.term, "bold"), f"  ({entry.lesson.title})"))
@@ -151,6 +180,19 @@ def run_glossary(args: argparse.Namespace) -> int:
             console.print(Text(f"related: {', '.join(term.related)}"))
         console.print()
     return 0
+
+
+def entry_record(entry: Entry) -> dict[str, object]:
+    """A glossary entry as ``glossary --json`` prints it: the definition as its Markdown."""
+    term = entry.term
+    return {
+        "term": term.term,
+        "aliases": term.aliases,
+        "lesson": entry.lesson.id,
+        "lesson_title": entry.lesson.title,
+        "definition": term.definition,
+        "related": term.related,
+    }
 
 
 def first_sentence(markdown: str) -> str:

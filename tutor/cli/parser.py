@@ -48,3 +48,38 @@ class Parser(argparse.ArgumentParser):
         command = self._command_adder.add_parser(name, parents=self._shared_parents, **kwargs)
         self.commands[name] = command
         return command
+
+    def arguments(self) -> list[argparse.Action]:
+        """The options and positionals of this parser itself (its commands' are theirs)."""
+        return list(self._actions)
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the installed distribution's version, read only when asked for, so
+    that starting up never pays for the metadata lookup."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> NoReturn:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("restutor")
+        except PackageNotFoundError:
+            raise UsageError("no version: restutor is not installed (pip install -e .)") from None
+        print(f"restutor {number}")
+        parser.exit()
+
+
+def add_version_option(parser: Parser) -> None:
+    """``-V``/``--version`` on ``parser``: prints ``restutor X.Y.Z``, exit 0."""
+    parser.add_argument(
+        "-V", "--version", action=_VersionAction, help="print restutor's version and exit"
+    )
+
+
+def no_terminal_message(parser: Parser) -> str:
+    """What ``restutor`` says without a terminal: every command of ``parser``, none forgotten
+    (each works without one; ``review`` with ``--due`` or ``--stats``)."""
+    return f"the tutor needs a terminal; headless commands: {', '.join(parser.commands)}"

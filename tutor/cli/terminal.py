@@ -19,17 +19,35 @@ if TYPE_CHECKING:
     from tutor.sim import Progress
 
 
+def _is_terminal(stream: object) -> bool:
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
 def color_wanted(stream: object) -> bool:
-    """Colour only on a terminal, and never when ``NO_COLOR`` is set (no-color.org)."""
-    return "NO_COLOR" not in os.environ and getattr(stream, "isatty", lambda: False)()
+    """Colour on a terminal; never with a non-empty ``NO_COLOR`` (no-color.org), and even
+    through a pipe with a non-empty ``FORCE_COLOR`` (force-color.org). An empty value of
+    either counts as unset, as both texts say. When both are set, ``NO_COLOR`` wins: the
+    learner who turned colour off for good is not overruled (Rich decides so too)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or _is_terminal(stream)
 
 
 def stdout_console(*, soft_wrap: bool = True) -> tuple[Console, bool]:
-    """A Rich console on standard output, and whether it (and the plots) may use colour."""
+    """A Rich console on standard output, and whether it (and the plots) may use colour.
+
+    Both are decided here, not by Rich's own reading of the environment: forced colour
+    makes the console draw as on a terminal even through a pipe."""
     from rich.console import Console
 
     color = color_wanted(sys.stdout)
-    return Console(no_color=not color, highlight=False, soft_wrap=soft_wrap), color
+    console = Console(
+        no_color=not color,
+        force_terminal=color or _is_terminal(sys.stdout),
+        highlight=False,
+        soft_wrap=soft_wrap,
+    )
+    return console, color
 
 
 @contextmanager

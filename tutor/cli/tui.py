@@ -11,8 +11,9 @@ import sys
 from typing import TYPE_CHECKING
 
 from tutor import paths
+from tutor.cli import build_parser
 from tutor.cli.options import lesson_dirs
-from tutor.cli.parser import UsageError
+from tutor.cli.parser import UsageError, no_terminal_message
 
 if TYPE_CHECKING:
     from tutor.practice.review_plan import ReviewRequest
@@ -40,7 +41,7 @@ def run_tui(
         known = "" if close else f"; lessons: {', '.join(ids)}"
         raise UsageError(f"no lesson '{lesson_id}'{hint}{known}")
     if not sys.stdout.isatty():
-        raise UsageError("the tutor needs a terminal; headless commands: sim, validate, glossary")
+        raise UsageError(no_terminal_message(build_parser()))
     from tutor.ui.app import RestutorApp
 
     db = paths.db_path(getattr(args, "db", None))
