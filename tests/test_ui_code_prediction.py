@@ -40,6 +40,15 @@ async def type_keys(pilot, text):
     await press(pilot, *[{".": "full_stop"}.get(c, c) for c in text])
 
 
+async def predict_then_pass(pilot, screen, item, guess):
+    """Lock ``guess`` in, write the reference and run it: the item passes and is recorded."""
+    await type_keys(pilot, guess)
+    await press(pilot, "enter")
+    write_in_editor(screen, item.solution)
+    await run_tests(pilot, screen)
+    await wait_for(pilot, lambda: screen.recorded, "the review recorded")
+
+
 async def test_no_run_before_a_prediction_then_it_is_set_beside_the_number(tmp_path):
     db = tmp_path / "db"
     app = make_app(db)
@@ -80,11 +89,7 @@ async def test_a_close_prediction_is_called_close(tmp_path):
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
         screen, item, _ = await predicting(app, pilot)
-        await type_keys(pilot, "12")
-        await press(pilot, "enter")
-        write_in_editor(screen, item.solution)
-        await run_tests(pilot, screen)
-        await wait_for(pilot, lambda: screen.recorded, "the review recorded")
+        await predict_then_pass(pilot, screen, item, "12")
         assert "✓ **Your prediction,** 12, is close" in screen.query_one("#feedback").source
 
 
@@ -154,11 +159,7 @@ async def test_undo_keeps_the_prediction(tmp_path):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         screen, item, _ = await predicting(app, pilot)
-        await type_keys(pilot, "7")
-        await press(pilot, "enter")
-        write_in_editor(screen, item.solution)
-        await run_tests(pilot, screen)
-        await wait_for(pilot, lambda: screen.recorded, "the review recorded")
+        await predict_then_pass(pilot, screen, item, "7")
         await press(pilot, "u")
         assert screen.attempt.committed is None and exercise(screen).guess == "7"
         await wait_for(pilot, lambda: app.store.draft(f"prediction:{ITEM}") == "7", "kept again")
