@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sqlite3
+import stat
 import subprocess
 import sys
 import zipfile
@@ -150,7 +152,9 @@ def test_a_choice_lists_its_choices_on_the_front_and_names_the_right_one_on_the_
         fields = exported.notes[item.id].fields
         assert (
             fields["Choices"]
-            == "<ol>" + "".join(f"<li>{_escaped(choice)}</li>" for choice in item.choices) + "</ol>"
+            == '<ol start="0">'  # numbered from 0, as restutor numbers them
+            + "".join(f"<li>{_escaped(choice)}</li>" for choice in item.choices)
+            + "</ol>"
         )
         assert fields["Answer"].startswith(f"<p><b>{_escaped(item.choices[item.correct])}</b></p>")
     model = next(iter(exported.models.values()))
@@ -417,3 +421,20 @@ def test_the_command_line_starts_without_genanki_or_markdown_it():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", [("export", "anki"), ("notes", "export")])
+def test_an_export_never_replaces_a_pipe_or_a_device(isolated_data, command):
+    """Renaming a finished file over ``--out`` would replace a FIFO (or, as root, /dev/null)
+    with a regular file: anything but a regular file is refused, and left as it was."""
+    pipe = isolated_data / "a-pipe"
+    os.mkfifo(pipe)
+    code, out, err = run(*command, "--out", str(pipe))
+    assert (code, out) == (2, "") and "not a regular file" in err and err.count("\n") == 1
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+
+
+def test_an_export_to_a_dash_is_refused_as_binary(isolated_data):
+    code, out, err = export(isolated_data, "--out", "-")
+    assert (code, out) == (2, "") and "zip file" in err
+    assert not (isolated_data / "-").exists()

@@ -45,7 +45,7 @@ def test_paths_are_the_ones_the_app_uses(capsys, tmp_path, monkeypatch):
     assert code == 0 and err == ""
     assert json.loads(out) == {
         "database": str(db),
-        "lessons": ["mine", str(extra), str(paths.builtin_lessons_dir())],
+        "lessons": [str(Path("mine").absolute()), str(extra), str(paths.builtin_lessons_dir())],
         "config": str(paths.config_path()),
         "cache": str(paths.cache_dir()),
         "crash_reports": str(paths.crash_reports_dir(db)),
@@ -367,3 +367,10 @@ def test_the_new_commands_never_import_textual():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "UI-IMPORTS []" in proc.stderr
+
+
+def test_paths_says_a_lesson_folder_is_missing(capsys, tmp_path):
+    code, out, _ = run(capsys, "--lessons", str(tmp_path / "gone"), "paths")
+    assert code == 0
+    assert f"{tmp_path / 'gone'}  (no such folder)" in out
+    assert out.count("(no such folder)") == 1  # the built-ins are there

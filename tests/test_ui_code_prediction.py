@@ -54,6 +54,7 @@ async def test_no_run_before_a_prediction_then_it_is_set_beside_the_number(tmp_p
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         screen, item, field = await predicting(app, pilot)
+        assert footer_label(screen, "ctrl+s") == "Lock in"  # what ctrl+s does in this field
         question = screen.query_one("#code-predict").source
         assert "Before you run it:" in question and "50" in question
         assert f"{item.predict.value:.3g}" not in question  # the number is not said yet
@@ -82,6 +83,7 @@ async def test_no_run_before_a_prediction_then_it_is_set_beside_the_number(tmp_p
         assert f"it is {item.predict.value:.4g}" in feedback
         assert "**Why it is" in feedback and "1.05" in feedback
         assert screen.attempt.correct is True  # the code passed: the prediction is told
+        assert "once your file passes" not in screen.query_one("#code-predict").source
     assert ratings(db) == [(ITEM, 1, 0)]
 
 
@@ -181,12 +183,15 @@ async def test_giving_up_before_predicting_still_says_why_the_number_is_what_it_
     app = make_app(tmp_path / "db")
     async with app.run_test(size=SIZE) as pilot:
         screen, item, field = await predicting(app, pilot)
+        await type_keys(pilot, "7")  # half typed, never locked in
         await press(pilot, "escape", "a")
         await wait_for(pilot, lambda: isinstance(app.screen, Confirm), "asked first")
         await press(pilot, "y")
         await wait_for(pilot, lambda: screen.recorded, "the miss recorded")
+        assert app.store.draft(f"practice:{ITEM}") == ""  # not back at the next review
         feedback = screen.query_one("#feedback").source
         assert "Your prediction" not in feedback
+        assert "takes the grade back" not in feedback  # the reference is seen: it stays
         assert f"**Why it is {item.predict.value:.4g}:**" in feedback
         assert not field.display  # committed: nothing left to lock in
 

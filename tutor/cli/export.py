@@ -61,6 +61,8 @@ def run_anki(args: argparse.Namespace) -> int:
     from tutor.practice.anki import build_export
 
     out: Path = args.out
+    if str(out) == "-":
+        raise UsageError("--out -: an .apkg is a zip file, not text for a pipe; name the file")
     if out.is_dir():
         raise UsageError(f"--out {shown_path(out)} is a folder: name the .apkg file to write")
     lessons = load_catalog(lesson_dirs(args)).lessons

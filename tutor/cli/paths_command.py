@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from tutor import paths
 from tutor.cli.options import lesson_dirs
@@ -32,8 +33,8 @@ def where_things_are(args: argparse.Namespace) -> dict[str, str | list[str]]:
     """The paths by name; ``lessons`` is the lesson path, each folder in search order."""
     db = paths.db_path(getattr(args, "db", None))
     return {
-        "database": str(db),
-        "lessons": [str(folder) for folder in lesson_dirs(args)],
+        "database": str(db.absolute()),
+        "lessons": [str(folder.absolute()) for folder in lesson_dirs(args)],
         "config": str(paths.config_path()),
         "cache": str(paths.cache_dir()),
         "crash_reports": str(paths.crash_reports_dir(db)),
@@ -50,6 +51,8 @@ def run_paths(args: argparse.Namespace) -> int:
     for name, value in found.items():
         label = name.replace("_", " ")
         for line in [value] if isinstance(value, str) else value:
-            print(visible(f"{label:<{width}}{line}"))  # a path may hold any character
+            missing = name == "lessons" and not Path(line).is_dir()
+            said = f"{label:<{width}}{line}" + ("  (no such folder)" if missing else "")
+            print(visible(said))  # a path may hold any character
             label = ""
     return 0

@@ -82,7 +82,7 @@ def add_practice_command(parser: Parser) -> None:
         type=parse_text,
         metavar="NUMBER",
         help="a code exercise that asks a prediction: yours, set beside the number once "
-        "your file passes",
+        "your file passes (a negative one as --predict=-1e3)",
     )
     grade.add_argument(
         "--run-code",

@@ -73,8 +73,17 @@ def write_atomically(target: Path, text: str | bytes) -> None:
 
 def write_export(out: Path, text: str | bytes, db: Path) -> Path:
     """Write an export to ``out`` (through a link, to where it leads) unless that is the
-    database; returns the file written. Raises ``RefusedWrite`` or ``OSError``."""
+    database or anything but a regular file (a new file is made whole, then renamed into
+    place, which would replace a device or a pipe); returns the file written. Raises
+    ``RefusedWrite`` or ``OSError``."""
     refuse_database(out, db)
     target = Path(os.path.realpath(out))
+    try:
+        kind = os.stat(target).st_mode
+    except FileNotFoundError:
+        kind = stat.S_IFREG
+    if not stat.S_ISREG(kind):  # a device, a pipe, a folder: renaming over it would replace it
+        what = "a folder" if stat.S_ISDIR(kind) else "not a regular file (a device or a pipe?)"
+        raise RefusedWrite(f"refusing to write {out}: it is {what}; name a file to write")
     write_atomically(target, text)
     return target

@@ -123,7 +123,7 @@ def item_fields(item: ChoiceItem | NumberItem | TextItem) -> list[str]:
     choices = ""
     if isinstance(item, ChoiceItem):
         listed = "".join(f"<li>{text_html(choice)}</li>" for choice in item.choices)
-        choices = f"<ol>{listed}</ol>"
+        choices = f'<ol start="0">{listed}</ol>'  # numbered as restutor numbers them
     wrong = item.wrong_answer
     return [
         markdown_html(item.prompt),

@@ -162,7 +162,9 @@ class PracticesCode:
 
     def _commit_code(self, shown: str, grade: Grade) -> None:
         assert self.attempt is not None
-        self._drafts.save_prediction(self.attempt.item.id, "")  # type: ignore[attr-defined]
+        drafts = self._drafts  # type: ignore[attr-defined]
+        drafts.save_prediction(self.attempt.item.id, "")  # asked afresh at the next review
+        drafts.save(self.attempt.item.id, "")  # and a prediction half typed goes with it
         self.attempt.commit(shown, grade)
         self.attempt.reveal()
         self._code.committed(reveal=True)

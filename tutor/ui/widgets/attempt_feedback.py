@@ -51,9 +51,15 @@ class AttemptFeedback(Markdown):
                     f"{key('practice.missed_it')} no ({key('practice.undo')} takes it back).*"
                 )
             else:
+                # a code item given up stays a miss: the reference it has seen would pass
+                undo = (
+                    ""
+                    if grade and grade.gave_up
+                    else f", {key('practice.undo')} takes the grade back"
+                )
                 parts.append(
                     f"{_scheduled(attempt, key('practice.rate_easy'))}*{key('practice.next')} "
-                    f"for the next item, {key('practice.undo')} takes the grade back.*"
+                    f"for the next item{undo}.*"
                 )
         elif attempt.committed is None:
             parts.append(

@@ -16,6 +16,7 @@ from textual.widgets import Input, Markdown
 
 from tutor.practice.feedback import code_span
 from tutor.practice.grading import NotANumber, parse_number
+from tutor.ui.keys import relabel
 from tutor.ui.widgets.answer_input import AnswerInput
 
 if TYPE_CHECKING:
@@ -38,8 +39,11 @@ class CodeGuess(Vertical):
         yield Markdown(id="code-predict")
         field = AnswerInput(id="code-guess")
         field.bound_for("number")
-        field.placeholder = "your prediction (a number), then Enter: the tests run after it"
+        field.placeholder = "your prediction (a number): Enter locks it in, then run the tests"
         yield field
+
+    def on_mount(self) -> None:
+        relabel(self.field, "answer.commit", "Lock in")  # here it commits the prediction
 
     @property
     def field(self) -> AnswerInput:
@@ -63,10 +67,9 @@ class CodeGuess(Vertical):
             return
         text = f"**Before you run it:** {self.prediction.prompt.strip()}"
         if self.guess is not None:
-            text += (
-                f"\n\n**Your prediction:** {code_span(self.guess)} *(set beside the number "
-                "once your file passes)*"
-            )
+            text += f"\n\n**Your prediction:** {code_span(self.guess)}"
+            if self._open:
+                text += " *(set beside the number once your file passes)*"
         self.query_one("#code-predict", Markdown).update(text)
 
     def lock_in(self) -> None:
