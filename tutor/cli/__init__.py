@@ -25,6 +25,7 @@ from tutor.cli.options import GLOBAL_OPTIONS_WITH_VALUES, global_options
 from tutor.cli.parser import EXIT_BAD_INPUT, Parser, UsageError
 from tutor.cli.practice import add_practice_command
 from tutor.cli.review import add_review_command
+from tutor.cli.serve import add_serve_command
 from tutor.text import visible
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def build_parser() -> Parser:
     add_notes_command(parser)
     add_continue_command(parser)
     add_config_command(parser)
+    add_serve_command(parser)
     return parser
 
 

@@ -7,6 +7,7 @@ lesson id is checked and a terminal is found: a headless command never loads the
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,10 @@ from tutor.cli.parser import UsageError
 
 if TYPE_CHECKING:
     from tutor.practice.review_plan import ReviewRequest
+
+#: The driver textual-serve names in ``TEXTUAL_DRIVER``: the screen is a browser's, the
+#: stdout a pipe to it.
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
 
 
 def run_tui(
@@ -39,7 +44,7 @@ def run_tui(
         hint = f"; did you mean: {', '.join(close)}?" if close else ""
         known = "" if close else f"; lessons: {', '.join(ids)}"
         raise UsageError(f"no lesson '{lesson_id}'{hint}{known}")
-    if not sys.stdout.isatty():
+    if not (sys.stdout.isatty() or os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER):
         raise UsageError("the tutor needs a terminal; headless commands: sim, validate, glossary")
     from tutor.ui.app import RestutorApp
 

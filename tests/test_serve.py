@@ -1,0 +1,151 @@
+"""``restutor serve``: what it refuses, which database each browser session gets, that the
+tutor accepts textual-serve's web driver for a terminal, and a real server stopped by ctrl+c
+with a connection open (its tutor processes gone)."""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.served import PATIENCE, Served, group_alive, group_members, poll_until, served
+from tutor.cli import main
+from tutor.cli import serve as serve_command
+from tutor.cli.tui import WEB_DRIVER
+
+
+def run(capsys, *words: str) -> tuple[int, str, str]:
+    code = main(list(words))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.org"])
+def test_a_host_others_can_reach_is_refused_without_public(capsys, host):
+    code, out, err = run(capsys, "serve", "--host", host)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"restutor: --host {host} ")
+    assert "anyone on the network could reach" in err and "add --public" in err
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "LocalHost", "::1"])
+def test_loopback_needs_no_public(host):
+    assert serve_command.check_host(host, public=False) is None
+
+
+def test_public_lets_it_through_with_a_warning():
+    warning = serve_command.check_host("0.0.0.0", public=True)
+    assert warning is not None and "anyone on the network" in warning
+    assert "\n" not in warning
+
+
+def test_without_the_web_extra_one_line_names_the_pip_command(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "textual_serve.server", None)  # the import fails
+    code, out, err = run(capsys, "serve")
+    assert code == 2 and out == ""
+    assert (
+        err == "restutor: serving in a browser needs the web extra: pip install 'restutor[web]'\n"
+    )
+
+
+def test_a_taken_port_is_one_line(capsys):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        code, out, err = run(capsys, "serve", "--port", str(port))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"restutor: port {port} on 127.0.0.1 is in use")
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "-1", "http", ""])
+def test_a_port_that_is_no_port_is_one_line(capsys, port):
+    code, _, err = run(capsys, "serve", "--port", port)
+    assert code == 2 and err.count("\n") == 1
+    assert "takes a port number from 1 to 65535" in err
+
+
+def test_each_browser_session_gets_a_database_of_its_own_beside_the_learners(tmp_path):
+    learners = tmp_path / "data" / "restutor.db"
+    first, second = (serve_command.new_session_db(learners) for _ in range(2))
+    assert first != second
+    for session in (first, second):
+        assert session.name == "restutor.db"
+        assert session.parent.parent == tmp_path / "data" / "web-sessions"
+
+
+def test_a_session_opens_the_tutor_on_a_new_database(monkeypatch, tmp_path):
+    seen: list[list[str]] = []
+    monkeypatch.setattr("tutor.cli.main", lambda argv: seen.append(argv) or 0)
+    lessons = ["--lessons", str(tmp_path / "more")]
+    assert serve_command.run_session([str(tmp_path / "restutor.db"), *lessons]) == 0
+    [argv] = seen
+    assert argv[0] == "--db" and argv[2:] == lessons
+    assert Path(argv[1]).parent.parent == tmp_path / "web-sessions"
+
+
+def test_shared_sessions_open_the_learners_own_database(tmp_path):
+    db = tmp_path / "restutor.db"
+    words = shlex.split(serve_command.app_command(db, [], shared=True))
+    assert words == [sys.executable, "-m", "tutor", "--db", str(db)]
+    apart = shlex.split(serve_command.app_command(db, ["--lessons", "/x y"], shared=False))
+    assert apart[:2] == [sys.executable, "-c"] and apart[3:] == [str(db), "--lessons", "/x y"]
+
+
+def test_the_tutor_takes_the_web_driver_for_a_terminal(monkeypatch):
+    """Piped stdout refuses, unless textual-serve's driver is named (the app then runs)."""
+    from tutor.ui import app as ui_app
+
+    ran: list[bool] = []
+    monkeypatch.setattr(ui_app.RestutorApp, "run", lambda self: ran.append(True))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
+    monkeypatch.delenv("TEXTUAL_DRIVER", raising=False)
+    assert main([]) == 2 and ran == []
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.linux_driver:LinuxDriver")
+    assert main([]) == 2 and ran == []
+    monkeypatch.setenv("TEXTUAL_DRIVER", WEB_DRIVER)
+    assert main([]) == 0 and ran == [True]
+
+
+def test_web_driver_is_textuals():
+    import importlib
+
+    module, name = WEB_DRIVER.split(":")
+    assert hasattr(importlib.import_module(module), name)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_ctrl_c_stops_the_server_and_its_tutors(isolated_data):
+    """A browser connection's tutor has painted the map; SIGINT ends the server with exit 0,
+    the connection is closed, and nothing of the server's process group is left."""
+
+    async def ctrl_c_while_connected(server: Served) -> int:
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"{server.url}/ws?width=80&height=24") as browser:
+                painted = b""
+                while b"start here" not in painted:
+                    message = await asyncio.wait_for(browser.receive(), PATIENCE)
+                    assert message.type == aiohttp.WSMsgType.BINARY, message
+                    painted += message.data
+                assert len(group_members(server.process.pid)) > 1  # the tutor's processes
+                server.process.send_signal(signal.SIGINT)
+                # Read on, as a browser does: the server's close is answered at once.
+                assert (await asyncio.wait_for(browser.receive(), PATIENCE)).type in CLOSED
+                return await asyncio.to_thread(server.process.wait, PATIENCE)
+
+    with served() as server:
+        assert asyncio.run(ctrl_c_while_connected(server)) == 0
+        poll_until(lambda: not group_alive(server.process.pid), "the tutor processes to end")
+        _, stderr = server.process.communicate()
+        assert "Traceback" not in stderr
+    [session] = (isolated_data / "web-sessions").glob("*/restutor.db")
+    assert session.is_file()
+
+
+CLOSED = {aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED}
