@@ -38,6 +38,7 @@ def test_the_parser_names_every_command():
         "notes",
         "continue",
         "config",
+        "serve",
     ]
     assert ("notes", "import") in COMMANDS
     assert ("config", "set") in COMMANDS

@@ -9,15 +9,20 @@ import shlex
 import signal
 import socket
 import sys
+import urllib.request
 from pathlib import Path
 
 import aiohttp
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from tests.served import PATIENCE, Served, group_alive, group_members, poll_until, served
-from tutor.cli import main
+from tutor.cli import UsageError, main
 from tutor.cli import serve as serve_command
 from tutor.cli.tui import WEB_DRIVER
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
 
 def run(capsys, *words: str) -> tuple[int, str, str]:
@@ -120,7 +125,7 @@ def test_web_driver_is_textuals():
     assert hasattr(importlib.import_module(module), name)
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@needs_proc
 def test_ctrl_c_stops_the_server_and_its_tutors(isolated_data):
     """A browser connection's tutor has painted the map; SIGINT ends the server with exit 0,
     the connection is closed, and nothing of the server's process group is left."""
@@ -128,11 +133,7 @@ def test_ctrl_c_stops_the_server_and_its_tutors(isolated_data):
     async def ctrl_c_while_connected(server: Served) -> int:
         async with aiohttp.ClientSession() as session:
             async with session.ws_connect(f"{server.url}/ws?width=80&height=24") as browser:
-                painted = b""
-                while b"start here" not in painted:
-                    message = await asyncio.wait_for(browser.receive(), PATIENCE)
-                    assert message.type == aiohttp.WSMsgType.BINARY, message
-                    painted += message.data
+                await until_the_map(browser)
                 assert len(group_members(server.process.pid)) > 1  # the tutor's processes
                 server.process.send_signal(signal.SIGINT)
                 # Read on, as a browser does: the server's close is answered at once.
@@ -148,4 +149,95 @@ def test_ctrl_c_stops_the_server_and_its_tutors(isolated_data):
     assert session.is_file()
 
 
+async def until_the_map(browser: aiohttp.ClientWebSocketResponse) -> None:
+    """Until the tutor behind ``browser`` has painted the map."""
+    painted = b""
+    while b"start here" not in painted:
+        message = await asyncio.wait_for(browser.receive(), PATIENCE)
+        assert message.type == aiohttp.WSMsgType.BINARY, message
+        painted += message.data
+
+
+def test_shared_tabs_open_the_learners_own_database(isolated_data):
+    async def two_tabs(url: str) -> None:
+        async with aiohttp.ClientSession() as session:
+            async with (
+                session.ws_connect(f"{url}/ws") as one,
+                session.ws_connect(f"{url}/ws") as two,
+            ):
+                await until_the_map(one)
+                await until_the_map(two)
+
+    with served("--shared") as server:
+        asyncio.run(two_tabs(server.url))
+    assert (isolated_data / "restutor.db").is_file()
+    assert not (isolated_data / "web-sessions").exists()
+
+
 CLOSED = {aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED}
+
+
+@pytest.mark.parametrize(
+    ("host", "origin", "loopback_only", "foreign"),
+    [
+        ("127.0.0.1:8000", "http://127.0.0.1:8000", True, False),
+        ("localhost:8000", None, True, False),
+        ("[::1]:8000", "http://[::1]:8000", True, False),
+        ("127.0.0.1:8000", "http://evil.example", True, True),  # another site's page
+        ("127.0.0.1:8000", "http://127.0.0.1:9000", True, True),  # another local server's
+        ("evil.example:8000", "http://evil.example:8000", True, True),  # DNS rebinding
+        ("10.0.0.5:8000", "http://10.0.0.5:8000", False, False),  # --public, a class
+        ("10.0.0.5:8000", "http://evil.example", False, True),
+    ],
+)
+def test_only_the_servers_own_page_may_drive_the_tutor(host, origin, loopback_only, foreign):
+    assert serve_command.foreign_request(host, origin, loopback_only=loopback_only) is foreign
+
+
+@given(st.text(min_size=1))
+def test_any_host_is_served_only_on_loopback_or_refused_in_one_line(host):
+    assume(not serve_command.is_loopback(host))
+    with pytest.raises(UsageError) as refused:
+        serve_command.check_host(host, public=False)
+    assert "add --public" in str(refused.value)
+
+
+def test_a_hostile_host_reaches_the_terminal_as_plain_text(capsys):
+    code, _, err = run(capsys, "serve", "--host=\x1b]0;owned\x07evil")
+    assert code == 2 and "\x1b" not in err and "\x07" not in err
+    assert err.count("\n") == 1
+
+
+def test_a_public_server_warns_and_its_page_connects_where_the_browser_came_from():
+    with served("--host", "0.0.0.0", "--public") as server:
+        asked = urllib.request.Request(server.url, headers={"Host": "tutor.example:4321"})
+        with urllib.request.urlopen(asked, timeout=PATIENCE) as page:
+            html = page.read().decode()
+        assert 'data-session-websocket-url="ws://tutor.example:4321/ws"' in html
+        server.process.send_signal(signal.SIGINT)
+        assert server.process.wait(timeout=PATIENCE) == 0
+        out, err = server.process.communicate()
+    assert out.startswith(f"the tutor is at http://0.0.0.0:{server.port} (one database per")
+    assert err.splitlines() == [
+        "restutor: serving on 0.0.0.0: anyone on the network who can reach this machine "
+        "can use the tutor"
+    ]
+
+
+@needs_proc
+def test_a_page_from_another_site_cannot_open_a_tutor():
+    async def handshake(url: str, headers: dict[str, str]) -> int:
+        async with aiohttp.ClientSession() as session:
+            try:
+                async with session.ws_connect(f"{url}/ws", headers=headers):
+                    return 101
+            except aiohttp.WSServerHandshakeError as refused:
+                return refused.status
+
+    with served() as server:
+        port = server.port
+        evil_page = {"Origin": "http://evil.example"}
+        rebound = {"Host": f"evil.example:{port}", "Origin": f"http://evil.example:{port}"}
+        assert asyncio.run(handshake(server.url, evil_page)) == 403
+        assert asyncio.run(handshake(server.url, rebound)) == 403
+        assert group_members(server.process.pid) == [server.process.pid]  # no tutor started

@@ -23,10 +23,12 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from tutor import paths
 from tutor.cli.options import lesson_dirs
 from tutor.cli.parser import Parser, UsageError
+from tutor.text import visible
 
 if TYPE_CHECKING:
     from textual_serve.server import Server
@@ -93,8 +95,8 @@ def run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         title="restutor",
     )
-    where = "every tab shares " + str(db) if args.shared else "one database per browser session"
-    print(f"restutor: serving the tutor on {url(args.host, args.port)} ({where}); ctrl+c stops")
+    where = f"every tab shares {db}" if args.shared else "one database per browser tab"
+    print(visible(f"the tutor is at {url(args.host, args.port)} ({where}; ctrl+c stops)"))
     sys.stdout.flush()
     try:
         server.serve()
@@ -141,6 +143,16 @@ def check_port_free(host: str, port: int) -> None:
 
 #: The errno of a taken port (Linux and macOS, and Windows' WSAEADDRINUSE).
 IN_USE = {98, 48, 10048}
+
+
+def foreign_request(host: str, origin: str | None, *, loopback_only: bool) -> bool:
+    """Whether a request comes from a page of another site (its ``Origin`` is not this server)
+    or, to a loopback server, names a host that is not this machine (a DNS rebinding). Any
+    page a learner visits may open a websocket to localhost; the tutor runs code, so only
+    its own page may drive it. (A client that sends no ``Origin`` is no browser's page.)"""
+    if loopback_only and not is_loopback(urlsplit(f"//{host}").hostname or ""):
+        return True
+    return origin is not None and urlsplit(origin).netloc.lower() != host.lower()
 
 
 def url(host: str, port: int) -> str:
@@ -190,9 +202,10 @@ def _server_class() -> type[Server]:
     from aiohttp import web
 
     class TutorServer(Server):
-        """Server, with three changes: errors only in the log; the page's websocket address
-        is the one the browser used (``0.0.0.0`` is no address to connect to); and ctrl+c
-        ends every connection, so that each tutor process is told to quit and is gone."""
+        """Server, with four changes: errors only in the log; a request from another site's
+        page is refused (``foreign_request``); the page's websocket address is the one the
+        browser used (``0.0.0.0`` is no address to connect to); and ctrl+c ends every
+        connection, so that each tutor process is told to quit and is gone."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -204,11 +217,18 @@ def _server_class() -> type[Server]:
         async def on_startup(self, app: web.Application) -> None:
             """run_serve has said where it serves: no banner."""
 
+        def refuse_foreign(self, request: web.Request) -> None:
+            origin = request.headers.get("Origin")
+            if foreign_request(request.host, origin, loopback_only=is_loopback(self.host)):
+                raise web.HTTPForbidden(text="restutor: only this server's own page opens it")
+
         async def handle_index(self, request: web.Request) -> Any:
+            self.refuse_foreign(request)
             self.public_url = f"{request.scheme}://{request.host}"
             return await super().handle_index(request)
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            self.refuse_foreign(request)
             connection = asyncio.current_task()
             assert connection is not None
             self.connections.add(connection)
