@@ -18,7 +18,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from tests.served import PATIENCE, Served, group_alive, group_members, poll_until, served
-from tutor.cli import UsageError, main
+from tutor.cli import UsageError, build_parser, main
 from tutor.cli import serve as serve_command
 from tutor.cli.tui import WEB_DRIVER
 
@@ -93,6 +93,18 @@ def test_a_session_opens_the_tutor_on_a_new_database(monkeypatch, tmp_path):
     [argv] = seen
     assert argv[0] == "--db" and argv[2:] == lessons
     assert Path(argv[1]).parent.parent == tmp_path / "web-sessions"
+
+
+def test_lesson_folders_are_handed_on_as_absolute_paths(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    args = build_parser().parse_args(["serve", "--lessons", "mine", "--lessons", "/x"])
+    assert serve_command.lesson_options(args) == [
+        "--lessons",
+        str(tmp_path / "mine"),
+        "--lessons",
+        "/x",
+    ]
+    assert serve_command.lesson_options(build_parser().parse_args(["serve"])) == []
 
 
 def test_shared_sessions_open_the_learners_own_database(tmp_path):

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tutor import paths
-from tutor.cli.options import lesson_dirs
 from tutor.cli.parser import Parser, UsageError
 from tutor.text import visible
 
@@ -162,9 +161,10 @@ def url(host: str, port: int) -> str:
 
 
 def lesson_options(args: argparse.Namespace) -> list[str]:
-    """The ``--lessons`` options to hand on, as absolute paths (the built-ins come anyway)."""
-    given = lesson_dirs(args)[: len(getattr(args, "lessons", None) or [])]
-    return [word for folder in given for word in ("--lessons", str(folder.absolute()))]
+    """The ``--lessons`` options to hand on, as absolute paths (``$RESTUTOR_LESSONS`` and the
+    built-ins reach the tutor processes by themselves)."""
+    given = [Path(folder).expanduser().absolute() for folder in getattr(args, "lessons", [])]
+    return [word for folder in given for word in ("--lessons", str(folder))]
 
 
 def app_command(db: Path, lessons: list[str], *, shared: bool) -> str:
