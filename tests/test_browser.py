@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.served import PATIENCE, served
+from tests.served import PATIENCE, Served, served
 
 #: The flags a closed network needs: no GPU, no sandbox (root in CI), and none of Chromium's
 #: background connections, which the network refuses.
@@ -79,12 +79,20 @@ def chromium() -> str:
     return found
 
 
-@pytest.fixture
-def artifacts() -> Path:
+def artifacts_dir() -> Path:
     default = Path(__file__).resolve().parent.parent / "test-artifacts"
     folder = Path(os.environ.get("RESTUTOR_TEST_ARTIFACTS") or default)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def server(monkeypatch) -> Iterator[Served]:
+    """``restutor serve`` in colour (the screenshots show what a learner sees); its process
+    group is killed at teardown, whatever the test did."""
+    monkeypatch.delenv("NO_COLOR")
+    with served() as running:
+        yield running
 
 
 @pytest.fixture
@@ -134,23 +142,22 @@ def wait_for_screen(page, *needles: str) -> str:
     return screen(page)
 
 
-def test_the_tutor_in_a_browser_opens_the_lesson_and_the_lab(page, artifacts, monkeypatch):
-    monkeypatch.delenv("NO_COLOR")  # the screenshots show what a learner sees
-    with served() as server:
-        page.goto(server.url)
-        wait_for_screen(page, "restutor — Map", "★ start here", "Residual connections")
-        page.screenshot(path=artifacts / "browser-map.png")
+def test_the_tutor_in_a_browser_opens_the_lesson_and_the_lab(page, server):
+    artifacts = artifacts_dir()
+    page.goto(server.url)
+    wait_for_screen(page, "restutor — Map", "★ start here", "Residual connections")
+    page.screenshot(path=artifacts / "browser-map.png")
 
-        page.locator(".xterm-helper-textarea").focus()
-        page.keyboard.press("j")
-        page.keyboard.press("j")
-        wait_for_screen(page, "Residual connections — ")  # its card in the detail pane
-        page.keyboard.press("Enter")
-        lesson = wait_for_screen(page, "restutor — Residual connections", "Edit, don't rewrite")
-        assert "y = x + F(x)" in lesson and "Worked examples" in lesson
-        page.screenshot(path=artifacts / "browser-lesson.png")
+    page.locator(".xterm-helper-textarea").focus()
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    wait_for_screen(page, "Residual connections — ")  # its card in the detail pane
+    page.keyboard.press("Enter")
+    lesson = wait_for_screen(page, "restutor — Residual connections", "Edit, don't rewrite")
+    assert "y = x + F(x)" in lesson and "Worked examples" in lesson
+    page.screenshot(path=artifacts / "browser-lesson.png")
 
-        page.keyboard.press("l")
-        lab = wait_for_screen(page, "restutor — lab", "forward", "across depth", "readout")
-        assert "Signal" in lab and "Lesion" in lab and "Train" in lab
-        page.screenshot(path=artifacts / "browser-lab.png")
+    page.keyboard.press("l")
+    lab = wait_for_screen(page, "restutor — lab", "forward", "across depth", "readout")
+    assert "Signal" in lab and "Lesion" in lab and "Train" in lab
+    page.screenshot(path=artifacts / "browser-lab.png")
