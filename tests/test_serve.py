@@ -8,6 +8,7 @@ import asyncio
 import shlex
 import signal
 import socket
+import sqlite3
 import sys
 import urllib.request
 from pathlib import Path
@@ -23,6 +24,18 @@ from tutor.cli import serve as serve_command
 from tutor.cli.tui import WEB_DRIVER
 
 needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+
+
+@pytest.fixture(autouse=True)
+def never_serve_in_process(monkeypatch):
+    """A refusal that stopped refusing fails here instead of serving until the timeout (the
+    real servers of this file run in their own processes)."""
+    from textual_serve.server import Server
+
+    def serve(self, debug=False):
+        raise AssertionError("run_serve went on to serve")
+
+    monkeypatch.setattr(Server, "serve", serve)
 
 
 def run(capsys, *words: str) -> tuple[int, str, str]:
@@ -168,6 +181,18 @@ async def until_the_map(browser: aiohttp.ClientWebSocketResponse) -> None:
         message = await asyncio.wait_for(browser.receive(), PATIENCE)
         assert message.type == aiohttp.WSMsgType.BINARY, message
         painted += message.data
+
+
+def test_a_shared_database_the_store_refuses_is_one_line_before_serving(capsys, tmp_path):
+    theirs = tmp_path / "theirs.db"
+    with sqlite3.connect(theirs) as connection:
+        connection.execute("CREATE TABLE accounts (id INTEGER)")
+    connection.close()
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # were it not refused: no server
+        port = str(taken.getsockname()[1])
+        code, out, err = run(capsys, "serve", "--shared", "--db", str(theirs), "--port", port)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "is not restutor's" in err
 
 
 def test_shared_tabs_open_the_learners_own_database(isolated_data):

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tutor import paths
+from tutor.cli.options import open_store
 from tutor.cli.parser import Parser, UsageError
 from tutor.text import visible
 
@@ -84,10 +85,12 @@ def run_serve(args: argparse.Namespace) -> int:
     """Serve until ctrl+c; refusals (host, port, missing extra) are one line, exit 2."""
     public_notice = check_host(args.host, args.public)
     server_class = _server_class()
+    db = paths.db_path(getattr(args, "db", None)).absolute()
+    if args.shared:  # a database the store refuses is said here, not in every tab
+        open_store(args).close()
     check_port_free(args.host, args.port)
     if public_notice:
-        print(f"restutor: {public_notice}", file=sys.stderr)
-    db = paths.db_path(getattr(args, "db", None)).absolute()
+        print(visible(f"restutor: {public_notice}"), file=sys.stderr)
     server = server_class(
         app_command(db, lesson_options(args), shared=args.shared),
         host=args.host,
