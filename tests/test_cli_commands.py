@@ -41,6 +41,7 @@ def test_the_parser_names_every_command():
         "export",
         "completion",
         "paths",
+        "serve",
     ]
     assert ("notes", "import") in COMMANDS
     assert ("config", "set") in COMMANDS

@@ -374,3 +374,19 @@ def test_paths_says_a_lesson_folder_is_missing(capsys, tmp_path):
     assert code == 0
     assert f"{tmp_path / 'gone'}  (no such folder)" in out
     assert out.count("(no such folder)") == 1  # the built-ins are there
+
+
+@pytest.mark.parametrize(("value", "kept"), [("", False), ("1", True), ("0", True)])
+def test_the_tui_takes_only_a_non_empty_no_color_as_no_colour(value, kept):
+    from textual.app import App
+
+    from tutor.cli.tui import follow_no_color
+
+    environ = {"NO_COLOR": value, "TERM": "xterm"}
+    follow_no_color(environ)
+    assert ("NO_COLOR" in environ) == kept and environ["TERM"] == "xterm"
+    with pytest.MonkeyPatch.context() as patch:  # what Textual then makes of it
+        patch.delenv("NO_COLOR", raising=False)
+        if kept:
+            patch.setenv("NO_COLOR", value)
+        assert App().no_color == kept

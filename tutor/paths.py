@@ -70,6 +70,12 @@ def witness_edits_dir(db: Path) -> Path:
     return db.parent / "witness-edits"
 
 
+def web_sessions_dir(db: Path) -> Path:
+    """Where ``restutor serve`` keeps one folder (a database and its files) per browser
+    session, beside the learner's database: a class's tabs never mix with it or each other."""
+    return db.parent / "web-sessions"
+
+
 def builtin_lessons_dir() -> Path:
     """The lessons that ship with restutor (inside the package when installed from a wheel)."""
     packaged = Path(__file__).resolve().parent / "lessons_data"

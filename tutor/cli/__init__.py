@@ -28,6 +28,7 @@ from tutor.cli.parser import EXIT_BAD_INPUT, Parser, UsageError, add_version_opt
 from tutor.cli.paths_command import add_paths_command
 from tutor.cli.practice import add_practice_command
 from tutor.cli.review import add_review_command
+from tutor.cli.serve import add_serve_command
 from tutor.text import visible
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ def build_parser() -> Parser:
     add_export_command(parser)
     add_completion_command(parser)
     add_paths_command(parser)
+    add_serve_command(parser)
     return parser
 
 

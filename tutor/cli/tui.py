@@ -7,7 +7,9 @@ lesson id is checked and a terminal is found: a headless command never loads the
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
 
 from tutor import paths
@@ -17,6 +19,10 @@ from tutor.cli.parser import UsageError, no_terminal_message
 
 if TYPE_CHECKING:
     from tutor.practice.review_plan import ReviewRequest
+
+#: The driver textual-serve names in ``TEXTUAL_DRIVER``: the screen is a browser's, the
+#: stdout a pipe to it.
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
 
 
 def run_tui(
@@ -40,8 +46,9 @@ def run_tui(
         hint = f"; did you mean: {', '.join(close)}?" if close else ""
         known = "" if close else f"; lessons: {', '.join(ids)}"
         raise UsageError(f"no lesson '{lesson_id}'{hint}{known}")
-    if not sys.stdout.isatty():
+    if not (sys.stdout.isatty() or os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER):
         raise UsageError(no_terminal_message(build_parser()))
+    follow_no_color(os.environ)
     from tutor.ui.app import RestutorApp
 
     db = paths.db_path(getattr(args, "db", None))
@@ -54,3 +61,10 @@ def run_tui(
             file=sys.stderr,
         )
     return app.return_code or 0
+
+
+def follow_no_color(environ: MutableMapping[str, str]) -> None:
+    """Only a non-empty ``NO_COLOR`` turns colour off (no-color.org), as in the CLI; Textual
+    takes the variable's mere presence for it, so an empty one is dropped first."""
+    if environ.get("NO_COLOR") == "":
+        del environ["NO_COLOR"]
