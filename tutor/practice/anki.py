@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import html
 import itertools
-import sqlite3
 import time
 import zipfile
 from collections import Counter
@@ -30,6 +29,7 @@ import genanki
 from markdown_it import MarkdownIt
 
 from tutor.lessons.model import ChoiceItem, Lesson, NumberItem, PracticeItem, TextItem
+from tutor.store import sqlite_file
 
 #: The parent deck every lesson's deck hangs under (Anki's ``::`` makes a subdeck).
 PARENT_DECK = "restutor"
@@ -173,13 +173,8 @@ class AnkiExport:
         genanki's own ``write_to_file`` leaves its temporary database behind.
         """
         stamp = time.time() if timestamp is None else timestamp
-        connection = sqlite3.connect(":memory:")
-        try:
-            self.package.write_to_db(connection.cursor(), stamp, itertools.count(int(stamp * 1000)))
-            connection.commit()
-            collection = connection.serialize()
-        finally:
-            connection.close()
+        ids = itertools.count(int(stamp * 1000))
+        collection = sqlite_file(lambda cursor: self.package.write_to_db(cursor, stamp, ids))
         out = BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("collection.anki2", collection)

@@ -15,13 +15,15 @@ The private modules, each owning one part:
 - ``_migrations``: the schema versions and the backup before a migration;
 - ``_progress`` (the sections seen, and the place to continue), ``_reviews``, ``_notes``,
   ``_drafts``, ``_trust``: one table (or two) each;
-- ``_store``: ``Store``, all of the above on one object.
+- ``_store``: ``Store``, all of the above on one object;
+- ``_packages``: SQLite files that are not the learner's (an Anki collection), as bytes.
 """
 
 from tutor.store._failures import StoreError
 from tutor.store._migrations import MIGRATIONS
 from tutor.store._notes import NOTE_COLUMNS, Note
+from tutor.store._packages import sqlite_file
 from tutor.store._progress import Place
 from tutor.store._store import Store
 
-__all__ = ["MIGRATIONS", "NOTE_COLUMNS", "Note", "Place", "Store", "StoreError"]
+__all__ = ["MIGRATIONS", "NOTE_COLUMNS", "Note", "Place", "Store", "StoreError", "sqlite_file"]
