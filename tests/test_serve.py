@@ -278,3 +278,27 @@ def test_a_page_from_another_site_cannot_open_a_tutor():
         assert asyncio.run(handshake(server.url, evil_page)) == 403
         assert asyncio.run(handshake(server.url, rebound)) == 403
         assert group_members(server.process.pid) == [server.process.pid]  # no tutor started
+
+
+def test_a_subprocess_transport_collected_after_the_loop_is_not_a_traceback():
+    """Seen in CI: on ctrl+c a tutor's transport was collected after the loop closed, and
+    asyncio printed "Event loop is closed" from its ``__del__``; only that is silenced."""
+    import asyncio.base_subprocess
+    from types import SimpleNamespace
+
+    from tutor.cli.serve import _quiet_after_the_loop
+
+    heard = []
+    hook = _quiet_after_the_loop(heard.append)
+    late = RuntimeError("Event loop is closed")
+    transport_del = asyncio.base_subprocess.BaseSubprocessTransport.__del__
+    hook(SimpleNamespace(exc_value=late, object=transport_del))
+    assert heard == []
+    others = [
+        SimpleNamespace(exc_value=RuntimeError("something else"), object=transport_del),
+        SimpleNamespace(exc_value=late, object=print),
+        SimpleNamespace(exc_value=ValueError("Event loop is closed"), object=transport_del),
+    ]
+    for other in others:
+        hook(other)
+    assert heard == others

@@ -31,6 +31,8 @@ from tutor.cli.parser import Parser, UsageError
 from tutor.text import visible
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual_serve.server import Server
 
 #: What each browser connection runs without --shared (``-c``, not ``-m``: the CLI has
@@ -100,12 +102,30 @@ def run_serve(args: argparse.Namespace) -> int:
     where = f"every tab shares {db}" if args.shared else "one database per browser tab"
     print(visible(f"the tutor is at {url(args.host, args.port)} ({where}; ctrl+c stops)"))
     sys.stdout.flush()
+    sys.unraisablehook = _quiet_after_the_loop(sys.unraisablehook)
     try:
         server.serve()
     except OSError as error:  # the port taken between the check and the bind
         reason = error.strerror or str(error)
         raise UsageError(f"cannot serve on {args.host} port {args.port}: {reason}") from None
     return 0
+
+
+def _quiet_after_the_loop(hook: Callable[[Any], object]) -> Callable[[Any], object]:
+    """``hook``, but silent for a tutor's subprocess transport collected after the server's
+    event loop closed (asyncio then reports "Event loop is closed" from its ``__del__``:
+    the process is already gone, so ctrl+c would print a traceback for nothing)."""
+
+    def hook_but_that(unraisable: Any) -> object:
+        late = isinstance(unraisable.exc_value, RuntimeError) and (
+            "Event loop is closed" in str(unraisable.exc_value)
+        )
+        owner = getattr(unraisable.object, "__qualname__", "")
+        if late and owner.startswith("BaseSubprocessTransport."):
+            return None
+        return hook(unraisable)
+
+    return hook_but_that
 
 
 def check_host(host: str, public: bool) -> str | None:

@@ -87,6 +87,10 @@ class Tables:
         return failure(self.path, error)
 
 
+class _Replaced(Exception):
+    """The file at the path changed while it was being opened: start the opening again."""
+
+
 def _connect_sqlite(path: Path, timeout: float) -> sqlite3.Connection:
     """The read-write connection to restutor's own file."""
     return sqlite3.connect(path, check_same_thread=False, timeout=timeout)
@@ -152,6 +156,12 @@ class Connection(Tables):
                 moved = move_aside(self.path, damage.identity)  # None: another process did
                 if moved is not None:
                     self.moved_aside, self.damage = moved, damage.reason
+            except _Replaced:
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"the database {self.path} kept changing while it was opened "
+                        "(another program replacing it?); try again"
+                    ) from None
             except sqlite3.OperationalError as error:
                 if not is_busy(error) or time.monotonic() > deadline:
                     raise
@@ -176,6 +186,10 @@ class Connection(Tables):
                 db.close()
                 raise
         except sqlite3.DatabaseError as error:
+            if identity_of(self.path) != before:
+                # Another process moved a damaged file aside (or started the new one) while
+                # this one looked: SQLite found no file to open, or another. Look again.
+                raise _Replaced from None
             if not is_damage(error):
                 raise
             damage = Damaged(str(error))
