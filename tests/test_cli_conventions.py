@@ -380,7 +380,7 @@ def test_paths_says_a_lesson_folder_is_missing(capsys, tmp_path):
 def test_the_tui_takes_only_a_non_empty_no_color_as_no_colour(value, kept):
     from textual.app import App
 
-    from tutor.cli.tui import follow_no_color
+    from tutor.cli.terminal import follow_no_color
 
     environ = {"NO_COLOR": value, "TERM": "xterm"}
     follow_no_color(environ)

@@ -1,5 +1,6 @@
-"""What the headless commands write to a terminal: when to use colour, the Rich console on
-standard output, and the progress bar on standard error.
+"""What the headless commands write to a terminal: when to use colour (and, for the TUI, the
+same reading of ``NO_COLOR``), the Rich console on standard output, and the progress bar on
+standard error.
 
 Rich is imported inside each helper, so a command that prints plain text or JSON
 never pays for it.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,13 @@ def color_wanted(stream: object) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return bool(os.environ.get("FORCE_COLOR")) or _is_terminal(stream)
+
+
+def follow_no_color(environ: MutableMapping[str, str]) -> None:
+    """Only a non-empty ``NO_COLOR`` turns colour off (no-color.org), as in the CLI; Textual
+    takes the variable's mere presence for it, so an empty one is dropped first."""
+    if environ.get("NO_COLOR") == "":
+        del environ["NO_COLOR"]
 
 
 def stdout_console(*, soft_wrap: bool = True) -> tuple[Console, bool]:

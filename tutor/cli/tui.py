@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
 
 from tutor import paths
 from tutor.cli import build_parser
 from tutor.cli.options import lesson_dirs
 from tutor.cli.parser import UsageError, no_terminal_message
+from tutor.cli.terminal import follow_no_color
 
 if TYPE_CHECKING:
     from tutor.practice.review_plan import ReviewRequest
@@ -61,10 +61,3 @@ def run_tui(
             file=sys.stderr,
         )
     return app.return_code or 0
-
-
-def follow_no_color(environ: MutableMapping[str, str]) -> None:
-    """Only a non-empty ``NO_COLOR`` turns colour off (no-color.org), as in the CLI; Textual
-    takes the variable's mere presence for it, so an empty one is dropped first."""
-    if environ.get("NO_COLOR") == "":
-        del environ["NO_COLOR"]

@@ -373,7 +373,6 @@ class CodeExercise(Vertical):
         self.editor.read_only = False
         self.query_one("#code-reference", Markdown).display = False
         guess = self.query_one(CodeGuess)
-        guess.reopened()
-        if guess.guess is not None:  # kept again: the commit that cleared it is undone
+        if guess.reopened() and guess.guess is not None:  # the commit cleared it: keep it again
             self.post_message(self.Predicted(self, guess.guess))
         (guess.field if guess.needed else self.editor).focus()

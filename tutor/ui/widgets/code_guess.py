@@ -101,7 +101,9 @@ class CodeGuess(Vertical):
         self._open = False
         self._show()
 
-    def reopened(self) -> None:
-        """The commit taken back: a prediction not made yet is asked again."""
-        self._open = True
+    def reopened(self) -> bool:
+        """The commit taken back (or the item shown again): a prediction not made yet is
+        asked again. Whether a commit was taken back (the commit cleared the kept one)."""
+        was_closed, self._open = not self._open, True
         self._show()
+        return was_closed
